@@ -1,0 +1,70 @@
+"""Shared fixtures: a tiny model, generated photos, and where the real data is."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+import pytest
+from PIL import Image
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data" / "cats_dogs"
+
+
+@pytest.fixture(scope="session")
+def tiny_model():
+    """A 417-parameter CNN on 32×32 photos with seeded (untrained) weights."""
+    import keras
+
+    from core.architectures import tiny
+
+    keras.utils.set_random_seed(0)
+    return tiny(image_size=32)
+
+
+def make_photo_bytes(width: int = 64, height: int = 48, color=(200, 120, 40), fmt: str = "JPEG") -> bytes:
+    """A small generated photo (a gradient with a bright square), encoded in ``fmt``."""
+    y, x = np.mgrid[0:height, 0:width]
+    pixels = np.zeros((height, width, 3), np.uint8)
+    pixels[..., 0] = (x * 255 // max(width - 1, 1)).astype(np.uint8)
+    pixels[..., 1] = (y * 255 // max(height - 1, 1)).astype(np.uint8)
+    pixels[..., 2] = 90
+    pixels[height // 4: height // 2, width // 4: width // 2] = color
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def photo_bytes() -> bytes:
+    return make_photo_bytes()
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir() -> Path:
+    """The real cats-and-dogs photos, or a skip when this machine has none."""
+    if not (SHARED_DATA / "test").is_dir():
+        pytest.skip(f"real photos not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+def make_class_folder(root: Path, classes=("cats", "dogs"), per_class: int = 10, size: int = 40) -> Path:
+    """A folder of class subfolders with generated, class-distinct photos."""
+    rng = np.random.default_rng(0)
+    for index, name in enumerate(classes):
+        folder = root / name
+        folder.mkdir(parents=True, exist_ok=True)
+        for number in range(per_class):
+            pixels = rng.integers(0, 60, (size, size, 3)).astype(np.uint8)
+            pixels[..., index % 3] += 150  # each class leans to its own colour
+            Image.fromarray(pixels).save(folder / f"{name}_{number:03d}.png")
+    return root
