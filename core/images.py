@@ -29,9 +29,14 @@ except ImportError:  # pragma: no cover - exercised only without pillow-heif
 # would be classified as if it were whole.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
-#: Largest image accepted, in pixels (about a 50-megapixel photo). Larger files
-#: are refused as possible decompression bombs before any pixel is decoded.
+#: Largest decoded image, in pixels (a 50-megapixel photo). Larger files are
+#: refused as possible decompression bombs before any pixel is decoded, except
+#: JPEGs up to JPEG_OVERSIZE times larger, which are decoded at reduced scale.
 MAX_PIXELS = 50_000_000
+#: A JPEG may declare up to this many times MAX_PIXELS: it is then decoded at
+#: 1/2 scale (DCT scaling) so the decoded photo stays within MAX_PIXELS. This
+#: admits the 108-megapixel mode of some phones (12000×9000).
+JPEG_OVERSIZE = 3
 #: Largest upload accepted, in bytes: 50 MB as Streamlit counts them
 #: (``server.maxUploadSize = 50`` in .streamlit/config.toml, 1 MB = 2**20 bytes).
 MAX_BYTES = 50 * 1024 * 1024
@@ -64,14 +69,15 @@ _UPRIGHT = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
-_ORIENTATION_WORDS = {
-    2: "mirrored",
-    3: "turned 180°",
-    4: "flipped upside down",
-    5: "mirrored and turned 90°",
-    6: "turned 90° clockwise",
-    7: "mirrored and turned 90°",
-    8: "turned 90° counter-clockwise",
+# What each orientation means for a learner: how the file stores the photo, and what we did.
+_ORIENTATION_NOTES = {
+    2: "mirrored; it was flipped left to right",
+    3: "upside down; it was rotated 180°",
+    4: "upside down and mirrored; it was flipped top to bottom",
+    5: "sideways and mirrored; it was flipped along its main diagonal",
+    6: "sideways; it was rotated 90° clockwise",
+    7: "sideways and mirrored; it was flipped along its other diagonal",
+    8: "sideways; it was rotated 90° counter-clockwise",
 }
 
 
@@ -171,16 +177,30 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         # Pillow refuses above 179 megapixels before we see the size; its
         # message holds the pixel count the header declares.
         found = re.search(r"\((\d+) pixels\)", str(error))
-        raise _too_large(None, None, int(found.group(1)) if found else 0, max_pixels) from None
+        limit = max_pixels * (JPEG_OVERSIZE if _signature_format(data) == "JPEG" else 1)
+        raise _too_large(None, None, int(found.group(1)) if found else 0, limit) from None
     except Exception as error:  # Pillow raises many types on malformed headers.
         # Only a decoder whose signature matched gets this far (WebP decodes on open).
         raise _decode_error(error, data) from None
     width, height = image.size
     if width <= 0 or height <= 0:
         raise ImageLoadError("The image has no pixels (its width or height is 0).")
-    if width * height > max_pixels:
-        raise _too_large(width, height, width * height, max_pixels)
+    limit = max_pixels
+    if (image.format or "").upper() in ("JPEG", "MPO"):
+        # A JPEG can be decoded at 1/2, 1/4 or 1/8 scale (see _memory_scale), so
+        # a 108-megapixel phone photo still fits; the ceiling bounds the work.
+        limit = max_pixels * JPEG_OVERSIZE
+    if width * height > limit:
+        raise _too_large(width, height, width * height, limit)
     return image
+
+
+def _memory_scale(width: int, height: int, max_pixels: int) -> int:
+    """The smallest JPEG scale-down (1, 2, 4, 8) that brings the photo within ``max_pixels``."""
+    for scale in (1, 2, 4, 8):
+        if -(-width // scale) * -(-height // scale) <= max_pixels:
+            return scale
+    raise _too_large(width, height, width * height, max_pixels)  # unreachable below 64 × the limit
 
 
 def _exif_orientation(image: Image.Image) -> int:
@@ -254,7 +274,10 @@ def _to_rgb8(image: Image.Image) -> Image.Image:
         background = Image.new("RGB", image.size, (255, 255, 255))
         background.paste(image, mask=image.getchannel("A"))
         return background
-    return image.convert("RGB")
+    try:
+        return image.convert("RGB")
+    except ValueError:  # a colour mode Pillow reads but cannot convert: not the file's fault
+        raise ImageLoadError(f"Images in the {mode} colour mode cannot be converted to RGB.") from None
 
 
 def decode_image(
@@ -294,10 +317,27 @@ def decode_image(
             image.seek(0)
         # Read the tag before decoding: JPEG needs it to pick the draft size.
         orientation, decoder_turns = _orientation(image)
-        if draft_size is not None and file_format in ("JPEG", "MPO"):
-            # Orientations 5-8 store the photo sideways: ask for the swapped size.
-            width, height = int(draft_size[0]), int(draft_size[1])
-            image.draft(image.mode, (width, height) if orientation < 5 else (height, width))
+        if file_format in ("JPEG", "MPO"):
+            stored_width, stored_height = image.size
+            memory_scale = _memory_scale(stored_width, stored_height, max_pixels)
+            # The request is in stored pixels: the smaller of what the caller
+            # needs and what memory allows (the draft picks the largest scale
+            # that keeps the result at least as big as the request).
+            wanted = (-(-stored_width // memory_scale), -(-stored_height // memory_scale))
+            if draft_size is not None:
+                # Orientations 5-8 store the photo sideways: ask for the swapped size.
+                width, height = int(draft_size[0]), int(draft_size[1])
+                width, height = (width, height) if orientation < 5 else (height, width)
+                wanted = (min(wanted[0], width), min(wanted[1], height))
+            if draft_size is not None or memory_scale > 1:
+                image.draft(image.mode, wanted)
+            if memory_scale > 1 and draft_size is None:
+                scale = round(stored_width / image.size[0])
+                width, height = image.size if orientation < 5 else image.size[::-1]
+                notes.append(
+                    f"This {stored_width}×{stored_height} photo is over the {max_pixels / 1e6:g}-megapixel "
+                    f"limit, so it was decoded at {width}×{height} (1/{scale} of its width and height)."
+                )
         image.load()
         if orientation != 1 and not decoder_turns:
             # Pillow's TIFF decoder applies the tag itself and then removes it.
@@ -308,7 +348,7 @@ def decode_image(
         elif orientation != 1:
             image = image.transpose(_UPRIGHT[orientation])
         if orientation != 1:
-            notes.append(f"Turned upright: the camera stored this photo {_ORIENTATION_WORDS[orientation]} "
+            notes.append(f"The file stores this photo {_ORIENTATION_NOTES[orientation]} to stand upright "
                          f"(EXIF orientation {orientation}).")
         if original_mode == "CMYK":
             notes.append("Printer colours (CMYK) converted to screen colours (RGB).")

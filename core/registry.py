@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import os
 import threading
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from core import architectures
 from core.metrics import class_probabilities
@@ -173,8 +175,27 @@ def predict_probabilities(model: keras.Model, pixels: np.ndarray) -> np.ndarray:
     if pixels.ndim != 4 or pixels.shape[-1] != 3 or tuple(pixels.shape[1:3]) != expected:
         raise ValueError(f"Expected a batch of {expected[0]}×{expected[1]} RGB images, got shape {pixels.shape}.")
     with _PREDICT_LOCK:
-        outputs = model(pixels.astype("float32"), training=False)
-    return class_probabilities(keras.ops.convert_to_numpy(outputs))
+        outputs = _inference_function(model)(tf.constant(pixels, dtype=tf.float32))
+    return class_probabilities(outputs.numpy())
+
+
+_INFERENCE_FUNCTIONS: "weakref.WeakKeyDictionary[keras.Model, tf.types.experimental.GenericFunction]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _inference_function(model: keras.Model):
+    """``model(x, training=False)`` traced once into a graph per model.
+
+    Calling a Keras model eagerly re-dispatches every layer in Python (about
+    30 ms for `classic` on a laptop CPU); the traced graph does the same
+    arithmetic in a few milliseconds.
+    """
+    function = _INFERENCE_FUNCTIONS.get(model)
+    if function is None:
+        function = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
+        _INFERENCE_FUNCTIONS[model] = function
+    return function
 
 
 def load_history(info: ModelInfo) -> dict[str, list[float]]:

@@ -5,9 +5,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core import registry
-from tests.conftest import make_photo_bytes
+from tests.conftest import PROJECT_ROOT, make_photo_bytes
 
-PAGE = "pages/classify.py"
+PAGE = str(PROJECT_ROOT / "pages" / "classify.py")
 
 
 def run_page() -> AppTest:

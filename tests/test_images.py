@@ -1,0 +1,331 @@
+"""core/images.py on a generated corpus of good and bad files (see tests/image_corpus.py)."""
+
+from __future__ import annotations
+
+import builtins
+import io
+import os
+import tempfile
+
+import numpy as np
+import pytest
+from PIL import Image, ImageFile
+
+from core import images
+from core.images import (
+    MAX_BYTES,
+    MAX_PIXELS,
+    DecodedImage,
+    ImageLoadError,
+    decode_image,
+    load_for_model,
+    resize_for_model,
+    to_grayscale,
+)
+from tests import image_corpus as corpus
+
+
+def heif_skip_reason() -> str:
+    if not images.HEIF_SUPPORTED:
+        return "pillow-heif is not installed"
+    import pillow_heif
+
+    if not pillow_heif.libheif_info().get("HEIF"):
+        return "this libheif has no HEIC encoder, so no HEIC file can be generated"
+    return ""
+
+
+def build_good(name: str) -> corpus.GoodImage:
+    if name in corpus.HEIF_NAMES and heif_skip_reason():
+        pytest.skip(heif_skip_reason())
+    return corpus.good_image(name)
+
+
+def assert_probes(pixels: np.ndarray, case: corpus.GoodImage) -> None:
+    for probe in case.probes:
+        found = pixels[probe.y, probe.x].astype(int)
+        difference = np.abs(found - np.array(probe.rgb)).max()
+        assert difference <= case.tolerance, (
+            f"{case.name}: pixel ({probe.x}, {probe.y}) is {tuple(found)}, expected {probe.rgb} ±{case.tolerance}"
+        )
+
+
+# ---------------------------------------------------------------- the corpus
+
+
+def test_corpus_is_large_and_covers_every_format():
+    assert len(corpus.GOOD_BUILDERS) + len(corpus.BAD_BUILDERS) >= 30
+    assert len(corpus.BAD_BUILDERS) >= 15
+    formats = {corpus.good_image(name).format for name in corpus.GOOD_BUILDERS if name not in corpus.HEIF_NAMES}
+    formats |= {"HEIF"}  # checked by the two HEIC cases (skipped only without an encoder)
+    assert formats >= set(images.SUPPORTED_FORMATS)
+    orientations = {corpus.good_image(f"jpeg_orientation_{k}").orientation for k in range(1, 9)}
+    assert orientations == set(range(1, 9))
+
+
+@pytest.mark.parametrize("name", list(corpus.GOOD_BUILDERS))
+def test_good_file_decodes_to_the_expected_upright_rgb(name):
+    case = build_good(name)
+    decoded = decode_image(case.data)
+
+    assert isinstance(decoded, DecodedImage)
+    assert decoded.format == case.format
+    assert (decoded.width, decoded.height) == case.size
+    assert decoded.pixels.shape == (case.size[1], case.size[0], 3)
+    assert decoded.pixels.dtype == np.uint8 and decoded.pixels.flags.c_contiguous
+    assert decoded.original_mode == case.original_mode
+    assert decoded.orientation == case.orientation
+    assert decoded.original_size == corpus.upright_size(*case.size, case.orientation)  # as stored
+    assert decoded.frame_count == case.frame_count
+    assert_probes(decoded.pixels, case)
+    if case.note:
+        assert any(case.note in note for note in decoded.notes), decoded.notes
+    else:
+        assert decoded.notes == ()
+
+
+@pytest.mark.parametrize("name", list(corpus.BAD_BUILDERS))
+def test_bad_file_is_refused_with_a_clear_one_line_message(name):
+    if name in ("truncated_heic", "heic_header_only") and heif_skip_reason():
+        pytest.skip(heif_skip_reason())
+    case = corpus.bad_image(name)
+    with pytest.raises(ImageLoadError) as caught:
+        decode_image(case.data)
+    message = str(caught.value)
+    if case.exact:
+        assert message == case.message
+    else:
+        assert message.startswith(case.message)
+    assert "\n" not in message and len(message) < 200
+    assert isinstance(caught.value, ValueError)
+    # "from None": the page shows one line, with no chained Pillow traceback.
+    error = caught.value
+    assert error.__cause__ is None and (error.__context__ is None or error.__suppress_context__)
+
+
+def test_good_files_also_load_for_the_model():
+    for name in corpus.GOOD_BUILDERS:
+        if name in corpus.HEIF_NAMES and heif_skip_reason():
+            continue
+        decoded, model_input = load_for_model(corpus.good_image(name).data, (32, 48))
+        assert model_input.shape == (32, 48, 3) and model_input.dtype == np.uint8, name
+        assert decoded.orientation == corpus.good_image(name).orientation, name
+
+
+def test_corrupt_jpeg_middle_decodes_with_garbage_without_an_error():
+    # Documented limitation: libjpeg reports damage inside the compressed data
+    # only as a warning (it fills in gray or resynchronises), Pillow does not
+    # surface it, so such a photo loads and the damage shows as garbage.
+    data, clean = corpus.corrupt_jpeg_middle()
+    decoded = decode_image(data)
+    assert decoded.pixels.shape == clean.shape
+    difference = np.abs(decoded.pixels.astype(int) - clean).mean()
+    assert difference > 5.0  # clearly damaged, yet no ImageLoadError
+
+
+# ---------------------------------------------------------------- limits
+
+
+def test_decompression_bomb_is_refused_before_any_pixel_is_decoded(monkeypatch):
+    loads = []
+    original_load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: loads.append(self) or original_load(self))
+    for name in ("png_bomb_100000_square", "png_just_over_max_pixels", "jpeg_bomb_65000_square",
+                 "jpeg_over_three_times_max_pixels"):
+        with pytest.raises(ImageLoadError, match=r"^The image is too large: "):
+            decode_image(corpus.bad_image(name).data)
+    assert loads == []
+    decode_image(corpus.good_image("png_rgb").data)
+    assert loads  # the spy does see a real decode
+
+
+def test_max_pixels_argument_sets_the_limit():
+    data = corpus.good_image("png_rgb").data
+    with pytest.raises(ImageLoadError) as caught:
+        decode_image(data, max_pixels=2_399)
+    assert str(caught.value) == "The image is too large: 60×40 = 2,400 pixels; the limit is 2,399 pixels."
+    assert decode_image(data, max_pixels=2_400).pixels.shape == (40, 60, 3)
+
+
+def test_limits_match_the_upload_settings():
+    assert MAX_BYTES == 50 * 2**20  # .streamlit/config.toml: maxUploadSize = 50 (MB of 2**20 bytes)
+    assert MAX_PIXELS == 50_000_000
+    assert len(corpus.bad_image("over_max_bytes").data) == MAX_BYTES + 1
+
+
+def test_bytes_like_inputs_are_accepted_and_other_types_are_not():
+    data = corpus.good_image("png_rgb").data
+    assert decode_image(bytearray(data)).pixels.shape == (40, 60, 3)
+    assert decode_image(memoryview(data)).pixels.shape == (40, 60, 3)
+    with pytest.raises(TypeError):
+        decode_image("photo.png")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="max_pixels"):
+        decode_image(data, max_pixels=0)
+    with pytest.raises(ValueError, match="draft_size"):
+        decode_image(data, draft_size=(0, 10))
+
+
+def test_out_of_range_or_missing_orientation_counts_as_upright():
+    scene = corpus._scene()
+    for value in (0, 9, 65535):
+        decoded = decode_image(corpus.encode(scene, "JPEG", quality=95, exif=corpus.exif_bytes(value)))
+        assert decoded.orientation == 1 and (decoded.width, decoded.height) == (60, 40)
+        assert decoded.notes == ()
+
+
+def test_nothing_is_written_to_disk(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("an upload must never be written to disk")
+
+    for module, attribute in ((builtins, "open"), (io, "open"), (os, "open"), (tempfile, "mkstemp"),
+                              (tempfile, "NamedTemporaryFile"), (tempfile, "TemporaryFile")):
+        monkeypatch.setattr(module, attribute, refuse)
+    names = ["jpeg_orientation_6", "png_16_bit", "tiff_multipage", "webp_lossless_rgba", "gif_animated"]
+    if not heif_skip_reason():
+        names.append("heic_orientation_6")
+    cases = [corpus.good_image(name) for name in names]  # built before the patch bites (cached)
+    for case in cases:
+        assert decode_image(case.data).pixels.shape[2] == 3
+
+
+# ---------------------------------------------------------------- draft mode
+
+
+def test_draft_mode_gives_a_smaller_upright_12_megapixel_photo():
+    case = corpus.good_image("jpeg_12_megapixels")
+    decoded, model_input = load_for_model(case.data, (150, 150))
+    # 4000×3000 stored sideways (orientation 6): DCT-scaled by 1/8 while decoding, then turned upright.
+    assert (decoded.width, decoded.height) == (375, 500)
+    assert decoded.original_size == (4000, 3000) and decoded.orientation == 6
+    assert model_input.shape == (150, 150, 3)
+    assert_probes(decoded.pixels, corpus.GoodImage(
+        "draft", b"", "JPEG", (375, 500), "RGB",
+        probes=corpus.corner_probes(375, 500, 25, corpus.ORIENTATION_CORNERS[6]), tolerance=24))
+
+
+@pytest.mark.parametrize("size", [(150, 150), (224, 224), (160, 224), (600, 400), (1000, 1000), (4000, 3000)])
+def test_draft_mode_never_returns_less_than_the_requested_size(size):
+    height, width = size
+    decoded = decode_image(corpus.good_image("jpeg_12_megapixels").data, draft_size=(width, height))
+    assert decoded.width >= width and decoded.height >= height
+    assert decoded.height > decoded.width  # still upright
+    # ... and no bigger than needed: one more halving would fall below the request.
+    if decoded.width * 8 > 3000:  # libjpeg scales by 1/8 at most
+        assert decoded.width // 2 < width or decoded.height // 2 < height
+
+
+def test_draft_then_resize_matches_full_decode_then_resize():
+    data = corpus.good_image("jpeg_12_megapixels").data
+    _, fast = load_for_model(data, (150, 150))
+    slow = resize_for_model(decode_image(data).pixels, (150, 150))
+    assert np.abs(fast.astype(float) - slow).mean() < 3.0
+
+
+def test_draft_size_is_ignored_for_formats_without_dct_scaling():
+    decoded = decode_image(corpus.good_image("png_exif_orientation_6").data, draft_size=(4, 4))
+    assert (decoded.width, decoded.height) == (40, 60)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def test_resize_for_model_squeezes_the_whole_photo():
+    pixels = corpus.marker_scene(600, 400, 120)
+    resized = resize_for_model(pixels, (150, 150))
+    assert resized.shape == (150, 150, 3) and resized.dtype == np.uint8
+    assert tuple(resized[15, 15]) == corpus.RED and tuple(resized[15, 134]) == corpus.YELLOW
+    assert resize_for_model(pixels, (400, 600)) is not pixels
+    assert np.array_equal(resize_for_model(pixels, (400, 600)), pixels)
+    assert resize_for_model(np.full((1, 1, 3), 7, np.uint8), (5, 3)).tolist() == np.full((5, 3, 3), 7).tolist()
+
+
+def test_resize_for_model_rounds_and_clips_non_uint8_input():
+    pixels = np.array([[[-20.0, 127.6, 300.0]]])
+    assert resize_for_model(pixels, (1, 1)).tolist() == [[[0, 128, 255]]]
+
+
+@pytest.mark.parametrize(
+    "pixels, size, message",
+    [
+        (np.zeros((4, 4), np.uint8), (2, 2), "Expected an"),
+        (np.zeros((4, 4, 4), np.uint8), (2, 2), "Expected an"),
+        (np.zeros((0, 4, 3), np.uint8), (2, 2), "no pixels"),
+        (np.zeros((4, 4, 3), np.uint8), (0, 2), "positive"),
+    ],
+)
+def test_resize_for_model_refuses_bad_input(pixels, size, message):
+    with pytest.raises(ValueError, match=message):
+        resize_for_model(pixels, size)
+
+
+def test_load_for_model_refuses_a_non_positive_size():
+    with pytest.raises(ValueError, match="positive"):
+        load_for_model(corpus.good_image("png_rgb").data, (0, 150))
+
+
+def test_to_grayscale_uses_bt601_luma():
+    pixels = np.array([[corpus.RED, corpus.YELLOW, (255, 255, 255), (0, 0, 0)]], np.uint8)
+    gray = to_grayscale(pixels)
+    assert gray.dtype == np.float32 and gray.shape == (1, 4)
+    assert gray[0].tolist() == [corpus.luma(corpus.RED)[0], corpus.luma(corpus.YELLOW)[0], 255.0, 0.0]
+    with pytest.raises(ValueError, match="Expected an"):
+        to_grayscale(np.zeros((4, 4), np.uint8))
+
+
+def test_pillow_image_objects_round_trip_through_the_corpus_encoder():
+    # The corpus builds files with Pillow's writers; make sure what it wrote is what it claims.
+    data = corpus.good_image("png_16_bit").data
+    assert Image.open(io.BytesIO(data)).mode == "I;16"
+    assert corpus.good_image("gif_animated").frame_count == Image.open(io.BytesIO(
+        corpus.good_image("gif_animated").data)).n_frames
+
+
+def test_learner_notes_say_what_happened_in_plain_words():
+    sideways = decode_image(corpus.good_image("jpeg_orientation_6").data)
+    assert sideways.notes == (
+        "The file stores this photo sideways; it was rotated 90° clockwise to stand upright (EXIF orientation 6).",
+    )
+    upside_down = decode_image(corpus.good_image("jpeg_orientation_3").data)
+    assert upside_down.notes == (
+        "The file stores this photo upside down; it was rotated 180° to stand upright (EXIF orientation 3).",
+    )
+    assert decode_image(corpus.good_image("jpeg_cmyk").data).notes == (
+        "Printer colours (CMYK) converted to screen colours (RGB).",
+    )
+
+
+def test_an_exif_block_that_cannot_be_parsed_costs_only_the_orientation(monkeypatch):
+    # The corpus' broken_exif.jpg makes Pillow warn and return an empty tag set;
+    # here the EXIF parser itself fails, as it can on hostile files.
+    from PIL import JpegImagePlugin
+
+    def broken(self):
+        raise SyntaxError("unknown EXIF tag type")
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "getexif", broken)
+    decoded = decode_image(corpus.good_image("jpeg_orientation_6").data)
+    assert decoded.orientation == 1 and (decoded.width, decoded.height) == (60, 40)
+
+
+def test_an_oversized_jpeg_is_decoded_at_reduced_scale_within_the_limit():
+    # Stands in for a 108-megapixel phone photo against the 50-megapixel limit:
+    # a 60×40 JPEG (2,400 pixels) against a limit of 1,000 pixels.
+    data = corpus.good_image("jpeg_orientation_6").data
+    decoded = decode_image(data, max_pixels=1_000)
+    assert (decoded.width, decoded.height) == (20, 30)  # 1/2 scale, then turned upright
+    assert decoded.width * decoded.height <= 1_000
+    assert decoded.original_size == (60, 40)
+    assert decoded.notes[0] == (
+        "This 60×40 photo is over the 0.001-megapixel limit, "
+        "so it was decoded at 20×30 (1/2 of its width and height)."
+    )
+    assert decoded.orientation == 6 and decoded.notes[1].endswith("(EXIF orientation 6).")
+    assert_probes(decoded.pixels, corpus.GoodImage(
+        "half", b"", "JPEG", (20, 30), "RGB", probes=corpus.corner_probes(20, 30, 6, ("TR", "BR")), tolerance=40))
+    # Beyond JPEG_OVERSIZE times the limit a JPEG is refused like any other file.
+    with pytest.raises(ImageLoadError) as caught:
+        decode_image(data, max_pixels=799)
+    assert str(caught.value) == "The image is too large: 60×40 = 2,400 pixels; the limit is 2,397 pixels."
+    # Other formats cannot be decoded smaller: the limit is the limit.
+    with pytest.raises(ImageLoadError, match="^The image is too large: 60×40 = 2,400 pixels; the limit is 1,000"):
+        decode_image(corpus.good_image("png_rgb").data, max_pixels=1_000)
