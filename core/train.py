@@ -65,6 +65,7 @@ class TrainingConfig:
     limit: int | None = None  # use only this many training photos (quick experiments)
     extra: dict = field(default_factory=dict)  # more model-card fields
     callbacks: list = field(default_factory=list)  # more Keras callbacks (progress, stop buttons, tests)
+    finalize: bool = False  # write the model from an interrupted run's best epoch, without training more
 
     @property
     def size(self) -> int:
@@ -267,8 +268,12 @@ def train(config: TrainingConfig) -> Path:
         *config.callbacks,
     ]
     started = time.perf_counter()
-    model.fit(train_data, validation_data=validation_data, epochs=config.epochs, callbacks=callbacks,
-              verbose=config.verbose)
+    if config.finalize:
+        if not (work_dir / "best.weights.h5").exists():
+            raise ValueError(f"--finalize needs an interrupted run in {work_dir}, and there is none.")
+    else:
+        model.fit(train_data, validation_data=validation_data, epochs=config.epochs, callbacks=callbacks,
+                  verbose=config.verbose)
     training_seconds = time.perf_counter() - started
     # After a resume, EarlyStopping only knows the epochs of this process: the
     # checkpoint holds the best weights over the whole run.
@@ -295,6 +300,7 @@ def train(config: TrainingConfig) -> Path:
         "epochs_run": len(validation_losses),
         "best_epoch": best_epoch,
         "stopped_early": len(validation_losses) < config.epochs,
+        "stopped_by_hand": config.finalize,
         "validation_accuracy": float(history["val_accuracy"][best_epoch - 1]) if best_epoch else None,
         **config.extra,
     }
@@ -327,6 +333,8 @@ def parse_args(argv: list[str] | None = None) -> TrainingConfig:
     parser.add_argument("--strategy", default="default", choices=["default", "mirrored", "multiworker"])
     parser.add_argument("--no-resume", dest="resume", action="store_false",
                         help="start over instead of continuing an interrupted run")
+    parser.add_argument("--finalize", action="store_true",
+                        help="stop an interrupted run here: write the model from its best epoch so far")
     parser.add_argument("--limit", type=int, default=None, help="use only this many training photos")
     parser.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2],
                         help="1: a progress bar per epoch, 2: one line per epoch (for log files)")
@@ -336,6 +344,7 @@ def parse_args(argv: list[str] | None = None) -> TrainingConfig:
         epochs=args.epochs, batch_size=args.batch_size, image_size=args.image_size, seed=args.seed,
         learning_rate=args.learning_rate, augmentation=args.augmentation, patience=args.patience,
         weights=args.weights, strategy=args.strategy, resume=args.resume, verbose=args.verbose, limit=args.limit,
+        finalize=args.finalize,
     )
 
 

@@ -22,6 +22,24 @@ PHOTO_KEY = "photo"
 MODEL_KEY = "model_name"
 
 
+def _route_through_app() -> None:
+    """Make a deep link on a freshly started server go through app.py.
+
+    Streamlit treats a folder named ``pages/`` as an old-style multipage app
+    until ``st.navigation`` has run once; a first visit straight to
+    ``/lab`` would then run the page alone, with the wrong sidebar. Switching
+    that mode off and rerunning lets app.py's navigation pick the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_route_through_app()
+
+
 @dataclass(frozen=True)
 class Photo:
     """A decoded photo kept in the session (never on disk)."""
