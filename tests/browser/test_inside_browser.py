@@ -1,0 +1,69 @@
+"""In a real browser: upload on the Classify page, then the photo carries over to the inside page and its Grad-CAM."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import registry
+from tests.browser.conftest import screenshot
+from tests.conftest import SHARED_DATA, make_photo_bytes
+
+NAV_LABEL = "Filters, feature maps, Grad-CAM"
+ALL_CHARTS_DRAWN = """() => {
+  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+  return charts.length > 0 && Array.from(charts).every(chart => chart.querySelector('.main-svg'));
+}"""
+IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+NOTHING_STALE = "() => document.querySelectorAll('[data-stale=\"true\"]').length === 0"
+TWO_GRADCAM_TITLES = """() => Array.from(document.querySelectorAll('.gtitle'))
+  .filter(title => (title.textContent || '').startsWith('Grad-CAM for')).length === 2"""
+
+
+def photo_to_upload() -> tuple[str, bytes, str]:
+    """A real cat photo when the shared data is here, else a generated one."""
+    cats = sorted((SHARED_DATA / "test" / "cats").glob("*.jpg")) if (SHARED_DATA / "test" / "cats").is_dir() else []
+    if cats:
+        return "browser-cat.jpg", cats[0].read_bytes(), "image/jpeg"
+    return "browser-photo.png", make_photo_bytes(320, 240, fmt="PNG"), "image/png"
+
+
+def settle(page) -> None:
+    """Wait until the script run is over and every Plotly chart on screen is drawn."""
+    page.wait_for_timeout(1500)
+    page.wait_for_function(IDLE, timeout=120_000)
+    page.wait_for_function(NOTHING_STALE, timeout=120_000)
+    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=120_000)
+
+
+@pytest.mark.browser
+def test_photo_carries_over_and_gradcam_overlay_shows(app_url, page):
+    if not any(info.available for info in registry.list_models()):
+        pytest.skip("the Classify page needs a trained model to accept uploads")
+    name, data, mime = photo_to_upload()
+
+    page.goto(app_url)
+    page.locator('input[type="file"]').first.wait_for(state="attached", timeout=120_000)
+    page.locator('input[type="file"]').first.set_input_files(files=[{"name": name, "mimeType": mime, "buffer": data}])
+    page.get_by_text(name).first.wait_for(timeout=120_000)
+    page.wait_for_function(IDLE, timeout=120_000)
+
+    # Navigate inside the app (a new URL would start a new session without the photo).
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(NAV_LABEL).click()
+    page.get_by_text("Inside the model").first.wait_for(timeout=120_000)
+    page.get_by_text(f"Photo: {name} (change)").wait_for(timeout=120_000)
+    page.wait_for_function(IDLE, timeout=120_000)
+
+    page.get_by_role("tab", name="Where it looked").click()
+    page.get_by_text("Heat-map opacity").wait_for(timeout=120_000)
+    page.wait_for_function(TWO_GRADCAM_TITLES, timeout=120_000)
+    settle(page)
+    titles = page.locator(".gtitle", has_text="Grad-CAM for")
+    assert titles.count() == 2
+    assert page.get_by_text(f"{name}, as the model sees it").count() == 1
+    # The overlay: a photo layer and a heat-map layer in the same chart.
+    overlay = page.locator('[data-testid="stPlotlyChart"]', has=page.locator(".gtitle", has_text="Grad-CAM for")).first
+    assert overlay.locator("image").count() >= 1
+    titles.first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    path = screenshot(page, "inside_gradcam")
+    assert path.stat().st_size > 10_000
