@@ -97,8 +97,15 @@ def screenshot(page, name: str) -> Path:
 
 
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script after a load or an action."""
+    """Wait until Streamlit has finished running the script after a load or an action.
+
+    The status widget alone can vanish before the first run has drawn anything,
+    so also wait until no element is marked stale.
+    """
     page.wait_for_selector('[data-testid="stApp"]')
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')
+                 && !document.querySelector('[data-stale="true"]')
+                 && document.querySelector('[data-testid="stMain"]')""",
+        timeout=120_000,
     )
