@@ -63,7 +63,7 @@ def load_model_cached(name: str):
     return registry.load_model(name)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, ttl=60)
 def list_models_cached() -> list[registry.ModelInfo]:
     return registry.list_models()
 

@@ -1,0 +1,125 @@
+"""The Training page in a real browser: a live training's progress bar and chart update, then Stop."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.browser.conftest import screenshot, wait_for_app
+
+LIVE_CHART_POINTS = '[data-testid="stPlotlyChart"] .scatterlayer .point'
+
+
+def generated_zip(per_class: int = 200, size: int = 32) -> bytes:
+    rng = np.random.default_rng(0)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for index, name in enumerate(("cats", "dogs")):
+            for number in range(per_class):
+                pixels = rng.integers(0, 80, (size, size, 3)).astype(np.uint8)
+                pixels[..., index] += 150
+                image = io.BytesIO()
+                Image.fromarray(pixels).save(image, format="PNG")
+                archive.writestr(f"{name}/{name}_{number}.png", image.getvalue())
+    return buffer.getvalue()
+
+
+def chart_points(page) -> int:
+    return page.locator(LIVE_CHART_POINTS).count()
+
+
+@pytest.mark.browser
+def test_live_training_progress_chart_and_stop(page, app_url):
+    page.goto(f"{app_url}/training")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Train live").click()
+
+    # Generated photos uploaded as a zip of class folders: the same on every machine.
+    page.locator('[data-testid="stRadio"]').get_by_text("your own photos").click()
+    wait_for_app(page)
+    uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="zip of class folders")
+    uploader.locator('input[type="file"]').set_input_files(
+        files=[{"name": "photos.zip", "mimeType": "application/zip", "buffer": generated_zip()}])
+    page.get_by_text("Photos per class: cats: 200, dogs: 200").wait_for()
+    wait_for_app(page)
+
+    image_size = page.locator('[data-testid="stSlider"]').filter(has_text="Image size").get_by_role("slider")
+    image_size.focus()
+    image_size.press("Home")
+    wait_for_app(page)
+    # As many epochs as the slider allows, so there is time to watch and to stop.
+    epochs = page.locator('[data-testid="stSlider"]').filter(has_text="Epochs").get_by_role("slider")
+    epochs.focus()
+    epochs.press("End")
+    wait_for_app(page)
+    assert epochs.input_value() == "30"
+
+    page.get_by_role("button", name=re.compile("Start training")).click()
+    progress = page.locator('[data-testid="stProgress"]')
+    progress.wait_for(timeout=60_000)
+
+    # The metric and the chart move on after each epoch without any click.
+    epochs_done = page.locator('[data-testid="stMetric"]').filter(has_text="Epochs done")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
+                 .some(m => /Epochs done\\s*[1-9]\\d* \\/ 30/.test(m.innerText))""",
+        timeout=90_000,
+    )
+    # One marker per epoch on each of the four curves: 4 after the first epoch, 8 after the second.
+    page.wait_for_function(f"() => document.querySelectorAll('{LIVE_CHART_POINTS}').length >= 4", timeout=30_000)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
+                 .some(m => /Epochs done\\s*([2-9]|\\d\\d) \\/ 30/.test(m.innerText))""",
+        timeout=90_000,
+    )
+    page.wait_for_function(f"() => document.querySelectorAll('{LIVE_CHART_POINTS}').length >= 8", timeout=30_000)
+    assert "Remaining" in page.locator('[data-testid="stMetric"]').all_inner_texts()[2]
+    # The panel is redrawn every second, so scroll with one script call rather than a locator action.
+    page.evaluate("document.querySelector('[data-testid=\"stProgress\"]').scrollIntoView({block: 'start'})")
+    screenshot(page, "training-live-progress")
+
+    page.get_by_role("button", name=re.compile("Stop training")).click()
+    page.get_by_text("You stopped it after").wait_for(timeout=90_000)
+    wait_for_app(page)
+    assert progress.count() == 0
+    text = page.locator('[data-testid="stAlert"]').filter(has_text="You stopped it").inner_text()
+    stopped_after = int(re.search(r"after (\d+) epoch", text).group(1))
+    assert 1 <= stopped_after < 30
+    assert epochs_done.count() == 0
+    page.get_by_text("How well does it do on the held-out photos?").wait_for()
+    page.get_by_role("button", name="Model (.keras)").wait_for()
+    page.get_by_text("You stopped it after").scroll_into_view_if_needed()
+    screenshot(page, "training-live-stopped")
+    page.get_by_text("Try it on a photo").scroll_into_view_if_needed()
+    screenshot(page, "training-live-try-and-download")
+
+
+@pytest.mark.browser
+def test_learning_curves_and_evaluation_of_the_shipped_models(page, app_url):
+    from core import registry
+
+    infos = [info for info in registry.list_models() if (info.folder / "history.json").is_file()]
+    if not infos:
+        pytest.skip("no shipped models in models/ yet")
+    page.goto(f"{app_url}/training")
+    wait_for_app(page)
+    # Two charts (accuracy and loss) per model on the first tab.
+    page.wait_for_function(
+        f"() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= {2 * len(infos)}")
+    for info in infos:
+        assert page.get_by_role("heading", name=info.title).count() == 1
+    screenshot(page, "training-learning-curves")
+    page.get_by_role("tab", name="Compare models").click()
+    page.locator('[data-testid="stDataFrame"]').wait_for()
+    screenshot(page, "training-compare")
+    page.get_by_role("tab", name="Evaluate").click()
+    page.get_by_text("Photos it got wrong").wait_for()
+    wait_for_app(page)
+    page.evaluate("[...document.querySelectorAll('h4')].find(h => h.innerText.includes('Photos it got wrong'))"
+                  ".scrollIntoView({block: 'start'})")
+    screenshot(page, "training-evaluate")
