@@ -16,7 +16,7 @@ run() {
   tail -1 "runs/$name.log"
 }
 run transfer   --arch transfer   --epochs 12 --patience 4  --augmentation training
-run classic    --arch classic    --epochs 40 --patience 10 --augmentation training
-run baseline   --arch baseline   --epochs 10 --patience 3  --augmentation none
-run augmented  --arch augmented  --epochs 12 --patience 4  --augmentation flip_rotate
-run normalized --arch normalized --epochs 12 --patience 4  --augmentation flip_rotate
+run classic    --arch classic    --epochs 18 --patience 8  --augmentation training
+run baseline   --arch baseline   --epochs 6  --patience 3  --augmentation none
+run augmented  --arch augmented  --epochs 6  --patience 3  --augmentation flip_rotate
+run normalized --arch normalized --epochs 6  --patience 3  --augmentation flip_rotate

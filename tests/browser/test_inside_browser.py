@@ -44,7 +44,9 @@ def test_photo_carries_over_and_gradcam_overlay_shows(app_url, page):
     page.goto(app_url)
     page.locator('input[type="file"]').first.wait_for(state="attached", timeout=120_000)
     page.locator('input[type="file"]').first.set_input_files(files=[{"name": name, "mimeType": mime, "buffer": data}])
-    page.get_by_text(name).first.wait_for(timeout=120_000)
+    # The photo's caption ("name · W×H px") is drawn only after the upload was decoded,
+    # classified and stored for the other pages; the file chip appears before that.
+    page.get_by_text(f"{name} · ").first.wait_for(timeout=120_000)
     page.wait_for_function(IDLE, timeout=120_000)
 
     # Navigate inside the app (a new URL would start a new session without the photo).
