@@ -91,6 +91,19 @@ def results_csv(names: list[str], predictions: list[Prediction]) -> str:
     return buffer.getvalue()
 
 
+def input_scaling(model) -> str:
+    """How the model's first Rescaling layer turns 0..255 pixels into its own range."""
+    for layer in model.layers:
+        if layer.__class__.__name__ == "Rescaling":
+            scale, offset = float(layer.scale), float(layer.offset)
+            low, high = offset, 255 * scale + offset
+            if abs(scale - 1 / 255) < 1e-9 and offset == 0:
+                return "divides them by 255 itself, in its first layer, so they run from 0 to 1"
+            return (f"rescales them itself, in its first layer (× {scale:.6g} {'+' if offset >= 0 else '−'} "
+                    f"{abs(offset):g}), so they run from {low:g} to {high:g}")
+    return "uses them as they are"
+
+
 def digest(data: bytes | np.ndarray) -> str:
     """A short content hash used as a cache key for photos."""
     raw = data.tobytes() if isinstance(data, np.ndarray) else data

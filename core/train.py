@@ -167,6 +167,17 @@ def _transfer_parts(model: keras.Model) -> tuple[keras.Model, keras.Model]:
     return base, head
 
 
+def without_optimizer(model: keras.Model) -> keras.Model:
+    """An uncompiled copy with the same weights.
+
+    A compiled model's .keras file also stores Adam's two moment estimates per
+    weight, tripling its size; the app only needs the weights.
+    """
+    copy = type(model).from_config(model.get_config())
+    copy.set_weights(model.get_weights())
+    return copy
+
+
 def write_model_folder(model: keras.Model, config: TrainingConfig, history: dict, metrics: dict,
                        card_extra: dict) -> Path:
     """Write everything to ``<out>/<name>.tmp`` then swap it in for ``<out>/<name>``."""
@@ -180,9 +191,9 @@ def write_model_folder(model: keras.Model, config: TrainingConfig, history: dict
     if config.arch == "transfer":
         # Only the head is ours: the ImageNet base is rebuilt from its weight file.
         _, head = _transfer_parts(model)
-        head.save(temporary / "head.keras")
+        without_optimizer(head).save(temporary / "head.keras")
     else:
-        model.save(temporary / "model.keras")
+        without_optimizer(model).save(temporary / "model.keras")
     (temporary / "history.json").write_text(json.dumps(history, indent=1))
     (temporary / "metrics.json").write_text(json.dumps(metrics, indent=1))
     card = {

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core import registry
-from core.classify import (UNSURE_BELOW, Prediction, digest, model_inputs, pixel_crop,
+from core.classify import (UNSURE_BELOW, Prediction, digest, input_scaling, model_inputs, pixel_crop,
                            predictions_from_probabilities, results_csv, singular)
 from core.demo import DEFAULT_DEMO, DEMO_PHOTOS
 from pages.common import (UPLOAD_TYPES, Photo, current_photo, decode_upload, demo_photo, load_model_cached,
@@ -138,7 +138,7 @@ for photo, prediction in zip(photos, predictions):
             st.caption(note)
     with right:
         if prediction.unsure:
-            st.markdown(f"### 🤔 Not sure")
+            st.markdown("### 🤔 Not sure")
             st.write(prediction.headline().capitalize() + ". The network is close to a coin toss on this photo.")
         else:
             st.markdown(f"### It's a **{singular(prediction.label)}**")
@@ -154,11 +154,11 @@ model_input = model_inputs([photo.pixels], info.input_size)[0]
 st.write(
     f"The photo is squeezed to **{width}×{height} pixels**. To the network it is just a grid of numbers: "
     f"{height} rows × {width} columns × 3 colour channels (red, green, blue) = {height * width * 3:,} numbers "
-    "from 0 (dark) to 255 (bright). The model divides them by 255 itself, in its first layer."
+    f"from 0 (dark) to 255 (bright). The model {input_scaling(load_model_cached(info.name))}."
 )
-column_image, column_numbers = st.columns([1, 2])
+column_image, column_numbers = st.columns([1, 1.6])
 with column_image:
-    st.image(model_input, caption=f"Model input: {width}×{height}", width=min(300, 2 * width))
+    st.image(model_input, caption=f"Model input: {width}×{height}", width="stretch")
 with column_numbers:
     crop_size = 6
     top = st.slider("Crop row", 0, height - crop_size, height // 2 - crop_size // 2, key="crop_top")

@@ -53,3 +53,12 @@ def test_results_csv_lists_every_photo():
 
 def test_singular_names():
     assert singular("cats") == "cat" and singular("flowers") == "flowers"
+
+
+def test_input_scaling_is_read_from_the_model(tiny_model):
+    from core import architectures
+    from core.classify import input_scaling
+
+    assert input_scaling(tiny_model) == "divides them by 255 itself, in its first layer, so they run from 0 to 1"
+    normalized = architectures.normalized(image_size=32)
+    assert input_scaling(normalized).endswith("so they run from -1 to 1")
