@@ -99,8 +99,9 @@ def input_scaling(model) -> str:
             low, high = offset, 255 * scale + offset
             if abs(scale - 1 / 255) < 1e-9 and offset == 0:
                 return "divides them by 255 itself, in its first layer, so they run from 0 to 1"
-            return (f"rescales them itself, in its first layer (× {scale:.6g} {'+' if offset >= 0 else '−'} "
-                    f"{abs(offset):g}), so they run from {low:g} to {high:g}")
+            sign = "+" if offset >= 0 else "−"
+            return (f"rescales them itself, in its first layer (÷ {1 / scale:.4g} {sign} {abs(offset):g}), "
+                    f"so they run from {low:g} to {high:g}")
     return "uses them as they are"
 
 

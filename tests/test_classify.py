@@ -61,4 +61,4 @@ def test_input_scaling_is_read_from_the_model(tiny_model):
 
     assert input_scaling(tiny_model) == "divides them by 255 itself, in its first layer, so they run from 0 to 1"
     normalized = architectures.normalized(image_size=32)
-    assert input_scaling(normalized).endswith("so they run from -1 to 1")
+    assert input_scaling(normalized) == "rescales them itself, in its first layer (÷ 127.5 − 1), so they run from -1 to 1"
