@@ -30,6 +30,12 @@ def test_model_folder_is_complete_and_small(info):
     assert info.card["class_names"] == ["cats", "dogs"]
     if info.kind == "transfer":
         assert not (info.folder / "model.keras").exists(), "never ship the ImageNet base weights"
+        # head.keras holds only the trained head: no MobileNet layer, only the trainable weights.
+        import keras
+
+        head = keras.saving.load_model(network, compile=False)
+        assert not any(layer.name.startswith(("conv_dw", "conv_pw", "conv1")) for layer in head.layers)
+        assert head.count_params() == info.card["trainable_parameters"]
 
 
 @pytest.mark.parametrize("info", SHIPPED, ids=lambda info: info.name)
