@@ -377,8 +377,25 @@ def output_size(size: int, kernel: int, stride: int, padding_before: int = 0, pa
 # --------------------------------------------------------------------------- convolution
 
 
+class _WindowPosition:
+    """Where a step's window sits in the original (unpadded) input."""
+
+    top: int
+    left: int
+    padding: "Padding"
+
+    @property
+    def input_top(self) -> int:
+        """Window's top row in the original input; negative when it starts in the padding."""
+        return self.top - self.padding.top
+
+    @property
+    def input_left(self) -> int:
+        return self.left - self.padding.left
+
+
 @dataclass(frozen=True, eq=False)
-class ConvolutionStep:
+class ConvolutionStep(_WindowPosition):
     """Everything a learner writes down for one output cell."""
 
     index: int  # 0-based, row by row
@@ -402,15 +419,6 @@ class ConvolutionStep:
     @property
     def output(self) -> float:
         return max(0.0, self.pre_activation) if self.relu else self.pre_activation
-
-    @property
-    def input_top(self) -> int:
-        """Window's top row in the original (unpadded) input; negative when it starts in the padding."""
-        return self.top - self.padding.top
-
-    @property
-    def input_left(self) -> int:
-        return self.left - self.padding.left
 
     @property
     def channel_count(self) -> int:
@@ -562,7 +570,7 @@ def relu(values: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class PoolingStep:
+class PoolingStep(_WindowPosition):
     index: int
     row: int
     col: int
@@ -578,14 +586,6 @@ class PoolingStep:
         """The real (non-padding) numbers the window covers, row by row."""
         flat = self.window.ravel()
         return flat[~np.isnan(flat)]
-
-    @property
-    def input_top(self) -> int:
-        return self.top - self.padding.top
-
-    @property
-    def input_left(self) -> int:
-        return self.left - self.padding.left
 
     @property
     def expression(self) -> str:
