@@ -4,15 +4,22 @@ Photos are decoded with :mod:`core.images` (EXIF rotation, CMYK, 16-bit and
 all) and resized with the very function the app uses, then cached in memory
 as uint8 so later epochs skip decoding. Augmentation runs on training batches
 only, in parallel, and batches are prefetched while the model trains.
+
+With TensorFlow as the Keras backend (the app's) this is a ``tf.data``
+pipeline. Under Keras' JAX or PyTorch backends, on a GPU machine without
+TensorFlow, :class:`MemoryBatches` does the same job with the same decoding
+and the same augmentation layers.
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import keras
 import numpy as np
-import tensorflow as tf
 
 from core.augment import AugmentationSettings, build_augmentation
 from core.images import ImageLoadError, decode_image, resize_for_model
@@ -80,17 +87,56 @@ def load_pixels(path: str | bytes, image_size: int) -> np.ndarray:
 
 
 def load_arrays(files: LabeledFiles, image_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every image as a (N, size, size, 3) uint8 array plus labels (small data sets)."""
-    images = np.stack([load_pixels(path, image_size) for path in files.paths]) if files.paths else \
-        np.zeros((0, image_size, image_size, 3), np.uint8)
+    """Every image as a (N, size, size, 3) uint8 array plus labels (decoded on a few threads)."""
+    if not files.paths:
+        return np.zeros((0, image_size, image_size, 3), np.uint8), np.zeros((0,), np.int32)
+    with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) + 1)) as pool:
+        images = np.stack(list(pool.map(lambda path: load_pixels(path, image_size), files.paths)))
     return images, np.asarray(files.labels, dtype=np.int32)
 
 
-def _label_target(labels: tf.Tensor, num_classes: int) -> tf.Tensor:
-    # One sigmoid unit for two classes, sparse integer labels otherwise.
+def label_targets(labels: np.ndarray, num_classes: int) -> np.ndarray:
+    """What the loss expects: (N, 1) floats for one sigmoid unit, integer labels for softmax."""
+    labels = np.asarray(labels)
     if num_classes == 2:
-        return tf.cast(tf.expand_dims(labels, -1), tf.float32)
-    return labels
+        return labels.astype(np.float32)[:, None]
+    return labels.astype(np.int32)
+
+
+class MemoryBatches(keras.utils.PyDataset):
+    """Batches from photos decoded once into memory, for any Keras backend.
+
+    Same contract as :func:`make_dataset`: float32 pixels 0..255 and targets,
+    reshuffled every epoch and augmented on the fly when training.
+    """
+
+    def __init__(self, files: LabeledFiles, image_size: int, batch_size: int = 32, *, training: bool = False,
+                 augmentation: AugmentationSettings | None = None, seed: int = 0):
+        super().__init__()
+        self.images, labels = load_arrays(files, image_size)
+        self.targets = label_targets(labels, len(files.class_names))
+        self.batch_size = batch_size
+        self.training = training
+        self.rng = np.random.default_rng(seed)
+        self.order = self.rng.permutation(len(self.images)) if training else np.arange(len(self.images))
+        self.augment = (build_augmentation(augmentation, seed=seed)
+                        if training and augmentation is not None and not augmentation.is_identity() else None)
+
+    def __len__(self) -> int:
+        return int(np.ceil(len(self.images) / self.batch_size))
+
+    def __getitem__(self, index: int):
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        chosen = self.order[index * self.batch_size:(index + 1) * self.batch_size]
+        pixels = self.images[chosen].astype(np.float32)
+        if self.augment is not None:
+            pixels = keras.ops.clip(self.augment(pixels, training=True), 0.0, 255.0)
+        return pixels, self.targets[chosen]
+
+    def on_epoch_end(self) -> None:
+        if self.training:
+            self.order = self.rng.permutation(len(self.images))
 
 
 def make_dataset(
@@ -102,12 +148,16 @@ def make_dataset(
     augmentation: AugmentationSettings | None = None,
     seed: int = 0,
     cache: bool = True,
-) -> tf.data.Dataset:
+) -> tf.data.Dataset | MemoryBatches:
     """A batched, prefetched dataset of (float32 pixels 0..255, targets)."""
     if len(files) == 0:
         raise ValueError("No images to build a dataset from.")
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
+    if keras.backend.backend() != "tensorflow":
+        return MemoryBatches(files, image_size, batch_size, training=training, augmentation=augmentation, seed=seed)
+    import tensorflow as tf
+
     num_classes = len(files.class_names)
     paths = tf.constant(files.paths)
     labels = tf.constant(files.labels, dtype=tf.int32)
@@ -132,7 +182,9 @@ def make_dataset(
         pixels = tf.cast(pixels, tf.float32)
         if augment is not None:
             pixels = tf.clip_by_value(augment(pixels, training=True), 0.0, 255.0)
-        return pixels, _label_target(batch_labels, num_classes)
+        if num_classes == 2:  # one sigmoid unit: (batch, 1) floats
+            return pixels, tf.cast(tf.expand_dims(batch_labels, -1), tf.float32)
+        return pixels, batch_labels
 
     dataset = dataset.map(to_model_input, num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
@@ -156,8 +208,6 @@ def split_folder(folder: str | Path) -> dict[str, LabeledFiles]:
 
 def default_data_dir() -> Path:
     """The cats-and-dogs photos: ``CNN_CLASSROOM_DATA`` or ``../shared/data/cats_dogs``."""
-    import os
-
     from_env = os.environ.get("CNN_CLASSROOM_DATA")
     if from_env:
         return Path(from_env)

@@ -695,42 +695,53 @@ class AugmentationStep:
 
 
 def augmentation_steps(settings: AugmentationSettings) -> list[AugmentationStep]:
-    """The layers :func:`core.augment.build_augmentation` builds, read back from their configs."""
+    """Each random change the settings switch on, the Keras layer that makes it, and its range.
+
+    Read back from the layers :func:`core.augment.build_augmentation` builds
+    (their configs), so the table shows what training really uses.
+    """
     from core.augment import build_augmentation
 
     steps = []
     for layer in build_augmentation(settings).layers:
         config = layer.get_config()
-        shown = {key: value for key, value in config.items()
-                 if key in ("mode", "factor", "height_factor", "width_factor", "x_factor", "y_factor",
-                            "fill_mode", "value_range")}
-        steps.append(AugmentationStep(layer.name, type(layer).__name__,
-                                      ", ".join(f"{key}={_short(value)}" for key, value in shown.items())))
+        layer_type = f"{type(layer).__name__} ({layer.name})"
+        if type(layer).__name__ == "RandomAffine":
+            fill = f", fill_mode={config['fill_mode']!r}"
+            if config["horizontal_flip"]:
+                steps.append(AugmentationStep("flip", layer_type, "mirror left-right with probability 0.5"))
+            if config["rotation_degrees"]:
+                steps.append(AugmentationStep("rotation", layer_type, f"angle from −{config['rotation_degrees']:g}° "
+                                                                      f"to +{config['rotation_degrees']:g}°{fill}"))
+            if config["shift_fraction"]:
+                steps.append(AugmentationStep("shift", layer_type, f"up to ±{config['shift_fraction']:g} of the width "
+                                                                   f"and of the height{fill}"))
+            if config["shear_fraction"]:
+                steps.append(AugmentationStep("shear", layer_type, f"slant from −{config['shear_fraction']:g} to "
+                                                                   f"+{config['shear_fraction']:g}{fill}"))
+            if config["zoom_fraction"]:
+                zoom = config["zoom_fraction"]
+                steps.append(AugmentationStep("zoom", layer_type, f"scale factor from {1 - zoom:g} to {1 + zoom:g}"
+                                                                  f"{fill}"))
+        elif type(layer).__name__ == "RandomLighting":
+            if config["brightness_fraction"]:
+                steps.append(AugmentationStep("brightness", layer_type,
+                                              f"add up to ±{255 * config['brightness_fraction']:.0f} to every pixel"))
+            if config["contrast_fraction"]:
+                low, high = 1 - config["contrast_fraction"], 1 + config["contrast_fraction"]
+                steps.append(AugmentationStep("contrast", layer_type,
+                                              f"distance from the mean × {low:g} to {high:g}"))
     return steps
 
 
 def contrast_range(settings: AugmentationSettings) -> tuple[float, float] | None:
-    """The range Keras draws the contrast factor from, read from the built layer (None: no contrast step).
-
-    Keras 3's ``RandomContrast(f)`` draws from [1 − lower, 1 + upper] with
-    lower clipped at 0 for a single number, so it may only ever raise contrast;
-    the page shows the real range rather than assuming a symmetric one.
-    """
+    """The range the contrast factor is drawn from, read from the built layer (None: no contrast step)."""
     from core.augment import build_augmentation
 
     for layer in build_augmentation(settings).layers:
-        if type(layer).__name__ == "RandomContrast":
-            lower, upper = (float(value) for value in layer.factor)
-            return 1.0 - lower, 1.0 + upper
+        if type(layer).__name__ == "RandomLighting" and layer.contrast_fraction:
+            return 1.0 - layer.contrast_fraction, 1.0 + layer.contrast_fraction
     return None
-
-
-def _short(value) -> str:
-    if isinstance(value, (tuple, list)):
-        return "(" + ", ".join(_short(item) for item in value) + ")"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return repr(value) if isinstance(value, str) else str(value)
 
 
 def augmentation_samples(

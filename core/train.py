@@ -9,11 +9,17 @@ The folder holds ``train/``, ``validation/`` and (for the test metrics)
 temporary folder and renamed into place only when complete, so an interrupted
 run never damages a model already there. ``--resume`` (on by default)
 continues an interrupted run from its last finished epoch.
+
+The same command runs under Keras' JAX or PyTorch backends
+(``KERAS_BACKEND=jax``) on a GPU machine that has no TensorFlow; the data
+then comes from :class:`core.data.MemoryBatches` and only the default
+strategy is available.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -26,7 +32,6 @@ from pathlib import Path
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from core import architectures
 from core.augment import PRESETS, AugmentationSettings
@@ -66,14 +71,31 @@ class TrainingConfig:
     extra: dict = field(default_factory=dict)  # more model-card fields
     callbacks: list = field(default_factory=list)  # more Keras callbacks (progress, stop buttons, tests)
     finalize: bool = False  # write the model from an interrupted run's best epoch, without training more
+    cache_features: bool = False  # transfer only: run the frozen base once per photo, then train the head
 
     @property
     def size(self) -> int:
         return self.image_size or architectures.DEFAULT_IMAGE_SIZE[self.arch]
 
 
-def make_strategy(kind: str) -> tf.distribute.Strategy:
+class SingleDevice:
+    """Stands in for a ``tf.distribute`` strategy under the JAX and PyTorch backends."""
+
+    num_replicas_in_sync = 1
+
+    def scope(self):
+        return contextlib.nullcontext()
+
+
+def make_strategy(kind: str):
     """``default`` (one device), ``mirrored`` (all local GPUs, or the CPU) or ``multiworker`` (TF_CONFIG)."""
+    if keras.backend.backend() != "tensorflow":
+        if kind != "default":
+            raise ValueError(f"--strategy {kind} needs the TensorFlow backend; "
+                             f"this run uses {keras.backend.backend()!r}.")
+        return SingleDevice()
+    import tensorflow as tf
+
     if kind == "default":
         return tf.distribute.get_strategy()
     if kind == "mirrored":
@@ -102,7 +124,7 @@ def compile_model(model: keras.Model, learning_rate: float | keras.optimizers.sc
 def predict_scores(model: keras.Model, files: LabeledFiles, image_size: int, batch_size: int = 64) -> np.ndarray:
     """(N, C) class probabilities for every file, in order."""
     dataset = make_dataset(files, image_size, batch_size, training=False, cache=False)
-    outputs = [model(batch, training=False).numpy() for batch, _ in dataset]
+    outputs = [keras.ops.convert_to_numpy(model(batch, training=False)) for batch, _ in dataset]
     return class_probabilities(np.concatenate(outputs, axis=0))
 
 
@@ -178,6 +200,32 @@ def without_optimizer(model: keras.Model) -> keras.Model:
     return copy
 
 
+def describe_machine() -> str:
+    """Where training ran, for the model card: the GPU's name, else the CPU."""
+    backend = keras.backend.backend()
+    gpu = None
+    try:
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            devices = tf.config.list_physical_devices("GPU")
+            if devices:
+                gpu = tf.config.experimental.get_device_details(devices[0]).get("device_name", "GPU")
+        elif backend == "jax":
+            import jax
+
+            gpu = next((device.device_kind for device in jax.devices() if device.platform == "gpu"), None)
+        elif backend == "torch":
+            import torch
+
+            gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    except Exception:  # a card field is never worth a failed training
+        gpu = None
+    if gpu:
+        return f"{gpu} GPU ({backend} backend)"
+    return f"{platform.machine()} CPU x{os.cpu_count()}"
+
+
 def write_model_folder(model: keras.Model, config: TrainingConfig, history: dict, metrics: dict,
                        card_extra: dict) -> Path:
     """Write everything to ``<out>/<name>.tmp`` then swap it in for ``<out>/<name>``."""
@@ -205,8 +253,7 @@ def write_model_folder(model: keras.Model, config: TrainingConfig, history: dict
         "parameters": int(model.count_params()),
         "trainable_parameters": int(sum(np.prod(w.shape) for w in model.trainable_weights)),
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()} CPU x{os.cpu_count()}" if not tf.config.list_logical_devices("GPU")
-        else "GPU",
+        "machine": describe_machine(),
         "epochs_requested": config.epochs,
         "batch_size": config.batch_size,
         "learning_rate": config.learning_rate,
@@ -225,6 +272,41 @@ def write_model_folder(model: keras.Model, config: TrainingConfig, history: dict
     if backup.exists():
         shutil.rmtree(backup)
     return final
+
+
+def base_features(model: keras.Model, files: LabeledFiles, image_size: int, mirrored: bool,
+                  batch_size: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """The frozen base's feature maps for every photo (and, if ``mirrored``, for its mirror image too)."""
+    base, _ = _transfer_parts(model)
+    rescale = model.get_layer("rescale")
+    dataset = make_dataset(files, image_size, batch_size, training=False, cache=False)
+    features, targets = [], []
+    for pixels, batch_targets in dataset:
+        views = [pixels, keras.ops.flip(pixels, axis=2)] if mirrored else [pixels]
+        for view in views:
+            features.append(keras.ops.convert_to_numpy(base(rescale(view), training=False)))
+            targets.append(keras.ops.convert_to_numpy(batch_targets))
+    return np.concatenate(features), np.concatenate(targets)
+
+
+def fit_head_on_cached_features(model: keras.Model, config: TrainingConfig, train_files: LabeledFiles,
+                                validation_files: LabeledFiles, callbacks: list) -> None:
+    """Train a transfer model's head on features computed once.
+
+    The base is frozen, so its output for a photo never changes: running it
+    once per photo (and once per mirror image, the augmentation) instead of
+    once per photo per epoch makes each epoch take seconds on a CPU, which
+    pays for a larger input size. The head is the same object the full model
+    uses, so the assembled model is trained when this returns.
+    """
+    _, head = _transfer_parts(model)
+    train_features, train_targets = base_features(model, train_files, config.size, mirrored=True)
+    validation_features, validation_targets = base_features(model, validation_files, config.size, mirrored=False)
+    steps_per_epoch = int(np.ceil(len(train_features) / config.batch_size))
+    schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, config.epochs * steps_per_epoch)
+    compile_model(head, schedule, len(train_files.class_names))
+    head.fit(train_features, train_targets, batch_size=config.batch_size, epochs=config.epochs, shuffle=True,
+             validation_data=(validation_features, validation_targets), callbacks=callbacks, verbose=config.verbose)
 
 
 def train(config: TrainingConfig) -> Path:
@@ -246,6 +328,8 @@ def train(config: TrainingConfig) -> Path:
     size = config.size
     if config.augmentation not in PRESETS:
         raise ValueError(f"--augmentation must be one of {', '.join(PRESETS)}.")
+    if config.cache_features and config.arch != "transfer":
+        raise ValueError("--cache-features only applies to --arch transfer (its base is frozen).")
     augmentation: AugmentationSettings = PRESETS[config.augmentation]
 
     strategy = make_strategy(config.strategy)
@@ -282,16 +366,24 @@ def train(config: TrainingConfig) -> Path:
     if config.finalize:
         if not (work_dir / "best.weights.h5").exists():
             raise ValueError(f"--finalize needs an interrupted run in {work_dir}, and there is none.")
+    elif config.cache_features:
+        # Only the head trains here, so the checkpoints hold the head's weights.
+        head_callbacks = [callback for callback in callbacks
+                          if not isinstance(callback, (keras.callbacks.BackupAndRestore,
+                                                       keras.callbacks.ModelCheckpoint))]
+        fit_head_on_cached_features(model, config, train_files, splits["validation"], head_callbacks)
     else:
         model.fit(train_data, validation_data=validation_data, epochs=config.epochs, callbacks=callbacks,
                   verbose=config.verbose)
     training_seconds = time.perf_counter() - started
     # After a resume, EarlyStopping only knows the epochs of this process: the
     # checkpoint holds the best weights over the whole run.
-    if (work_dir / "best.weights.h5").exists():
+    if (work_dir / "best.weights.h5").exists() and not config.cache_features:
         model.load_weights(str(work_dir / "best.weights.h5"))
     history = recorder.history
     previous_seconds = sum(history.get("seconds", [])) if history.get("seconds") else training_seconds
+    if config.cache_features:  # the epochs alone would leave out computing the features
+        previous_seconds = training_seconds
     validation_losses = history.get("val_loss", [])
     best_epoch = int(np.argmin(validation_losses)) + 1 if validation_losses else None
 
@@ -319,6 +411,8 @@ def train(config: TrainingConfig) -> Path:
         card_extra["base"] = {"application": "MobileNet", "alpha": architectures.MOBILENET_ALPHA,
                               "weights": "imagenet", "weights_file": architectures.MOBILENET_WEIGHTS_FILE,
                               "trainable": False}
+        if config.cache_features:
+            card_extra["augmentation"] = "horizontal flip (features of each photo and its mirror image, cached)"
     folder = write_model_folder(model, config, history, metrics, card_extra)
     shutil.rmtree(work_dir, ignore_errors=True)
     return folder
@@ -346,6 +440,9 @@ def parse_args(argv: list[str] | None = None) -> TrainingConfig:
                         help="start over instead of continuing an interrupted run")
     parser.add_argument("--finalize", action="store_true",
                         help="stop an interrupted run here: write the model from its best epoch so far")
+    parser.add_argument("--cache-features", action="store_true",
+                        help="transfer only: compute the frozen base's features once (photo and mirror image) "
+                             "and train the head on them; much faster, so larger inputs become affordable")
     parser.add_argument("--limit", type=int, default=None, help="use only this many training photos")
     parser.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2],
                         help="1: a progress bar per epoch, 2: one line per epoch (for log files)")
@@ -355,7 +452,7 @@ def parse_args(argv: list[str] | None = None) -> TrainingConfig:
         epochs=args.epochs, batch_size=args.batch_size, image_size=args.image_size, seed=args.seed,
         learning_rate=args.learning_rate, augmentation=args.augmentation, patience=args.patience,
         weights=args.weights, strategy=args.strategy, resume=args.resume, verbose=args.verbose, limit=args.limit,
-        finalize=args.finalize,
+        finalize=args.finalize, cache_features=args.cache_features,
     )
 
 

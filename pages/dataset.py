@@ -329,7 +329,7 @@ def augmentation_controls() -> AugmentationSettings:
         values[field_name] = st.slider(label, minimum, maximum, step=step, key=key)
         if field_name == "contrast_fraction" and values[field_name]:
             low, high = dataset_tools.contrast_range(AugmentationSettings(contrast_fraction=values[field_name]))
-            meaning += f" Keras multiplies the contrast by a random factor from {low:.2f} to {high:.2f}."
+            meaning += f" The contrast is multiplied by a random factor from {low:.2f} to {high:.2f}."
         st.caption(meaning)
     flip = st.checkbox("Horizontal flip", key="aug_flip")
     st.caption("Mirrors half of the photos left to right: a cat facing left is still a cat.")
@@ -369,7 +369,8 @@ def show_augmentation(listing, reader) -> None:
         "zoomed, flipped. The network then sees many versions of each cat and dog and learns what matters "
         "(ears, eyes, fur) instead of memorising exact pixels. Below, the photo goes through "
         "`core.augment.build_augmentation`, the very Keras layers the training code builds, so this preview "
-        "is exactly what the network is trained on."
+        "is exactly what the network is trained on. Flip, turn, shift, slant and zoom are multiplied into one "
+        "transform, so each version is resampled once and stays sharp."
     )
     photo_key, pixels = choose_augmentation_photo(listing, reader)
     controls, grid = st.columns([1, 2])
@@ -394,10 +395,10 @@ def show_augmentation(listing, reader) -> None:
         st.caption(f"{len(images)} random versions at 160×160 (seed {seed}). “Resample” draws new ones.")
         steps = dataset_tools.augmentation_steps(settings)
         if steps:
-            st.markdown("**The Keras layers these settings build**")
-            st.dataframe({"layer": [step.layer_name for step in steps],
-                          "Keras class": [step.layer_type for step in steps],
-                          "settings": [step.settings for step in steps]}, hide_index=True, key="aug_layers")
+            st.markdown("**The random changes these settings switch on**")
+            st.dataframe({"change": [step.layer_name for step in steps],
+                          "Keras layer": [step.layer_type for step in steps],
+                          "range": [step.settings for step in steps]}, hide_index=True, key="aug_layers")
         else:
             st.info("All changes are switched off: every version is the original photo.")
         st.caption("Augmentation is used on training batches only. Validation and test photos, and the photos you "

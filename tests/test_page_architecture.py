@@ -99,10 +99,10 @@ def test_transfer_model_shows_its_frozen_base(app):
     app.selectbox(key="architecture_model").set_value("transfer").run()
     assert not app.exception
     labels = [expander.label for expander in app.tabs[0].expander]
-    assert any("Inside `mobilenet_0.25_224`: 86 layers" in label and "frozen" in label for label in labels)
+    assert any("Inside `mobilenet_0.25_384`: 86 layers" in label and "frozen" in label for label in labels)
     table = app.tabs[0].dataframe[0].value
-    assert list(table["layer"]) == ["pixels", "rescale", "mobilenet_0.25_224", "head"]
-    assert dict(zip(table["layer"], table["trained"]))["mobilenet_0.25_224"] == "frozen"
+    assert list(table["layer"]) == ["pixels", "rescale", "mobilenet_0.25_384", "head"]
+    assert dict(zip(table["layer"], table["trained"]))["mobilenet_0.25_384"] == "frozen"
     shown = tab_metrics(app, 0)
     assert int(shown["Trainable"].replace(",", "")) < int(shown["Parameters"].replace(",", ""))
     app.selectbox(key="architecture_model").set_value("classic").run()

@@ -108,3 +108,83 @@ def test_command_line_reports_bad_data_without_traceback(tmp_path, capsys):
     code = train.main(["--arch", "tiny", "--data", str(tmp_path / "missing"), "--out", str(tmp_path)])
     assert code == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_other_keras_backends_train_from_memory_batches(split_data, tmp_path, monkeypatch):
+    # Under JAX or PyTorch (a GPU box without TensorFlow) the same command feeds
+    # MemoryBatches and trains on one device; tf.distribute is refused clearly.
+    import keras
+
+    from core import data
+
+    monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
+    assert isinstance(train.make_strategy("default"), train.SingleDevice)
+    with pytest.raises(ValueError, match="TensorFlow backend"):
+        train.make_strategy("mirrored")
+    files = data.split_folder(split_data)["train"]
+    batches = data.make_dataset(files, 32, 8, training=True, augmentation=train.PRESETS["training"], seed=1)
+    assert isinstance(batches, data.MemoryBatches) and len(batches) == 3
+    pixels, targets = batches[2]
+    assert pixels.shape == (8, 32, 32, 3) and targets.shape == (8, 1) and targets.dtype == np.float32
+    assert 0 <= float(np.min(pixels)) and float(np.max(pixels)) <= 255
+    with pytest.raises(IndexError):
+        batches[3]
+    order = batches.order.copy()
+    batches.on_epoch_end()
+    assert sorted(order) == sorted(batches.order) and not np.array_equal(order, batches.order)
+    folder = run_tiny(split_data, tmp_path, name="memory", augmentation="training")
+    metrics = json.loads((folder / "metrics.json").read_text())
+    assert metrics["count"] == 10 and (folder / "model.keras").is_file()
+
+
+def test_evaluate_command_remeasures_a_model_folder(split_data, tmp_path, capsys):
+    from core import evaluate
+
+    folder = run_tiny(split_data, tmp_path, name="moved")
+    measured = json.loads((folder / "metrics.json").read_text())
+    card = json.loads((folder / "model.json").read_text())
+    card["test_accuracy"] = 0.123
+    (folder / "model.json").write_text(json.dumps(card))
+    (folder / "metrics.json").write_text(json.dumps({"accuracy": 0.123}))
+    assert evaluate.main([str(folder), "--data", str(split_data)]) == 0
+    assert f"test accuracy {measured['accuracy']:.4f} on 10 photos" in capsys.readouterr().out
+    again = json.loads((folder / "metrics.json").read_text())
+    assert again["accuracy"] == measured["accuracy"] and again["confusion_matrix"] == measured["confusion_matrix"]
+    card = json.loads((folder / "model.json").read_text())
+    assert card["test_accuracy"] == measured["accuracy"] and card["dataset_counts"]["test"] == {"cats": 5, "dogs": 5}
+    assert evaluate.main([str(folder), "--data", str(tmp_path / "nowhere")]) == 2
+    assert "test" in capsys.readouterr().err
+
+
+def test_model_card_names_the_machine(monkeypatch):
+    import os
+    import platform
+    import sys
+    import types
+
+    import keras
+
+    monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
+    gpu = types.SimpleNamespace(platform="gpu", device_kind="NVIDIA H100 80GB HBM3")
+    monkeypatch.setitem(sys.modules, "jax", types.SimpleNamespace(devices=lambda: [gpu]))
+    assert train.describe_machine() == "NVIDIA H100 80GB HBM3 GPU (jax backend)"
+    monkeypatch.setattr(keras.backend, "backend", lambda: "torch")
+    monkeypatch.setitem(sys.modules, "torch", None)  # not installed: the CPU is named instead
+    assert train.describe_machine() == f"{platform.machine()} CPU x{os.cpu_count()}"
+
+
+def test_transfer_head_trains_on_cached_features(split_data, tmp_path, monkeypatch):
+    # A randomly initialised MobileNet stands in for the ImageNet one (no download in tests).
+    from core import architectures
+
+    monkeypatch.setattr(architectures, "resolve_mobilenet_weights", lambda weights=None: None)
+    folder = run_tiny(split_data, tmp_path, arch="transfer", name="transfer", image_size=64, epochs=3,
+                      cache_features=True)
+    assert sorted(p.name for p in folder.iterdir()) == ["head.keras", "history.json", "metrics.json", "model.json"]
+    history = json.loads((folder / "history.json").read_text())
+    assert len(history["val_loss"]) == 3
+    card = json.loads((folder / "model.json").read_text())
+    assert card["input_size"] == [64, 64] and "mirror" in card["augmentation"]
+    assert json.loads((folder / "metrics.json").read_text())["count"] == 10
+    with pytest.raises(ValueError, match="only applies to --arch transfer"):
+        run_tiny(split_data, tmp_path, cache_features=True)
