@@ -170,15 +170,20 @@ def assemble_transfer(base: keras.Model, head: keras.Model, image_size: int = 22
     return keras.Model(inputs, outputs, name="transfer")
 
 
-def transfer(image_size: int = 384, num_classes: int = 2, weights: str | None = None) -> keras.Model:
+def transfer(image_size: int = 384, num_classes: int = 2, weights: str | None = "auto") -> keras.Model:
     """Frozen ImageNet MobileNet(0.25) + a small head trained on the project's photos.
 
     384 px rather than MobileNet's usual 224: the ImageNet filters find a
     cat's or dog's features better when the animal is drawn larger (a linear
     classifier on its features: 93.3% test accuracy at 224 px, 95.3% at 384),
     and the base stays cheap (about 0.12 GFLOPs per photo).
+
+    ``weights``: ``"auto"`` (see :func:`resolve_mobilenet_weights`), a file,
+    ``"imagenet"`` (download), or None for random weights (tests, diagrams).
     """
-    base = mobilenet_base(image_size, resolve_mobilenet_weights(weights))
+    # "auto": the ImageNet weights from wherever they are found; None: random (Keras' meaning).
+    source = resolve_mobilenet_weights(None if weights == "auto" else weights) if weights is not None else None
+    base = mobilenet_base(image_size, source)
     head = transfer_head(tuple(base.output.shape[1:]), num_classes)
     return assemble_transfer(base, head, image_size)
 

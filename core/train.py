@@ -340,7 +340,7 @@ def train(config: TrainingConfig) -> Path:
     steps_per_epoch = int(np.ceil(len(train_files) / global_batch))
 
     with strategy.scope():
-        options = {"weights": config.weights} if config.arch == "transfer" else {}
+        options = {"weights": config.weights or "auto"} if config.arch == "transfer" else {}
         model = architectures.build(config.arch, size, num_classes, **options)
         schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, config.epochs * steps_per_epoch)
         compile_model(model, schedule, num_classes)
