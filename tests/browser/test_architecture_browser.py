@@ -24,7 +24,7 @@ def test_architecture_page_shows_the_classic_numbers(app_url, page):
     assert page.locator('[data-testid="stException"]').count() == 0
     # The shape-flow diagram is drawn (Plotly renders an SVG per chart; its script loads
     # lazily on a freshly started server, after the text is already there).
-    page.locator(".js-plotly-plot").nth(2).wait_for(timeout=60_000)
+    page.locator(".js-plotly-plot").nth(2).wait_for(state="attached", timeout=60_000)
     assert page.locator(".js-plotly-plot").count() >= 3
     # Streamlit scrolls inside its own container: a tall window puts the whole page in the picture.
     page.set_viewport_size({"width": 1400, "height": 3400})
