@@ -54,6 +54,15 @@ class Prediction:
         return f"{singular(self.label)} ({self.confidence:.0%} sure)"
 
 
+def format_probability(probability: float) -> str:
+    """'97.3%', but 'over 99.9%' rather than a rounded '100.0%': a network is never certain."""
+    if probability >= 0.9995:
+        return "over 99.9%"
+    if 0 < probability < 0.0005:
+        return "under 0.1%"
+    return f"{probability:.1%}"
+
+
 def predictions_from_probabilities(probabilities: np.ndarray, class_names: tuple[str, ...]) -> list[Prediction]:
     probabilities = np.asarray(probabilities, dtype=np.float64)
     if probabilities.ndim != 2 or probabilities.shape[1] != len(class_names):

@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core import registry
-from core.classify import (UNSURE_BELOW, Prediction, digest, input_scaling, model_inputs, pixel_crop,
-                           predictions_from_probabilities, results_csv, singular)
+from core.classify import (UNSURE_BELOW, Prediction, digest, format_probability, input_scaling, model_inputs,
+                           pixel_crop, predictions_from_probabilities, results_csv, singular)
 from core.demo import DEFAULT_DEMO, DEMO_PHOTOS
 from pages.common import (UPLOAD_TYPES, Photo, current_photo, decode_upload, demo_photo, load_model_cached,
                           model_picker, set_current_photo)
@@ -100,7 +100,7 @@ def probability_bars(prediction: Prediction) -> go.Figure:
               for i in range(len(prediction.class_names))]
     figure = go.Figure(go.Bar(
         x=list(prediction.probabilities), y=[singular(name) for name in prediction.class_names],
-        orientation="h", marker_color=colors, text=[f"{p:.1%}" for p in prediction.probabilities],
+        orientation="h", marker_color=colors, text=[format_probability(p) for p in prediction.probabilities],
         textposition="auto", hovertemplate="%{y}: %{x:.2%}<extra></extra>",
     ))
     figure.add_vline(x=0.5, line_dash="dot", line_color="#57606a")
@@ -142,7 +142,7 @@ for photo, prediction in zip(photos, predictions):
             st.write(prediction.headline().capitalize() + ". The network is close to a coin toss on this photo.")
         else:
             st.markdown(f"### It's a **{singular(prediction.label)}**")
-            st.write(f"{prediction.confidence:.1%} sure.")
+            st.write(f"{format_probability(prediction.confidence).capitalize()} sure.")
         st.plotly_chart(probability_bars(prediction), width="stretch", key=f"bars_{photo.name}",
                         config={"displayModeBar": False})
 

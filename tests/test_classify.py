@@ -62,3 +62,12 @@ def test_input_scaling_is_read_from_the_model(tiny_model):
     assert input_scaling(tiny_model) == "divides them by 255 itself, in its first layer, so they run from 0 to 1"
     normalized = architectures.normalized(image_size=32)
     assert input_scaling(normalized) == "rescales them itself, in its first layer (÷ 127.5 − 1), so they run from -1 to 1"
+
+
+def test_probabilities_are_never_shown_as_certainty():
+    from core.classify import format_probability
+
+    assert format_probability(0.973) == "97.3%"
+    assert format_probability(0.99996) == "over 99.9%"
+    assert format_probability(0.00002) == "under 0.1%"
+    assert format_probability(0.0) == "0.0%"
