@@ -377,6 +377,21 @@ def output_size(size: int, kernel: int, stride: int, padding_before: int = 0, pa
 # --------------------------------------------------------------------------- convolution
 
 
+class _OutputGrid:
+    """The output's size, shared by convolution and pooling results."""
+
+    rows: "OutputSize"
+    cols: "OutputSize"
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.rows.output, self.cols.output
+
+    @property
+    def cell_count(self) -> int:
+        return self.rows.output * self.cols.output
+
+
 class _WindowPosition:
     """Where a step's window sits in the original (unpadded) input."""
 
@@ -462,7 +477,7 @@ class ConvolutionStep(_WindowPosition):
 
 
 @dataclass(frozen=True, eq=False)
-class ConvolutionResult:
+class ConvolutionResult(_OutputGrid):
     """A whole convolution: the padded input, the output and a step for each output cell."""
 
     image: np.ndarray  # (rows, cols, channels) as given
@@ -476,14 +491,6 @@ class ConvolutionResult:
     cols: OutputSize
     pre_activation: np.ndarray = field(repr=False)  # (out rows, out cols): sum + bias
     output: np.ndarray = field(repr=False)  # after ReLU when relu is on
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.rows.output, self.cols.output
-
-    @property
-    def cell_count(self) -> int:
-        return self.rows.output * self.cols.output
 
     @property
     def channel_count(self) -> int:
@@ -599,7 +606,7 @@ class PoolingStep(_WindowPosition):
 
 
 @dataclass(frozen=True, eq=False)
-class PoolingResult:
+class PoolingResult(_OutputGrid):
     matrix: np.ndarray  # (rows, cols) or (rows, cols, channels)
     size: int
     stride: int
@@ -608,14 +615,6 @@ class PoolingResult:
     rows: OutputSize
     cols: OutputSize
     output: np.ndarray = field(repr=False)
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.rows.output, self.cols.output
-
-    @property
-    def cell_count(self) -> int:
-        return self.rows.output * self.cols.output
 
     def step(self, index: int, channel: int = 0) -> PoolingStep:
         if not 0 <= index < self.cell_count:

@@ -566,17 +566,26 @@ def _select_cell(chart_key: str, prefix: str, columns: int, cells: int) -> None:
             st.session_state[f"lab_{prefix}_step"] = index + 1
 
 
+def _current_step(prefix: str, total: int, query_key: str) -> tuple[int, bool]:
+    """Clamp, advance (when playing) and show the step buttons; returns (step number, finished).
+
+    The step number is mirrored in the URL (``?step=`` / ``?pstep=``) so a
+    teacher can link to one window.
+    """
+    step_key = f"lab_{prefix}_step"
+    st.session_state[step_key] = min(max(int(st.session_state.get(step_key, 1)), 1), total)
+    finished = _advance_if_playing(prefix, total)
+    _step_buttons(prefix, total, st.session_state.get("lab_playing") == prefix)
+    number = st.session_state[step_key]
+    if st.query_params.get(query_key) != str(number):
+        st.query_params[query_key] = str(number)
+    return number, finished
+
+
 def _conv_stepper(result: cm.ConvolutionResult) -> None:
     total_cells = result.cell_count
     total = total_cells + (1 if result.relu else 0)
-    step_key = "lab_conv_step"
-    st.session_state[step_key] = min(max(int(st.session_state.get(step_key, 1)), 1), total)
-    finished = _advance_if_playing("conv", total)
-    playing = st.session_state.get("lab_playing") == "conv"
-    _step_buttons("conv", total, playing)
-    number = st.session_state[step_key]
-    if st.query_params.get("step") != str(number):
-        st.query_params["step"] = str(number)
+    number, finished = _current_step("conv", total, "step")
     if number > total_cells:
         _relu_step(result)
     else:
@@ -679,14 +688,7 @@ def _relu_step(result: cm.ConvolutionResult) -> None:
 
 def _pool_stepper(result: cm.PoolingResult) -> None:
     total = result.cell_count
-    step_key = "lab_pool_step"
-    st.session_state[step_key] = min(max(int(st.session_state.get(step_key, 1)), 1), total)
-    finished = _advance_if_playing("pool", total)
-    playing = st.session_state.get("lab_playing") == "pool"
-    _step_buttons("pool", total, playing)
-    number = st.session_state[step_key]
-    if st.query_params.get("pstep") != str(number):
-        st.query_params["pstep"] = str(number)
+    number, finished = _current_step("pool", total, "pstep")
     step = result.step(number - 1)
     pad = result.padding
     grid = np.pad(result.matrix, ((pad.top, pad.bottom), (pad.left, pad.right)), constant_values=np.nan)

@@ -68,3 +68,13 @@ def make_class_folder(root: Path, classes=("cats", "dogs"), per_class: int = 10,
             pixels[..., index % 3] += 150  # each class leans to its own colour
             Image.fromarray(pixels).save(folder / f"{name}_{number:03d}.png")
     return root
+
+
+#: The AppTest element kinds that carry the page's prose.
+TEXT_KINDS = ("markdown", "caption", "subheader", "info", "warning", "error", "success", "code")
+
+
+def page_text(app) -> str:
+    """All prose a Streamlit ``AppTest`` run put on the page, one element per line."""
+    return "\n".join(element.value for kind in TEXT_KINDS for element in app.get(kind)
+                     if isinstance(getattr(element, "value", None), str))

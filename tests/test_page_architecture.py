@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core import architecture_info as info
+from tests.conftest import page_text
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "architecture.py")
 
@@ -21,10 +22,6 @@ def app() -> AppTest:
     page.run()
     assert not page.exception, page.exception
     return page
-
-
-def markdown_text(page: AppTest) -> str:
-    return "\n".join(element.value for element in [*page.markdown, *page.caption, *page.info, *page.error])
 
 
 def tab_metrics(page: AppTest, tab: int) -> dict[str, str]:
@@ -41,7 +38,7 @@ def test_classic_is_shown_with_the_correct_numbers(app):
     assert rows["conv1"] == "3×3×3×32 + 32 = 896"
     assert rows["dense"] == "6,272 × 512 + 512 = 3,211,776"
     assert dict(zip(table["layer"], table["output shape"]))["pool4"] == "7 × 7 × 128"
-    text = markdown_text(app)
+    text = page_text(app)
     # The mistake section: the right numbers, computed, and where the wrong ones come from.
     assert "150 → 148 → 74 → 72 → 36 → 34 → 17 → 15 → 7" in text
     assert "**6,272**" in text and "**3,211,776**" in text and "**3,453,121**" in text
@@ -127,7 +124,7 @@ def test_fresh_install_builds_the_architectures_in_code(models_dir):
     assert not page.exception
     assert page.selectbox(key="architecture_model").value == "classic"
     assert tab_metrics(page, 0)["Parameters"] == "3,453,121"
-    assert "Not trained here yet" in markdown_text(page)
+    assert "Not trained here yet" in page_text(page)
 
 
 def test_a_shipped_model_is_loaded_with_its_file_size(models_dir):
@@ -145,7 +142,7 @@ def test_a_shipped_model_is_loaded_with_its_file_size(models_dir):
     page.selectbox(key="architecture_model").set_value("tiny").run()
     assert not page.exception
     assert tab_metrics(page, 0)["Parameters"] == "417"
-    text = markdown_text(page)
+    text = page_text(page)
     size = (folder / "model.keras").stat().st_size / 1e6
     assert f"The saved file takes {size:.2f} MB on disk." in text
     assert "Not trained here yet" not in text

@@ -5,7 +5,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core import registry
-from tests.conftest import PROJECT_ROOT, make_photo_bytes
+from tests.conftest import PROJECT_ROOT, make_photo_bytes, page_text
 
 PAGE = str(PROJECT_ROOT / "pages" / "classify.py")
 
@@ -17,17 +17,13 @@ def run_page() -> AppTest:
     return app
 
 
-def all_markdown(app: AppTest) -> str:
-    return "\n".join(element.value for element in app.markdown)
-
-
 @pytest.mark.slow
 def test_demo_cat_is_classified_as_a_cat_by_the_default_model():
     app = run_page()
     assert not app.exception
     default = registry.default_model_name(registry.list_models())
     assert app.selectbox(key="model_picker").value == default
-    assert "It's a **cat**" in all_markdown(app)
+    assert "It's a **cat**" in page_text(app)
     assert app.session_state["photo"].name == "Chelsea the cat"
 
 
@@ -39,7 +35,7 @@ def test_every_shipped_model_can_be_chosen():
             continue
         app.selectbox(key="model_picker").set_value(info.name).run()
         assert not app.exception, info.name
-        assert "### " in all_markdown(app)
+        assert "### " in page_text(app)
 
 
 def test_corrupt_upload_shows_a_message_and_no_exception():

@@ -11,7 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import make_class_folder, make_photo_bytes
+from tests.conftest import make_class_folder, make_photo_bytes, page_text
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "dataset.py")
 
@@ -23,12 +23,6 @@ def run_page(monkeypatch, data_dir: Path) -> AppTest:
     app.run()
     assert not app.exception, app.exception
     return app
-
-
-def text_of(app: AppTest) -> str:
-    parts = [element.value for kind in ("markdown", "caption", "info", "warning", "error", "success")
-             for element in getattr(app, kind)]
-    return "\n".join(parts)
 
 
 def frame_with(app: AppTest, column: str):
@@ -70,7 +64,7 @@ def test_fresh_install_explains_how_to_get_data_and_still_previews(monkeypatch, 
     layers = frame_with(app, "Keras layer")
     assert list(layers["change"]) == ["flip", "rotation", "shift", "shear", "zoom"]
     assert set(layers["Keras layer"]) == {"RandomAffine (geometry)"}
-    assert "build_augmentation" in text_of(app)
+    assert "build_augmentation" in page_text(app)
 
 
 def test_generated_dataset_shows_counts_split_samples_and_cleaning(monkeypatch, split_data):
@@ -81,7 +75,7 @@ def test_generated_dataset_shows_counts_split_samples_and_cleaning(monkeypatch, 
     assert shown["Truncated"] == "1" and shown["Duplicates"] == "1" and shown["Usable"] == "24"
     issues = frame_with(app, "details")
     assert set(issues["file"]) == {"train/cats/cut.jpg", "test/dogs/again.png"}
-    text = text_of(app)
+    text = page_text(app)
     assert "**train** (17 photos)" in text and "**test** (5 photos)" in text
     assert "Checked all 26 photos." in text  # fewer than the sample size
     assert "leak" in " ".join(issues["details"])
@@ -100,10 +94,10 @@ def test_sampling_says_so(monkeypatch, tmp_path):
     app = run_page(monkeypatch, tmp_path / "many")
     app.slider(key="dataset_sample").set_value(20).run()
     assert not app.exception
-    assert "Checked a random sample of 40 of the 60 photos" in text_of(app)
+    assert "Checked a random sample of 40 of the 60 photos" in page_text(app)
     # An unsplit folder: the planned 80/10/10 numbers and the command that writes them.
-    assert "python -m core.dataset_tools split" in text_of(app)
-    assert "**train** (48 photos)" in text_of(app)
+    assert "python -m core.dataset_tools split" in page_text(app)
+    assert "**train** (48 photos)" in page_text(app)
 
 
 def test_another_folder_typed_in(monkeypatch, tmp_path, split_data):
@@ -144,7 +138,7 @@ def test_augmentation_presets_resample_and_all_off(monkeypatch, tmp_path):
     assert app.slider(key="aug_rotation").value == 15.0
     assert app.slider(key="aug_shear").value == 0.0
     assert app.slider(key="aug_contrast").value == 0.1
-    assert "multiplied by a random factor from 0.90 to 1.10" in text_of(app)
+    assert "multiplied by a random factor from 0.90 to 1.10" in page_text(app)
     app.button(key="aug_resample").click().run()
     assert app.session_state["aug_seed"] == 1
     assert [image.value for image in app.image] != first_images

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import registry
 from pages.common import PHOTO_KEY, Photo
+from tests.conftest import page_text
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "inside.py")
 FEATURES, GRADCAM, PATTERN = "Feature maps", "Where it looked", "What a filter looks for"
@@ -42,12 +43,6 @@ def number_input(app: AppTest, label: str):
     return next(widget for widget in app.number_input if widget.label == label)
 
 
-def texts(app: AppTest) -> str:
-    parts = [element.value for kind in ("markdown", "caption", "subheader", "success", "info", "code")
-             for element in app.get(kind) if isinstance(getattr(element, "value", None), str)]
-    return "\n".join(parts)
-
-
 def test_feature_maps_for_two_layers_show_their_shapes():
     app, model_key = classic_app(FEATURES)
     assert [s.value for s in app.subheader] == ["conv1: 32 maps of 148×148 (148×148×32)"]
@@ -60,13 +55,13 @@ def test_feature_maps_for_two_layers_show_their_shapes():
     assert not app.exception, app.exception
     assert [s.value for s in app.subheader] == ["pool2: 64 maps of 36×36 (36×36×64)"]
     assert any("matches the model: ✓" in s.value for s in app.success)
-    assert "keeps its max" in texts(app)
+    assert "keeps its max" in page_text(app)
 
     app.selectbox(key=f"inside_layer_{model_key}").set_value("conv3").run()
     assert not app.exception, app.exception
     assert [s.value for s in app.subheader] == ["conv3: 128 maps of 34×34 (34×34×128)"]
     assert len(app.multiselect) == 1 and len(app.multiselect[0].value) == 3  # the 3 strongest of 64 input maps
-    assert "3×3×64 window of the maps made by **pool2**" in texts(app)
+    assert "3×3×64 window of the maps made by **pool2**" in page_text(app)
     assert any("matches the model: ✓" in s.value for s in app.success)
 
 
@@ -75,19 +70,19 @@ def test_drill_down_follows_the_typed_position():
     number_input(app, "Row").set_value(0).run()
     number_input(app, "Column").set_value(146).run()
     assert not app.exception, app.exception
-    body = texts(app)
+    body = page_text(app)
     assert "row 0, column 146" in body and "ReLU: max(0," in body
     assert any("matches the model: ✓" in s.value for s in app.success)
 
 
 def test_filters_section_compares_trained_and_untrained():
     app, model_key = classic_app()
-    body = texts(app)
+    body = page_text(app)
     assert "**conv1**: 32 filters of 3×3×3 weights + 1 bias each = 896 numbers." in body
     assert "Keras starts every bias at exactly 0" in body
     app.selectbox(key=f"inside_layer_{model_key}").set_value("pool2").run()
     assert not app.exception, app.exception
-    assert "**conv2**: 64 filters of 3×3×32 weights + 1 bias each = 18,496 numbers." in texts(app)
+    assert "**conv2**: 64 filters of 3×3×32 weights + 1 bias each = 18,496 numbers." in page_text(app)
 
 
 def test_gradcam_section_renders_for_classic():
@@ -113,11 +108,11 @@ def test_photo_from_the_classify_page_is_used():
 @pytest.mark.slow
 def test_pattern_search_runs_on_demand():
     app, model_key = classic_app(PATTERN)
-    assert "Press the button" in texts(app)
+    assert "Press the button" in page_text(app)
     app.slider(key="inside_pattern_steps").set_value(10).run()
     app.button(key="inside_pattern_go").click().run()
     assert not app.exception, app.exception
-    assert "Maximised: the mean response of the filter before its activation function" in texts(app)
+    assert "Maximised: the mean response of the filter before its activation function" in page_text(app)
 
 
 def test_nested_transfer_model_renders(monkeypatch):

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import conv_math as cm
+from tests.conftest import page_text
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "lab.py")
 
@@ -28,10 +29,6 @@ def _chart_labels(app: AppTest, key: str) -> list[str]:
         if chart.proto.id.endswith(key):
             return json.loads(chart.proto.spec)["data"][1]["text"]
     raise AssertionError(f"no chart {key}; found {[chart.proto.id for chart in app.get('plotly_chart')]}")
-
-
-def _text(app: AppTest) -> str:
-    return "\n".join(element.value for element in app.markdown)
 
 
 def _step(app: AppTest) -> int:
@@ -55,7 +52,7 @@ def _paste(app: AppTest, name: str, text: str) -> AppTest:
 def test_edge_preset_first_step():
     app = _app()
     _no_problems(app)
-    text = _text(app)
+    text = page_text(app)
     assert "1×1 + 2×0 + 3×(−1) + 0×1 + 1×0 + 2×(−1) + 3×1 + 2×0 + 1×(−1)" in text
     assert "1 + 0 + (−3) + 0 + 0 + (−2) + 3 + 0 + (−1) = −2" in text
     assert "Step 1 of 10" in text
@@ -70,18 +67,18 @@ def test_step_forward_back_and_through_relu():
     app.button(key="lab_conv_next").click().run()
     _no_problems(app)
     assert _step(app) == 2
-    assert "2×1 + 3×0 + 0×(−1) + 1×1 + 2×0 + 3×(−1) + 2×1 + 1×0 + 0×(−1)" in _text(app)
+    assert "2×1 + 3×0 + 0×(−1) + 1×1 + 2×0 + 3×(−1) + 2×1 + 1×0 + 0×(−1)" in page_text(app)
     assert _chart_labels(app, "lab_conv_output_chart")[:3] == ["−2", "2", "?"]
     app.button(key="lab_conv_previous").click().run()
     assert _step(app) == 1
-    assert "1×1 + 2×0 + 3×(−1)" in _text(app)
+    assert "1×1 + 2×0 + 3×(−1)" in page_text(app)
     app.slider(key="lab_conv_step").set_value(9).run()
     _no_problems(app)
     assert _chart_labels(app, "lab_conv_output_chart") == ["−2", "2", "2", "−2", "−2", "2", "2", "0", "1"]
     app.button(key="lab_conv_next").click().run()
     _no_problems(app)
     assert _step(app) == 10
-    text = _text(app)
+    text = page_text(app)
     assert "ReLU on the whole output" in text and "not an absolute value" in text
     assert "−2 → 0" in text
     assert _chart_labels(app, "lab_relu_before_chart") == ["−2", "2", "2", "−2", "−2", "2", "2", "0", "1"]
@@ -114,23 +111,23 @@ def test_stride_and_padding_change_the_shape_and_the_formula():
     app = _app()
     app.number_input(key="lab_stride").set_value(2).run()
     _no_problems(app)
-    text = _text(app)
+    text = page_text(app)
     assert "⌊(5 + 2×0 − 3) / 2⌋ + 1 = ⌊2 / 2⌋ + 1 = 2" in text and "**2 × 2**" in text
     assert _chart_labels(app, "lab_conv_output_chart") == ["−2", "?", "?", "?"]
     app.number_input(key="lab_stride").set_value(1).run()
     app.segmented_control(key="lab_padding_mode").set_value("same").run()
     _no_problems(app)
-    text = _text(app)
+    text = page_text(app)
     assert "⌊(5 + 2×1 − 3) / 1⌋ + 1 = ⌊4 / 1⌋ + 1 = 5" in text and "**5 × 5**" in text
     assert "1 above, 1 below" in "\n".join(caption.value for caption in app.caption)
     # The first window now starts in the padding: four zeros around the 1.
-    assert "0×1 + 0×0 + 0×(−1) + 0×1 + 1×0 + 2×(−1) + 0×1 + 0×0 + 1×(−1)" in _text(app)
+    assert "0×1 + 0×0 + 0×(−1) + 0×1 + 1×0 + 2×(−1) + 0×1 + 0×0 + 1×(−1)" in page_text(app)
     app.segmented_control(key="lab_padding_mode").set_value("rings").run()
     app.number_input(key="lab_padding_rings").set_value(2).run()
     _no_problems(app)
-    assert "⌊(5 + 2×2 − 3) / 1⌋ + 1 = ⌊6 / 1⌋ + 1 = 7" in _text(app)
+    assert "⌊(5 + 2×2 − 3) / 1⌋ + 1 = ⌊6 / 1⌋ + 1 = 7" in page_text(app)
     app.number_input(key="lab_stride").set_value(3).run()
-    assert "⌊(5 + 2×2 − 3) / 3⌋ + 1 = ⌊6 / 3⌋ + 1 = 3" in _text(app)
+    assert "⌊(5 + 2×2 − 3) / 3⌋ + 1 = ⌊6 / 3⌋ + 1 = 3" in page_text(app)
     assert app.query_params["padding"] == "2" and app.query_params["stride"] == "3"
 
 
@@ -138,7 +135,7 @@ def test_same_padding_with_stride_two_is_asymmetric():
     app = _app(image="1,2,3,4,5,6;1,2,3,4,5,6;1,2,3,4,5,6;1,2,3,4,5,6;1,2,3,4,5,6;1,2,3,4,5,6",
                padding="same", stride="2")
     _no_problems(app)
-    assert "⌊(6 + 0 + 1 − 3) / 2⌋ + 1 = ⌊4 / 2⌋ + 1 = 3" in _text(app)
+    assert "⌊(6 + 0 + 1 − 3) / 2⌋ + 1 = ⌊4 / 2⌋ + 1 = 3" in page_text(app)
     assert "0 above, 1 below, 0 left, 1 right" in "\n".join(caption.value for caption in app.caption)
 
 
@@ -146,10 +143,10 @@ def test_bias_and_relu_controls():
     app = _app()
     app.number_input(key="lab_bias").set_value(3.0).run()
     _no_problems(app)
-    assert "−2 + 3 = 1" in _text(app)
+    assert "−2 + 3 = 1" in page_text(app)
     app.toggle(key="lab_relu").set_value(False).run()
     _no_problems(app)
-    assert "Step 1 of 9" in _text(app)  # no ReLU step without ReLU
+    assert "Step 1 of 9" in page_text(app)  # no ReLU step without ReLU
 
 
 # --------------------------------------------------------------------------- presets
@@ -160,16 +157,16 @@ def test_pooling_preset():
     app.selectbox(key="lab_preset").set_value("pooling").run()
     _no_problems(app)
     assert app.session_state["lab_view"] == "pooling"
-    assert "max(1, 3, 5, 6) = 6" in _text(app)
+    assert "max(1, 3, 5, 6) = 6" in page_text(app)
     app.slider(key="lab_pool_step").set_value(4).run()
     _no_problems(app)
-    assert "max(11, 12, 15, 16) = 16" in _text(app)
+    assert "max(11, 12, 15, 16) = 16" in page_text(app)
     assert _chart_labels(app, "lab_pool_output_chart") == ["6", "8", "14", "16"]
     app.button(key="lab_pool_previous").click().run()
     assert app.session_state["lab_pool_step"] == 3
     app.segmented_control(key="lab_pool_mode").set_value("average").run()
     _no_problems(app)
-    assert "(9 + 10 + 13 + 14) / 4 = 46 / 4 = 11.5" in _text(app)
+    assert "(9 + 10 + 13 + 14) / 4 = 46 / 4 = 11.5" in page_text(app)
 
 
 def test_pooling_the_convolution_output():
@@ -178,14 +175,14 @@ def test_pooling_the_convolution_output():
     # The ReLU'd edge output [[0, 2, 2], [0, 0, 2], [2, 0, 1]] pooled 2×2, stride 1.
     app.slider(key="lab_pool_step").set_value(4).run()
     assert _chart_labels(app, "lab_pool_output_chart") == ["2", "2", "2", "2"]
-    assert "max(0, 2, 0, 1) = 2" in _text(app)
+    assert "max(0, 2, 0, 1) = 2" in page_text(app)
 
 
 def test_sharpen_preset_gives_320():
     app = _app()
     app.selectbox(key="lab_preset").set_value("sharpen").run()
     _no_problems(app)
-    text = _text(app)
+    text = page_text(app)
     assert "0×0 + 0×(−1) + 0×0 + 0×(−1) + 105×5 + 102×(−1) + 0×0 + 103×(−1) + 99×0" in text
     assert "= 320" in text
     assert "5 of its cells are padding zeros" in text
@@ -320,7 +317,7 @@ def test_good_pasted_numbers_replace_the_matrix_and_go_in_the_link():
     _paste(app, "image", "1 2 3\n4 5 6\n7 8 9")
     _no_problems(app)
     assert app.session_state["lab_image"] == [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
-    assert "Step 1 of 2" in _text(app)  # 1×1 output, plus the ReLU step
+    assert "Step 1 of 2" in page_text(app)  # 1×1 output, plus the ReLU step
     assert app.query_params["image"] == "1,2,3;4,5,6;7,8,9"
 
 
@@ -345,7 +342,7 @@ def test_link_reproduces_preset_settings_and_matrices():
     assert app.session_state["lab_bias"] == -0.5 and app.session_state["lab_relu"] is True
     assert _step(app) == 3
     assert app.session_state["lab_kernel"] == [[0, -1, 0], [-1, 4, -1], [0, -1, 0]]
-    assert "⌊(5 + 2×1 − 3) / 2⌋ + 1 = ⌊4 / 2⌋ + 1 = 3" in _text(app)
+    assert "⌊(5 + 2×1 − 3) / 2⌋ + 1 = ⌊4 / 2⌋ + 1 = 3" in page_text(app)
     params = dict(app.query_params)
     assert params["kernel"] == "0,-1,0;-1,4,-1;0,-1,0" and params["bias"] == "-0.5"
     copy = _app(**{name: value for name, value in params.items()})
@@ -370,7 +367,7 @@ def test_settings_survive_switching_views():
 def test_colour_view_sums_three_channels():
     app = _app(view="colour")
     _no_problems(app)
-    text = _text(app)
+    text = page_text(app)
     assert "3×3×3 = 27 weights" in text
     step = cm.convolve2d(cm.RGB_IMAGE, cm.RGB_KERNEL).step(0)
     assert "490 + 0 + 500 = 990" in text
@@ -400,7 +397,7 @@ def test_photo_view_filters_and_loads_a_real_crop():
 def test_decision_view_chain():
     app = _app(view="decision")
     _no_problems(app)
-    text = _text(app)
+    text = page_text(app)
     assert "7 × 7 × 128 = 6,272" in text
     assert "6,272 × 512 weights + 512 biases = 3,211,776" in text
     assert "150 → 148 → 74 → 72 → 36 → 34 → 17 → 15 → 7" in text
@@ -410,4 +407,4 @@ def test_decision_view_chain():
     assert "σ(" in text and "dogs" in text
     app.number_input(key="lab_dense_bias").set_value(-10.0).run()
     _no_problems(app)
-    assert "ReLU(−7.5) = max(0, −7.5) = 0" in _text(app)
+    assert "ReLU(−7.5) = max(0, −7.5) = 0" in page_text(app)
