@@ -157,6 +157,11 @@ class RandomAffine(layers.Layer):
                 "fill_mode": self.fill_mode, "interpolation": self.interpolation, "seed": self.seed}
 
 
+def contrast_factor_range(contrast_fraction: float) -> tuple[float, float]:
+    """The range :class:`RandomLighting` draws its contrast factor from: lower and higher contrast alike."""
+    return 1.0 - contrast_fraction, 1.0 + contrast_fraction
+
+
 @keras.saving.register_keras_serializable(package="cnn_classroom")
 class RandomLighting(layers.Layer):
     """Random brightness shift and contrast change per photo, for pixels in 0..255.
@@ -180,8 +185,8 @@ class RandomLighting(layers.Layer):
         images = ops.convert_to_tensor(images, dtype=self.compute_dtype)
         batch = ops.shape(images)[0]
         if self.contrast_fraction:
-            factor = keras.random.uniform((batch, 1, 1, 1), 1 - self.contrast_fraction, 1 + self.contrast_fraction,
-                                          seed=self.seed_generator)
+            low, high = contrast_factor_range(self.contrast_fraction)
+            factor = keras.random.uniform((batch, 1, 1, 1), low, high, seed=self.seed_generator)
             mean = ops.mean(images, axis=(1, 2), keepdims=True)
             images = mean + (images - mean) * factor
         if self.brightness_fraction:

@@ -728,20 +728,17 @@ def augmentation_steps(settings: AugmentationSettings) -> list[AugmentationStep]
                 steps.append(AugmentationStep("brightness", layer_type,
                                               f"add up to ±{255 * config['brightness_fraction']:.0f} to every pixel"))
             if config["contrast_fraction"]:
-                low, high = 1 - config["contrast_fraction"], 1 + config["contrast_fraction"]
+                low, high = contrast_range(settings)
                 steps.append(AugmentationStep("contrast", layer_type,
                                               f"distance from the mean × {low:g} to {high:g}"))
     return steps
 
 
 def contrast_range(settings: AugmentationSettings) -> tuple[float, float] | None:
-    """The range the contrast factor is drawn from, read from the built layer (None: no contrast step)."""
-    from core.augment import build_augmentation
+    """The range the contrast factor is drawn from (None: no contrast step)."""
+    from core.augment import contrast_factor_range
 
-    for layer in build_augmentation(settings).layers:
-        if type(layer).__name__ == "RandomLighting" and layer.contrast_fraction:
-            return 1.0 - layer.contrast_fraction, 1.0 + layer.contrast_fraction
-    return None
+    return contrast_factor_range(settings.contrast_fraction) if settings.contrast_fraction else None
 
 
 def augmentation_samples(

@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"{args.folder}: test accuracy {metrics['accuracy']:.4f} on {sum(metrics['confusion_matrix'][0]) + sum(metrics['confusion_matrix'][1])} photos")
+    print(f"{args.folder}: test accuracy {metrics['accuracy']:.4f} on {metrics['count']} photos")
     return 0
 
 
