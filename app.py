@@ -5,23 +5,27 @@ Start it with ``streamlit run app.py``.
 
 import streamlit as st
 
+from ui.resources import freeze_garbage_once
+
 st.set_page_config(page_title="CNN Classroom", page_icon="🐾", layout="wide")
 
 pages = {
     "Use the model": [
-        st.Page("pages/classify.py", title="Classify a photo", icon="📷", default=True),
+        st.Page("app_pages/classify.py", title="Classify a photo", icon="📷", default=True),
     ],
     "Look inside": [
-        st.Page("pages/inside.py", title="Filters, feature maps, Grad-CAM", icon="🔍"),
-        st.Page("pages/architecture.py", title="Architecture", icon="🧱"),
+        st.Page("app_pages/inside.py", title="Filters, feature maps, Grad-CAM", icon="🔍"),
+        st.Page("app_pages/architecture.py", title="Architecture", icon="🧱"),
     ],
     "The arithmetic": [
-        st.Page("pages/lab.py", title="Convolution & pooling lab", icon="🧮"),
+        st.Page("app_pages/lab.py", title="Convolution & pooling lab", icon="🧮"),
     ],
     "Learning": [
-        st.Page("pages/dataset.py", title="Dataset & augmentation", icon="🗂️"),
-        st.Page("pages/training.py", title="Training", icon="📈"),
+        st.Page("app_pages/dataset.py", title="Dataset & augmentation", icon="🗂️"),
+        st.Page("app_pages/training.py", title="Training", icon="📈"),
     ],
 }
 
-st.navigation(pages).run()
+page = st.navigation(pages)
+freeze_garbage_once()
+page.run()

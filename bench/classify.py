@@ -2,9 +2,9 @@
 
     python bench/classify.py [--model classic] [--repeats 20] [--grain 6]
 
-Ours: the photo's bytes -> ``core.images.load_for_model`` (JPEG draft-mode
+Ours: the photo's bytes -> ``core.imaging.resize.load_for_model`` (JPEG draft-mode
 decode at 1/8 scale, EXIF orientation, one area resize) ->
-``core.registry.predict_probabilities`` (``model(x, training=False)``).
+``core.models.predict.predict_probabilities`` (``model(x, training=False)``).
 
 Naive (the classic tutorials): ``keras.utils.load_img(path, target_size=...)``
 (full 12-megapixel decode, nearest-neighbour resize, EXIF ignored) ->
@@ -33,9 +33,11 @@ if str(PROJECT_ROOT) not in sys.path:
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from core import architectures, registry  # noqa: E402
-from core.images import load_for_model  # noqa: E402
-from core.metrics import class_probabilities  # noqa: E402
+from core.models import architectures
+from core.models import predict, registry
+  # noqa: E402
+from core.imaging.resize import load_for_model  # noqa: E402
+from core.training.metrics import class_probabilities  # noqa: E402
 from tests.image_corpus import ORIENTATION_CORNERS, RED, phone_photo_jpeg  # noqa: E402
 
 
@@ -102,14 +104,14 @@ def main() -> None:
             data = path.read_bytes()  # an upload arrives as bytes; reading them keeps the race fair
             _, model_input = load_for_model(data, (height, width))  # decode (draft), orient, resize
             loaded = time.perf_counter()
-            probabilities = registry.predict_probabilities(model, model_input)
+            probabilities = predict.predict_probabilities(model, model_input)
             done = time.perf_counter()
             cpu = time.process_time() - cpu_start
             return model_input, probabilities[0], [done - start, loaded - start, done - loaded, cpu]
 
         def ours_compiled() -> list[float]:
             # For information: the same path with Keras' compiled predict step
-            # instead of an eager model(x) call (a possible core.registry change).
+            # instead of an eager model(x) call (a possible core.models.predict change).
             start = time.perf_counter()
             _, model_input = load_for_model(path.read_bytes(), (height, width))
             class_probabilities(model.predict_on_batch(model_input[None].astype("float32")))

@@ -53,10 +53,15 @@ def main() -> None:
 
     import keras
 
-    from core import activation_max, architectures, gradcam, registry, saliency
-    from core import feature_maps as fm
-    from core.demo import demo_photo_bytes
-    from core.images import decode_image
+    from core.explain import activation_max
+    from core.models import architectures
+    from core.explain import gradcam
+    from core.explain import saliency
+    from core.explain import feature_maps, probe
+    from core.models import registry
+    from core.models.layers import feature_layer_paths
+    from core.imaging.demo import demo_photo_bytes
+    from core.imaging.decode import decode_image
 
     pixels = decode_image(demo_photo_bytes()).pixels
     available = {info.name for info in registry.list_models() if info.available}
@@ -68,12 +73,12 @@ def main() -> None:
     print(f"CPU cores visible: {os.cpu_count()}, TensorFlow threads: {arguments.threads or 'default'}")
     print(f"Model: {which}; photo {pixels.shape[1]}×{pixels.shape[0]} resized to 150×150\n")
 
-    batch = fm.model_input(model, pixels)
+    batch = probe.model_input(model, pixels)
     _, forward = timed(lambda: model(batch, training=False), arguments.repeats)
-    first_maps, maps = timed(lambda: fm.compute_feature_maps(model, pixels), arguments.repeats)
+    first_maps, maps = timed(lambda: feature_maps.compute_feature_maps(model, pixels), arguments.repeats)
     first_cam, cam = timed(lambda: gradcam.grad_cam(model, pixels), arguments.repeats)
     _, saliency_time = timed(lambda: saliency.saliency_map(model, pixels), max(3, arguments.repeats // 2))
-    layers = fm.feature_layer_paths(model)
+    layers = feature_layer_paths(model)
 
     rows = [
         ("baseline: one plain forward pass", forward, None, None),
@@ -104,10 +109,10 @@ def main() -> None:
             return
         transfer = registry.load_model("transfer") if "transfer" in available else architectures.transfer()
         inner = f"{transfer.layers[2].name}/conv_pw_13_relu"
-        transfer_batch = fm.model_input(transfer, pixels)
+        transfer_batch = probe.model_input(transfer, pixels)
         _, transfer_forward = timed(lambda: transfer(transfer_batch, training=False), arguments.repeats)
         first, median = timed(lambda: gradcam.grad_cam(transfer, pixels, layer=inner), arguments.repeats)
-        first_all, all_maps = timed(lambda: fm.compute_feature_maps(transfer, pixels), max(3, arguments.repeats // 2))
+        first_all, all_maps = timed(lambda: feature_maps.compute_feature_maps(transfer, pixels), max(3, arguments.repeats // 2))
         print(f"\ntransfer ({'shipped' if 'transfer' in available else 'ImageNet base + untrained head'}):")
         print(f"{'baseline: one plain forward pass':44s} {transfer_forward:7.3f} s")
         print(f"{'Grad-CAM inside the nested base':44s} {median:7.3f} s {first:9.3f} s "

@@ -14,7 +14,7 @@ Two numbers per action:
 - "page": the whole page, as AppTest reruns it (AppTest does not do
   fragment-only reruns). An upper bound.
 
-Baselines measured in the same run: the bare arithmetic (core.conv_math) and
+Baselines measured in the same run: the bare arithmetic (core.arithmetic.convolution) and
 a trivial one-line Streamlit script run the same way.
 """
 
@@ -37,7 +37,8 @@ import streamlit  # noqa: E402
 from streamlit.runtime.scriptrunner import script_runner  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from core import conv_math  # noqa: E402
+from core.arithmetic import convolution, presets
+  # noqa: E402
 
 BUDGET_MS = 100.0
 _script_times: list[float] = []
@@ -96,7 +97,7 @@ def bench_core(repeats: int) -> list[float]:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        result = conv_math.convolve2d(conv_math.EDGE_IMAGE, conv_math.VERTICAL_EDGE, relu=True)
+        result = convolution.convolve2d(presets.EDGE_IMAGE, presets.VERTICAL_EDGE, relu=True)
         for index in range(result.cell_count):
             step = result.step(index)
             _ = step.expression, step.products_text, step.activation_text
@@ -144,7 +145,7 @@ def main() -> None:
     arguments = parser.parse_args()
     print(f"Lab step benchmark, 5×5 edge example, {arguments.repeats} repeats, {os.cpu_count()} CPU cores")
     core_times = bench_core(arguments.repeats)
-    print(f"baseline, arithmetic for all 9 steps (core.conv_math): {_summary(core_times)}")
+    print(f"baseline, arithmetic for all 9 steps (core.arithmetic.convolution): {_summary(core_times)}")
     trivial = bench_trivial(arguments.repeats)
     print(f"baseline, one-line Streamlit script:                  {_summary(trivial)}")
     page = bench_page(arguments.repeats)

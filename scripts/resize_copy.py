@@ -3,7 +3,7 @@
     python scripts/resize_copy.py ../shared/data/cats_dogs /tmp/cats_dogs --size 150 --splits train validation
 
 Every photo goes through the app's own loader (EXIF rotation, colour modes)
-and resize (``core.images.resize_for_model``) and is stored as a WebP at
+and resize (``core.imaging.resize.resize_for_model``) and is stored as a WebP at
 quality 90 by default (about 6 KB at 150×150, within 2 grey levels of the
 original pixels; quality 68 gives about 2.7 KB within 3.5 levels). Training on the copy at the same ``--image-size`` then skips all
 decoding of large files; unreadable photos are skipped and listed.
@@ -21,8 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image  # noqa: E402
 
-from core.data import IMAGE_SUFFIXES  # noqa: E402
-from core.images import ImageLoadError, decode_image, resize_for_model  # noqa: E402
+from core.data.files import IMAGE_SUFFIXES  # noqa: E402
+from core.imaging.decode import ImageLoadError, decode_image
+from core.imaging.resize import resize_for_model  # noqa: E402
 
 
 def convert(job: tuple[Path, Path, int, int]) -> str | None:

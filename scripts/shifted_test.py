@@ -21,9 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from core import registry  # noqa: E402
-from core.data import default_data_dir, list_labeled_files  # noqa: E402
-from core.images import decode_image, resize_for_model  # noqa: E402
+from core.models import predict, registry
+  # noqa: E402
+from core.data.files import default_data_dir, list_labeled_files  # noqa: E402
+from core.imaging.decode import decode_image
+from core.imaging.resize import resize_for_model  # noqa: E402
 
 
 def jpeg_again(pixels: np.ndarray, quality: int) -> np.ndarray:
@@ -70,7 +72,7 @@ def main() -> int:
         for info in models:
             size = info.input_size
             batch = np.stack([resize_for_model(photo, size) for photo in changed])
-            probabilities = np.concatenate([registry.predict_probabilities(loaded[info.name], batch[i:i + 50])
+            probabilities = np.concatenate([predict.predict_probabilities(loaded[info.name], batch[i:i + 50])
                                             for i in range(0, len(batch), 50)])
             cells.append(f"{(probabilities.argmax(axis=1) == truth).mean():.1%}")
         print(f"| {change} | " + " | ".join(cells) + " |", flush=True)

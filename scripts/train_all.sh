@@ -13,7 +13,7 @@ run() {
   name=$1; shift
   case " $wanted " in *" $name "*) ;; *) return 0;; esac
   echo "== $name $(date -u +%FT%TZ)"
-  python -m core.train --data "$data" --name "$name" --verbose 2 "$@" > "runs/$name.log" 2>&1
+  python -m core.training.train --data "$data" --name "$name" --verbose 2 "$@" > "runs/$name.log" 2>&1
   tail -1 "runs/$name.log"
 }
 run transfer   --arch transfer   --epochs 20 --patience 5  --image-size 384 --cache-features

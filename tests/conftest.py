@@ -25,7 +25,7 @@ def tiny_model():
     """A 417-parameter CNN on 32×32 photos with seeded (untrained) weights."""
     import keras
 
-    from core.architectures import tiny
+    from core.models.architectures import tiny
 
     keras.utils.set_random_seed(0)
     return tiny(image_size=32)

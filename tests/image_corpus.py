@@ -1,7 +1,7 @@
 """A corpus of good and bad image files, generated in memory, for tests/test_images.py.
 
 Every file is built from code (nothing is read from or written to disk) and
-comes with what :func:`core.images.decode_image` must make of it: the exact
+comes with what :func:`core.imaging.decode.decode_image` must make of it: the exact
 upright size, format, mode and frame count, coloured probe pixels that must
 land in given corners, or the exact error message.
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from core import images
+from core.imaging import decode
 
 # Colours of the scene: two markers on a background, far apart in every channel.
 BACKGROUND = (70, 130, 190)
@@ -398,8 +398,8 @@ def _corrupt_middle(data: bytes, length: int = 200) -> bytes:
     return data[:middle] + noise + data[middle + length:]
 
 
-NOT_AN_IMAGE = images.NOT_AN_IMAGE
-TRUNCATED = images.TRUNCATED
+NOT_AN_IMAGE = decode.NOT_AN_IMAGE
+TRUNCATED = decode.TRUNCATED
 
 BAD_BUILDERS: dict[str, Callable[[], BadImage]] = {
     "empty": lambda: BadImage("empty.jpg", b"", "The file is empty (0 bytes)."),
@@ -459,7 +459,7 @@ BAD_BUILDERS: dict[str, Callable[[], BadImage]] = {
     "tga": lambda: BadImage("old.tga", encode(_scene(), "TGA"), NOT_AN_IMAGE),
     "ico": lambda: BadImage("favicon.ico", encode(_scene(), "ICO"), NOT_AN_IMAGE),
     "over_max_bytes": lambda: BadImage(
-        "huge.jpg", b"\xff\xd8\xff" + bytes(images.MAX_BYTES - 2),
+        "huge.jpg", b"\xff\xd8\xff" + bytes(decode.MAX_BYTES - 2),
         "The file is too large: 52,428,801 bytes; the limit is 50 MB (52,428,800 bytes)."),
 }
 

@@ -6,7 +6,8 @@ import keras
 import numpy as np
 import pytest
 
-from core import activation_max, architectures
+from core.explain import activation_max
+from core.models import architectures
 
 
 @pytest.fixture(scope="module")

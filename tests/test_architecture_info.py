@@ -5,22 +5,23 @@ from __future__ import annotations
 import keras
 import pytest
 
-from core import architecture_info as info
-from core import architectures, figures_data
+from core.arithmetic import padding_comparison
+from core.figures import architecture
+from core.models import architectures, custom, summary
 
 
 @pytest.fixture(scope="module")
-def classic_table() -> info.ModelTable:
-    return info.layer_table(architectures.classic())
+def classic_table() -> summary.ModelTable:
+    return summary.layer_table(architectures.classic())
 
 
-def assert_formulas_match_keras(model: keras.Model) -> info.ModelTable:
-    table = info.layer_table(model)
+def assert_formulas_match_keras(model: keras.Model) -> summary.ModelTable:
+    table = summary.layer_table(model)
     for row in table.rows:
         assert row.formula_total == row.parameters, (model.name, row.name, row.formula)
         if row.parameters:
-            assert row.formula.endswith(info.format_count(row.parameters)) or \
-                info.format_count(row.parameters) in row.formula, (row.name, row.formula)
+            assert row.formula.endswith(summary.format_count(row.parameters)) or \
+                summary.format_count(row.parameters) in row.formula, (row.name, row.formula)
     assert table.total_parameters == model.count_params() == sum(row.parameters for row in table.rows)
     trainable = sum(int(weight.numpy().size) for weight in model.trainable_weights)
     assert table.trainable_parameters == trainable
@@ -72,29 +73,29 @@ def test_transfer_model_nested_base_is_one_frozen_row():
     assert base_row.output_shape == (7, 7, 256)
     assert "frozen" in base_row.formula and base_row.formula.startswith("sum of its 86 layers")
     assert table.trainable_parameters == head.count_params() == table.row("head").parameters
-    nested = info.nested_models(model)
+    nested = summary.nested_models(model)
     assert [m.name for m in nested] == [base.name, "head"]
     base_table = assert_formulas_match_keras(base)
     depthwise = base_table.row("conv_dw_1")
     assert depthwise.layer_type == "DepthwiseConv2D" and depthwise.formula == "3×3×8 = 72 (no bias)"
-    assert "frozen" in info.explain(base_row)
+    assert "frozen" in summary.explain(base_row)
 
 
 CUSTOM_SPECS = [
-    info.CustomArchitecture(),
-    info.CustomArchitecture(padding="same"),
-    info.CustomArchitecture(input_size=64, filters=(16, 32), kernel_size=5, pooling="average", head="global_average",
+    custom.CustomArchitecture(),
+    custom.CustomArchitecture(padding="same"),
+    custom.CustomArchitecture(input_size=64, filters=(16, 32), kernel_size=5, pooling="average", head="global_average",
                             dense_units=0, dropout=0.0, num_classes=5),
-    info.CustomArchitecture(input_size=96, filters=(8, 16, 32), kernel_size=1, batch_norm=True, dense_units=64,
+    custom.CustomArchitecture(input_size=96, filters=(8, 16, 32), kernel_size=1, batch_norm=True, dense_units=64,
                             num_classes=3),
-    info.CustomArchitecture(input_size=32, filters=(4, 8, 8, 8, 8), padding="same", pooling="max", kernel_size=7),
-    info.CustomArchitecture(input_size=32, filters=(4, 4, 4), pooling="none", dense_units=32),
+    custom.CustomArchitecture(input_size=32, filters=(4, 8, 8, 8, 8), padding="same", pooling="max", kernel_size=7),
+    custom.CustomArchitecture(input_size=32, filters=(4, 4, 4), pooling="none", dense_units=32),
 ]
 
 
 @pytest.mark.parametrize("spec", CUSTOM_SPECS, ids=lambda spec: f"{spec.input_size}-{len(spec.filters)}-{spec.padding}")
 def test_custom_models_match_keras_and_the_size_arithmetic(spec):
-    model = info.build_custom(spec)
+    model = custom.build_custom(spec)
     table = assert_formulas_match_keras(model)
     # The hand arithmetic of feature_map_sizes() agrees with every Keras output shape.
     sizes = dict(spec.feature_map_sizes())
@@ -107,26 +108,26 @@ def test_custom_models_match_keras_and_the_size_arithmetic(spec):
 
 
 def test_default_custom_model_is_the_classic_one(classic_table):
-    table = info.layer_table(info.build_custom(info.CustomArchitecture()))
+    table = summary.layer_table(custom.build_custom(custom.CustomArchitecture()))
     assert table.total_parameters == classic_table.total_parameters == 3_453_121
     assert [row.output_shape for row in table.rows] == [row.output_shape for row in classic_table.rows]
 
 
 @pytest.mark.parametrize(("spec", "message"), [
-    (info.CustomArchitecture(input_size=32, filters=(8,) * 6), "Conv block"),
-    (info.CustomArchitecture(input_size=8, filters=(8,) * 5, padding="same"), "Pooling after block 4"),
-    (info.CustomArchitecture(kernel_size=4), "kernel size"),
-    (info.CustomArchitecture(dropout=1.0), "Dropout"),
-    (info.CustomArchitecture(num_classes=1), "classes"),
-    (info.CustomArchitecture(filters=()), "conv blocks"),
+    (custom.CustomArchitecture(input_size=32, filters=(8,) * 6), "Conv block"),
+    (custom.CustomArchitecture(input_size=8, filters=(8,) * 5, padding="same"), "Pooling after block 4"),
+    (custom.CustomArchitecture(kernel_size=4), "kernel size"),
+    (custom.CustomArchitecture(dropout=1.0), "Dropout"),
+    (custom.CustomArchitecture(num_classes=1), "classes"),
+    (custom.CustomArchitecture(filters=()), "conv blocks"),
 ])
 def test_impossible_custom_models_give_clear_errors(spec, message):
     with pytest.raises(ValueError, match=message):
-        info.build_custom(spec)
+        custom.build_custom(spec)
 
 
 def test_the_padding_mistake_numbers():
-    comparison = info.padding_comparison()
+    comparison = padding_comparison.padding_comparison()
     assert comparison.valid_sizes == (150, 148, 74, 72, 36, 34, 17, 15, 7)
     assert comparison.same_sizes == (150, 150, 75, 75, 37, 37, 18, 18, 9)
     assert comparison.flatten_valid == 6_272 and comparison.flatten_same == 10_368
@@ -136,36 +137,36 @@ def test_the_padding_mistake_numbers():
 
 
 def test_output_size_formulas():
-    assert info.conv_output_size(150, 3) == 148
-    assert info.conv_output_size(150, 3, "same") == 150
-    assert info.conv_output_size(7, 3, "valid", stride=2) == 3
-    assert info.conv_output_size(7, 3, "same", stride=2) == 4
-    assert info.conv_output_size(2, 3) == 0
-    assert [info.pool_output_size(size) for size in (148, 17, 15, 1)] == [74, 8, 7, 0]
+    assert padding_comparison.conv_output_size(150, 3) == 148
+    assert padding_comparison.conv_output_size(150, 3, "same") == 150
+    assert padding_comparison.conv_output_size(7, 3, "valid", stride=2) == 3
+    assert padding_comparison.conv_output_size(7, 3, "same", stride=2) == 4
+    assert padding_comparison.conv_output_size(2, 3) == 0
+    assert [padding_comparison.pool_output_size(size) for size in (148, 17, 15, 1)] == [74, 8, 7, 0]
     with pytest.raises(ValueError):
-        info.conv_output_size(10, 3, "full")
+        padding_comparison.conv_output_size(10, 3, "full")
 
 
 def test_shape_flow_of_classic(classic_table):
-    steps = info.shape_flow(classic_table)
+    steps = summary.shape_flow(classic_table)
     assert [step.label for step in steps] == [
         "150×150×3", "148×148×32", "74×74×32", "72×72×64", "36×36×64", "34×34×128", "17×17×128", "15×15×128",
         "7×7×128", "6,272", "512", "1"]
     assert steps[8].values == 6_272 and steps[-3].is_vector
-    figure = figures_data.shape_flow_figure(steps)
+    figure = architecture.shape_flow_figure(steps)
     # Three faces per block, and the shape written under or over each one.
     assert len(figure.data) == 3 * len(steps)
     texts = [annotation.text for annotation in figure.layout.annotations]
     assert any("7×7×128" in text for text in texts) and any("6,272" in text for text in texts)
     with pytest.raises(ValueError):
-        figures_data.shape_flow_figure([])
+        architecture.shape_flow_figure([])
 
 
 def test_parameter_and_padding_figures(classic_table):
-    figure = figures_data.parameter_figure(classic_table)
+    figure = architecture.parameter_figure(classic_table)
     assert list(figure.data[0].y) == ["conv1", "conv2", "conv3", "conv4", "dense", "output"]
     assert "3,211,776 (93.0%)" in figure.data[0].text
-    padding = figures_data.padding_figure(info.padding_comparison())
+    padding = architecture.padding_figure(padding_comparison.padding_comparison())
     assert list(padding.data[0].y)[-1] == 7 and list(padding.data[1].y)[-1] == 9
 
 
@@ -173,23 +174,23 @@ def test_explanations_cover_every_layer_kind(classic_table):
     model = architectures.classic()
     layers_by_name = {layer.name: layer for layer in model.layers}
     for row in classic_table.rows:
-        assert info.explain(row, layers_by_name[row.name]), row.name
-    assert "sigmoid" in info.explain(classic_table.row("output"))
-    assert "50%" in info.explain(classic_table.row("dropout"), layers_by_name["dropout"])
-    assert "ReLU" in info.explain(classic_table.row("conv1"))
-    assert info.layer_kinds(classic_table) == ["InputLayer", "Rescaling", "Conv2D", "ReLU", "MaxPooling2D",
+        assert summary.explain(row, layers_by_name[row.name]), row.name
+    assert "sigmoid" in summary.explain(classic_table.row("output"))
+    assert "50%" in summary.explain(classic_table.row("dropout"), layers_by_name["dropout"])
+    assert "ReLU" in summary.explain(classic_table.row("conv1"))
+    assert summary.layer_kinds(classic_table) == ["InputLayer", "Rescaling", "Conv2D", "ReLU", "MaxPooling2D",
                                                "Flatten", "Dense", "Dropout", "sigmoid"]
     for kind in ("BatchNormalization", "softmax", "GlobalAveragePooling2D", "AveragePooling2D"):
-        assert info.EXPLANATIONS[kind]
+        assert summary.EXPLANATIONS[kind]
 
 
 def test_relu_explanation_is_max_zero_x():
     # Not an absolute value, and not 1 for positive inputs (two tutorial mistakes).
-    assert "max(0, x)" in info.EXPLANATIONS["ReLU"]
-    assert "0.5" in info.EXPLANATIONS["sigmoid"]
+    assert "max(0, x)" in summary.EXPLANATIONS["ReLU"]
+    assert "0.5" in summary.EXPLANATIONS["sigmoid"]
 
 
 def test_format_helpers():
-    assert info.format_count(3453121) == "3,453,121"
-    assert info.shape_text((None, 7, 128)) == "? × 7 × 128"
-    assert info.float32_megabytes(1_000_000) == 4.0
+    assert summary.format_count(3453121) == "3,453,121"
+    assert summary.shape_text((None, 7, 128)) == "? × 7 × 128"
+    assert summary.float32_megabytes(1_000_000) == 4.0

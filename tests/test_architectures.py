@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from core import architectures
+from core.models import architectures
 
 
 @pytest.mark.parametrize(

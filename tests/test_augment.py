@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from core.augment import (NONE, TRAINING, TUTORIAL, AugmentationSettings, RandomAffine, RandomLighting,
-                          build_augmentation)
+from core.augment.layers import RandomAffine, RandomLighting, build_augmentation
+from core.augment.settings import NONE, TRAINING, TUTORIAL, AugmentationSettings
 
 
 def gradient_batch(count=16, size=24):

@@ -1,4 +1,4 @@
-"""core.classify: predictions a learner reads, the pixel crop and the CSV table."""
+"""core.prediction: predictions a learner reads, the pixel crop and the CSV table."""
 
 import csv
 import io
@@ -6,8 +6,8 @@ import io
 import numpy as np
 import pytest
 
-from core.classify import (Prediction, model_inputs, pixel_crop, predictions_from_probabilities, results_csv,
-                           singular)
+from core.prediction.answers import Prediction, predictions_from_probabilities, results_csv, singular
+from core.prediction.inputs import model_inputs, pixel_crop
 
 CLASSES = ("cats", "dogs")
 
@@ -56,8 +56,8 @@ def test_singular_names():
 
 
 def test_input_scaling_is_read_from_the_model(tiny_model):
-    from core import architectures
-    from core.classify import input_scaling
+    from core.models import architectures
+    from core.prediction.inputs import input_scaling
 
     assert input_scaling(tiny_model) == "divides them by 255 itself, in its first layer, so they run from 0 to 1"
     normalized = architectures.normalized(image_size=32)
@@ -65,7 +65,7 @@ def test_input_scaling_is_read_from_the_model(tiny_model):
 
 
 def test_probabilities_are_never_shown_as_certainty():
-    from core.classify import format_probability
+    from core.prediction.answers import format_probability
 
     assert format_probability(0.973) == "97.3%"
     assert format_probability(0.99996) == "over 99.9%"

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from core import conv_math as cm
+from core.arithmetic import convolution, numbers, photo_filters, pooling, presets, sizes
 
 EDGE_OUTPUT = [[-2, 2, 2], [-2, -2, 2], [2, 0, 1]]
 EDGE_RELU = [[0, 2, 2], [0, 0, 2], [2, 0, 1]]
@@ -17,16 +17,16 @@ EDGE_RELU = [[0, 2, 2], [0, 0, 2], [2, 0, 1]]
 
 
 def test_edge_example_full_output_and_relu():
-    result = cm.convolve2d(cm.EDGE_IMAGE, cm.VERTICAL_EDGE, relu=True)
+    result = convolution.convolve2d(presets.EDGE_IMAGE, presets.VERTICAL_EDGE, relu=True)
     np.testing.assert_array_equal(result.pre_activation, EDGE_OUTPUT)
     np.testing.assert_array_equal(result.output, EDGE_RELU)
-    np.testing.assert_array_equal(cm.relu(result.pre_activation), EDGE_RELU)
+    np.testing.assert_array_equal(convolution.relu(result.pre_activation), EDGE_RELU)
     assert result.pre_activation[0].tolist() == [-2, 2, 2]  # the first row, as the tutorial should say
     assert result.shape == (3, 3)
 
 
 def test_edge_example_first_step_record():
-    step = cm.convolve2d(cm.EDGE_IMAGE, cm.VERTICAL_EDGE, relu=True).step(0)
+    step = convolution.convolve2d(presets.EDGE_IMAGE, presets.VERTICAL_EDGE, relu=True).step(0)
     assert (step.row, step.col, step.top, step.left) == (0, 0, 0, 0)
     np.testing.assert_array_equal(step.window[..., 0], [[1, 2, 3], [0, 1, 2], [3, 2, 1]])
     np.testing.assert_array_equal(step.products[..., 0], [[1, 0, -3], [0, 0, -2], [3, 0, -1]])
@@ -39,7 +39,7 @@ def test_edge_example_first_step_record():
 
 
 def test_every_edge_step_matches_the_output():
-    result = cm.convolve2d(cm.EDGE_IMAGE, cm.VERTICAL_EDGE, relu=True, bias=0.5)
+    result = convolution.convolve2d(presets.EDGE_IMAGE, presets.VERTICAL_EDGE, relu=True, bias=0.5)
     steps = result.steps()
     assert [step.index for step in steps] == list(range(9))
     for step in steps:
@@ -51,11 +51,11 @@ def test_every_edge_step_matches_the_output():
 
 
 def test_relu_is_not_an_absolute_value():
-    np.testing.assert_array_equal(cm.relu([[-3, -0.5, 0, 0.5, 3]]), [[0, 0, 0, 0.5, 3]])
+    np.testing.assert_array_equal(convolution.relu([[-3, -0.5, 0, 0.5, 3]]), [[0, 0, 0, 0.5, 3]])
 
 
 def test_max_pooling_preset():
-    result = cm.pool2d(cm.POOL_IMAGE, size=2, stride=2, mode="max")
+    result = pooling.pool2d(presets.POOL_IMAGE, size=2, stride=2, mode="max")
     np.testing.assert_array_equal(result.output, [[6, 8], [14, 16]])
     assert result.step(0).expression == "max(1, 3, 5, 6) = 6"
     assert result.step(3).expression == "max(11, 12, 15, 16) = 16"
@@ -63,54 +63,54 @@ def test_max_pooling_preset():
 
 
 def test_average_pooling_expression():
-    result = cm.pool2d(cm.POOL_IMAGE, size=2, mode="average")
+    result = pooling.pool2d(presets.POOL_IMAGE, size=2, mode="average")
     np.testing.assert_array_equal(result.output, [[3.75, 5.25], [11.5, 13.5]])
     assert result.step(0).expression == "(1 + 3 + 5 + 6) / 4 = 15 / 4 = 3.75"
 
 
 def test_sharpen_preset_gives_320_at_the_padded_corner():
-    assert cm.SHARPEN_IMAGE[0][:5] == [105, 102, 100, 97, 96]
-    assert cm.SHARPEN_IMAGE[1][:5] == [103, 99, 103, 101, 102]
-    result = cm.convolve2d(cm.SHARPEN_IMAGE, cm.SHARPEN, padding=1)
+    assert presets.SHARPEN_IMAGE[0][:5] == [105, 102, 100, 97, 96]
+    assert presets.SHARPEN_IMAGE[1][:5] == [103, 99, 103, 101, 102]
+    result = convolution.convolve2d(presets.SHARPEN_IMAGE, presets.SHARPEN, padding=1)
     assert result.output[0, 0] == 320
     step = result.step(0)
     assert step.window[..., 0].tolist() == [[0, 0, 0], [0, 105, 102], [0, 103, 99]]
     assert (step.input_top, step.input_left) == (-1, -1)
     assert step.sum_text == "0×0 + 0×(−1) + 0×0 + 0×(−1) + 105×5 + 102×(−1) + 0×0 + 103×(−1) + 99×0 = 320"
     assert result.shape == (5, 5)
-    preset = cm.PRESETS["sharpen"]
-    assert cm.convolve2d(preset.image, preset.kernel, padding=preset.padding).output[0, 0] == 320
+    preset = presets.PRESETS["sharpen"]
+    assert convolution.convolve2d(preset.image, preset.kernel, padding=preset.padding).output[0, 0] == 320
 
 
 def test_presets_are_consistent():
-    for key, preset in cm.PRESETS.items():
+    for key, preset in presets.PRESETS.items():
         assert preset.key == key
-        result = cm.convolve2d(preset.image, preset.kernel, stride=preset.stride, padding=preset.padding,
+        result = convolution.convolve2d(preset.image, preset.kernel, stride=preset.stride, padding=preset.padding,
                                bias=preset.bias, relu=preset.relu)
         assert result.cell_count >= 1
-    identity = cm.PRESETS["identity"]
-    same = cm.convolve2d(identity.image, identity.kernel, padding="same")
+    identity = presets.PRESETS["identity"]
+    same = convolution.convolve2d(identity.image, identity.kernel, padding="same")
     np.testing.assert_array_equal(same.output, np.asarray(identity.image))
-    blur = cm.convolve2d(cm.PRESETS["blur"].image, cm.PRESETS["blur"].kernel)
-    np.testing.assert_allclose(blur.output[0, 0], np.mean(np.asarray(cm.STEP_IMAGE)[:3, :3]))
+    blur = convolution.convolve2d(presets.PRESETS["blur"].image, presets.PRESETS["blur"].kernel)
+    np.testing.assert_allclose(blur.output[0, 0], np.mean(np.asarray(presets.STEP_IMAGE)[:3, :3]))
     assert blur.step(0).sum_text.split()[-2] == "≈"  # 1/9 is written rounded, so the sum says "≈"
 
 
 def test_sobel_kernels_find_the_right_edges():
-    vertical = cm.convolve2d(cm.STEP_IMAGE, cm.SOBEL_X).output
-    horizontal = cm.convolve2d(cm.STEP_IMAGE, cm.SOBEL_Y).output
+    vertical = convolution.convolve2d(presets.STEP_IMAGE, presets.SOBEL_X).output
+    horizontal = convolution.convolve2d(presets.STEP_IMAGE, presets.SOBEL_Y).output
     assert vertical[0].tolist() == [0, 280, 280, 0]  # the dark-to-bright step between columns 3 and 4
     assert horizontal[:, 0].tolist() == [0, 0, 320, 320]  # the bright bottom rows
 
 
 def test_rgb_example_sums_over_three_channels():
-    result = cm.convolve2d(cm.RGB_IMAGE, cm.RGB_KERNEL)
-    assert cm.RGB_KERNEL.shape == (3, 3, 3)
+    result = convolution.convolve2d(presets.RGB_IMAGE, presets.RGB_KERNEL)
+    assert presets.RGB_KERNEL.shape == (3, 3, 3)
     step = result.step(0)
     assert step.channel_count == 3
     assert math.isclose(sum(step.channel_sums), step.total)
     assert step.total == result.output[0, 0]
-    expected = sum(float((cm.RGB_IMAGE[:3, :3, channel] * cm.RGB_KERNEL[..., channel]).sum()) for channel in range(3))
+    expected = sum(float((presets.RGB_IMAGE[:3, :3, channel] * presets.RGB_KERNEL[..., channel]).sum()) for channel in range(3))
     assert step.total == expected
     assert step.channel_expression(1).count("×") == 9
     assert step.expression.count("×") == 27
@@ -124,34 +124,34 @@ def test_rgb_example_sums_over_three_channels():
     (1e-7, "0"), (320.0, "320"), (-1234567.0, "−1234567"), (2.00004, "2"), (2.00006, "2.0001"),
 ])
 def test_format_number(value, text):
-    assert cm.format_number(value) == text
+    assert numbers.format_number(value) == text
 
 
 def test_format_factor_and_equals():
-    assert cm.format_factor(-1) == "(−1)"
-    assert cm.format_factor(2) == "2"
-    assert cm.equals(3.75) == "= 3.75"
-    assert cm.equals(1 / 3) == "≈ 0.3333"
-    assert cm.equals(0.1 + 0.2) == "= 0.3"
-    assert cm.format_count(6272) == "6,272"
+    assert numbers.format_factor(-1) == "(−1)"
+    assert numbers.format_factor(2) == "2"
+    assert numbers.equals(3.75) == "= 3.75"
+    assert numbers.equals(1 / 3) == "≈ 0.3333"
+    assert numbers.equals(0.1 + 0.2) == "= 0.3"
+    assert numbers.format_count(6272) == "6,272"
 
 
 def test_text_round_trip():
     matrix = np.array([[1, -2.5, 0], [3, 4, 1 / 3]])
-    text = cm.matrix_to_text(matrix, row_separator=";")
+    text = numbers.matrix_to_text(matrix, row_separator=";")
     assert text.startswith("1,-2.5,0;")
-    np.testing.assert_array_equal(cm.parse_matrix_text(text), matrix)
+    np.testing.assert_array_equal(numbers.parse_matrix_text(text), matrix)
 
 
 @pytest.mark.parametrize("text", [
     "1 2 3\n0 1 2", "1,2,3;0,1,2", "[[1, 2, 3], [0, 1, 2]]", "1\t2\t3\n\n0\t1\t2\n", " 1, 2, 3 \n 0,1,2 ",
 ])
 def test_parse_matrix_text_formats(text):
-    np.testing.assert_array_equal(cm.parse_matrix_text(text), [[1, 2, 3], [0, 1, 2]])
+    np.testing.assert_array_equal(numbers.parse_matrix_text(text), [[1, 2, 3], [0, 1, 2]])
 
 
 def test_parse_matrix_accepts_a_real_minus_sign_and_numeric_strings():
-    np.testing.assert_array_equal(cm.parse_matrix([["−1", "2.5"], [" 3 ", 4]]), [[-1, 2.5], [3, 4]])
+    np.testing.assert_array_equal(numbers.parse_matrix([["−1", "2.5"], [" 3 ", 4]]), [[-1, 2.5], [3, 4]])
 
 
 # --------------------------------------------------------------------------- bad input is a message
@@ -173,7 +173,7 @@ def test_parse_matrix_accepts_a_real_minus_sign_and_numeric_strings():
 ])
 def test_bad_matrices_raise_clear_messages(cells, fragment):
     with pytest.raises(ValueError, match=None) as error:
-        cm.parse_matrix(cells)
+        numbers.parse_matrix(cells)
     assert fragment in str(error.value)
 
 
@@ -181,23 +181,23 @@ def test_dataframe_with_a_cleared_cell():
     pandas = pytest.importorskip("pandas")
     frame = pandas.DataFrame([[1.0, 2.0], [3.0, None]], columns=["1", "2"])
     with pytest.raises(ValueError, match="row 2, column 2 is empty or not a number"):
-        cm.parse_matrix(frame)
+        numbers.parse_matrix(frame)
 
 
 def test_too_large_to_step_through():
     with pytest.raises(ValueError, match="at most 12 × 12"):
-        cm.convolve2d(np.ones((13, 5)), np.ones((3, 3)))
+        convolution.convolve2d(np.ones((13, 5)), np.ones((3, 3)))
     with pytest.raises(ValueError, match="at most 7 × 7"):
-        cm.convolve2d(np.ones((12, 12)), np.ones((8, 8)))
+        convolution.convolve2d(np.ones((12, 12)), np.ones((8, 8)))
 
 
 def test_kernel_larger_than_the_padded_input():
     with pytest.raises(ValueError, match="larger than the padded input"):
-        cm.convolve2d([[1, 2], [3, 4]], np.ones((3, 3)))
+        convolution.convolve2d([[1, 2], [3, 4]], np.ones((3, 3)))
     # One ring of padding makes it fit.
-    assert cm.convolve2d([[1, 2], [3, 4]], np.ones((3, 3)), padding=1).shape == (2, 2)
+    assert convolution.convolve2d([[1, 2], [3, 4]], np.ones((3, 3)), padding=1).shape == (2, 2)
     with pytest.raises(ValueError, match="pool window"):
-        cm.pool2d([[1, 2], [3, 4]], size=3)
+        pooling.pool2d([[1, 2], [3, 4]], size=3)
 
 
 @pytest.mark.parametrize(("stride", "fragment"), [
@@ -206,27 +206,27 @@ def test_kernel_larger_than_the_padded_input():
 ])
 def test_bad_strides(stride, fragment):
     with pytest.raises(ValueError) as error:
-        cm.convolve2d(cm.EDGE_IMAGE, cm.VERTICAL_EDGE, stride=stride)
+        convolution.convolve2d(presets.EDGE_IMAGE, presets.VERTICAL_EDGE, stride=stride)
     assert fragment in str(error.value)
 
 
 def test_other_bad_settings():
     with pytest.raises(ValueError, match="'valid', 'same'"):
-        cm.convolve2d(cm.EDGE_IMAGE, cm.VERTICAL_EDGE, padding="full")
+        convolution.convolve2d(presets.EDGE_IMAGE, presets.VERTICAL_EDGE, padding="full")
     with pytest.raises(ValueError, match="negative"):
-        cm.convolve2d(cm.EDGE_IMAGE, cm.VERTICAL_EDGE, padding=-1)
+        convolution.convolve2d(presets.EDGE_IMAGE, presets.VERTICAL_EDGE, padding=-1)
     with pytest.raises(ValueError, match="at most 3"):
-        cm.convolve2d(cm.EDGE_IMAGE, cm.VERTICAL_EDGE, padding=4)
+        convolution.convolve2d(presets.EDGE_IMAGE, presets.VERTICAL_EDGE, padding=4)
     with pytest.raises(ValueError, match="bias"):
-        cm.convolve2d(cm.EDGE_IMAGE, cm.VERTICAL_EDGE, bias=float("nan"))
+        convolution.convolve2d(presets.EDGE_IMAGE, presets.VERTICAL_EDGE, bias=float("nan"))
     with pytest.raises(ValueError, match="1 channel\\(s\\) but the input has 3"):
-        cm.convolve2d(cm.RGB_IMAGE, cm.VERTICAL_EDGE)
+        convolution.convolve2d(presets.RGB_IMAGE, presets.VERTICAL_EDGE)
     with pytest.raises(ValueError, match="'max' or 'average'"):
-        cm.pool2d(cm.POOL_IMAGE, mode="median")
+        pooling.pool2d(presets.POOL_IMAGE, mode="median")
     with pytest.raises(ValueError, match="pool size"):
-        cm.pool2d(cm.POOL_IMAGE, size=0)
+        pooling.pool2d(presets.POOL_IMAGE, size=0)
     with pytest.raises(ValueError, match="does not exist"):
-        cm.convolve2d(cm.EDGE_IMAGE, cm.VERTICAL_EDGE).step(9)
+        convolution.convolve2d(presets.EDGE_IMAGE, presets.VERTICAL_EDGE).step(9)
 
 
 # --------------------------------------------------------------------------- shapes
@@ -241,15 +241,15 @@ def test_output_size_formula_over_a_grid():
                 for padding in range(0, 4):
                     if kernel > size + 2 * padding:
                         with pytest.raises(ValueError):
-                            cm.output_size(size, kernel, stride, padding)
+                            sizes.output_size(size, kernel, stride, padding)
                         continue
                     expected = math.floor((size + 2 * padding - kernel) / stride) + 1
-                    formula = cm.output_size(size, kernel, stride, padding)
+                    formula = sizes.output_size(size, kernel, stride, padding)
                     assert formula.output == expected
                     assert formula.text.endswith(f"= {expected}")
                     if kernel <= 5 and size <= 12:
                         image = rng.integers(-3, 4, (size, size))
-                        result = cm.convolve2d(image, np.ones((kernel, kernel)), stride=stride, padding=padding)
+                        result = convolution.convolve2d(image, np.ones((kernel, kernel)), stride=stride, padding=padding)
                         assert result.shape == (expected, expected)  # the formula agrees with the windows counted
                     checked += 1
     assert checked > 800
@@ -259,16 +259,16 @@ def test_same_padding_follows_tensorflow():
     for size in range(1, 13):
         for kernel in range(1, 6):
             for stride in range(1, 5):
-                before, after = cm.padding_amounts(size, kernel, stride, "same")
+                before, after = sizes.padding_amounts(size, kernel, stride, "same")
                 assert after - before in (0, 1)  # any odd extra goes after (bottom/right)
-                formula = cm.output_size(size, kernel, stride, before, after)
+                formula = sizes.output_size(size, kernel, stride, before, after)
                 assert formula.output == math.ceil(size / stride)
-    assert cm.padding_amounts(6, 3, 2, "same") == (0, 1)
-    assert cm.output_size(6, 3, 2, 0, 1).text == "⌊(6 + 0 + 1 − 3) / 2⌋ + 1 = ⌊4 / 2⌋ + 1 = 3"
+    assert sizes.padding_amounts(6, 3, 2, "same") == (0, 1)
+    assert sizes.output_size(6, 3, 2, 0, 1).text == "⌊(6 + 0 + 1 − 3) / 2⌋ + 1 = ⌊4 / 2⌋ + 1 = 3"
 
 
 def test_formula_text_with_padding():
-    formula = cm.output_size(5, 3, 2, 1)
+    formula = sizes.output_size(5, 3, 2, 1)
     assert formula.formula == "⌊(n + 2p − k) / s⌋ + 1"
     assert formula.text == "⌊(5 + 2×1 − 3) / 2⌋ + 1 = ⌊4 / 2⌋ + 1 = 3"
 
@@ -300,7 +300,7 @@ def test_convolution_agrees_with_tensorflow(tf):
         bias = round(float(rng.normal()), 2)
         use_relu = bool(rng.integers(0, 2))
         try:
-            ours = cm.convolve2d(image, kernel, stride=stride, padding=padding, bias=bias, relu=use_relu)
+            ours = convolution.convolve2d(image, kernel, stride=stride, padding=padding, bias=bias, relu=use_relu)
         except ValueError as error:
             assert "larger than the padded input" in str(error)
             continue
@@ -333,7 +333,7 @@ def test_pooling_agrees_with_tensorflow(tf, mode):
         if channels == 1 and rng.integers(0, 2):
             matrix = matrix[..., 0]
         try:
-            ours = cm.pool2d(matrix, size=size, stride=stride, mode=mode, padding=padding)
+            ours = pooling.pool2d(matrix, size=size, stride=stride, mode=mode, padding=padding)
         except ValueError as error:
             assert "larger than the padded input" in str(error)
             continue
@@ -352,12 +352,12 @@ def test_pooling_agrees_with_tensorflow(tf, mode):
 
 
 def test_average_pooling_same_ignores_padding():
-    result = cm.pool2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]], size=2, stride=2, padding="same")
+    result = pooling.pool2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]], size=2, stride=2, padding="same")
     assert (result.padding.bottom, result.padding.right) == (1, 1)
     last = result.step(3)
     assert last.values.tolist() == [9]
     assert result.output.tolist() == [[5, 6], [8, 9]]
-    average = cm.pool2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]], size=2, stride=2, padding="same", mode="avg")
+    average = pooling.pool2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]], size=2, stride=2, padding="same", mode="avg")
     assert average.output.tolist() == [[3, 4.5], [7.5, 9]]
     assert average.step(1).expression == "(3 + 6) / 2 = 9 / 2 = 4.5"
 
@@ -368,34 +368,34 @@ def test_average_pooling_same_ignores_padding():
 def test_filter_image_matches_the_lab_with_same_padding():
     rng = np.random.default_rng(3)
     image = rng.integers(0, 256, (12, 12)).astype(np.float64)
-    for kernel in (cm.SOBEL_X, cm.SOBEL_Y, cm.SHARPEN, cm.VERTICAL_EDGE, rng.normal(size=(5, 5)).round(2)):
+    for kernel in (presets.SOBEL_X, presets.SOBEL_Y, presets.SHARPEN, presets.VERTICAL_EDGE, rng.normal(size=(5, 5)).round(2)):
         kernel = np.asarray(kernel, dtype=np.float64)
-        ours = cm.convolve2d(image, kernel, padding="same").output
-        np.testing.assert_allclose(cm.filter_image(image, kernel), ours, rtol=1e-4, atol=1e-2)
+        ours = convolution.convolve2d(image, kernel, padding="same").output
+        np.testing.assert_allclose(photo_filters.filter_image(image, kernel), ours, rtol=1e-4, atol=1e-2)
 
 
 def test_response_display_and_crop():
-    shown = cm.response_to_uint8(np.array([[-4.0, 0.0], [2.0, 1.0]]))
+    shown = photo_filters.response_to_uint8(np.array([[-4.0, 0.0], [2.0, 1.0]]))
     assert shown.dtype == np.uint8 and shown.tolist() == [[255, 0], [128, 64]]
-    assert cm.response_to_uint8(np.zeros((2, 2))).tolist() == [[0, 0], [0, 0]]
+    assert photo_filters.response_to_uint8(np.zeros((2, 2))).tolist() == [[0, 0], [0, 0]]
     image = np.arange(100).reshape(10, 10)
-    assert cm.crop(image, 2, 3).shape == (6, 6)
-    assert cm.crop(image, 2, 3)[0, 0] == 23
-    assert cm.crop(image, 50, 50)[0, 0] == 44  # clamped inside
+    assert photo_filters.crop(image, 2, 3).shape == (6, 6)
+    assert photo_filters.crop(image, 2, 3)[0, 0] == 23
+    assert photo_filters.crop(image, 50, 50)[0, 0] == 44  # clamped inside
     with pytest.raises(ValueError, match="smaller than"):
-        cm.crop(np.zeros((4, 4)), 0, 0)
+        photo_filters.crop(np.zeros((4, 4)), 0, 0)
 
 
 def test_first_layer_kernel_and_random_kernel():
     weights = np.random.default_rng(0).normal(0, 0.1, (3, 3, 3, 32))
-    kernel = cm.first_layer_kernel(weights, 4, "sum")
+    kernel = photo_filters.first_layer_kernel(weights, 4, "sum")
     np.testing.assert_allclose(kernel, np.round(weights[:, :, :, 4].sum(axis=2), 3))
-    np.testing.assert_allclose(cm.first_layer_kernel(weights, 0, "green"), np.round(weights[:, :, 1, 0], 3))
+    np.testing.assert_allclose(photo_filters.first_layer_kernel(weights, 0, "green"), np.round(weights[:, :, 1, 0], 3))
     with pytest.raises(ValueError, match="does not exist"):
-        cm.first_layer_kernel(weights, 32)
+        photo_filters.first_layer_kernel(weights, 32)
     with pytest.raises(ValueError, match="Channel"):
-        cm.first_layer_kernel(weights, 0, "alpha")
-    first = cm.random_kernel(5)
-    np.testing.assert_array_equal(first, cm.random_kernel(5))
+        photo_filters.first_layer_kernel(weights, 0, "alpha")
+    first = photo_filters.random_kernel(5)
+    np.testing.assert_array_equal(first, photo_filters.random_kernel(5))
     assert first.shape == (3, 3) and first.min() >= -2 and first.max() <= 2
     assert np.array_equal(first, first.round())

@@ -14,10 +14,22 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import dataset_tools, figures_data
-from core.augment import NONE, TRAINING, TUTORIAL, AugmentationSettings
-from core import data
-from core.data import list_labeled_files, split_folder
+from core.augment.settings import NONE, TRAINING, TUTORIAL, AugmentationSettings
+from core.augment.steps import augmentation_samples, augmentation_steps, contrast_range
+from core.data import __main__, check
+from core.data.files import list_labeled_files, split_folder
+from core.data.listing import (
+    UNSPLIT,
+    folder_reader,
+    folder_signature,
+    list_folder,
+    list_zip,
+    listing_from_paths,
+    open_zip_bytes,
+    zip_reader,
+)
+from core.data.split import MANIFEST_NAME, plan_split, split_counts, split_dataset
+from core.figures import dataset
 from tests.conftest import make_class_folder, make_photo_bytes
 
 
@@ -61,18 +73,13 @@ def pixel_digest(path: Path) -> str:
 # ----------------------------------------------------------------------------
 
 
-def test_file_rules_are_the_training_pipelines():
-    assert dataset_tools.IMAGE_SUFFIXES == data.IMAGE_SUFFIXES
-    assert dataset_tools.SPLITS == data.SPLITS
-
-
 def test_listing_counts_classes_without_decoding(messy_folder, monkeypatch):
     root, _ = messy_folder
-    monkeypatch.setattr(dataset_tools, "decode_image", lambda *a, **k: pytest.fail("listing must not decode"))
-    listing = dataset_tools.list_folder(root)
+    monkeypatch.setattr(check, "decode_image", lambda *a, **k: pytest.fail("listing must not decode"))
+    listing = list_folder(root)
     assert listing.layout == "classes"
     assert listing.class_names == ("cats", "dogs")
-    assert listing.splits == (dataset_tools.UNSPLIT,)
+    assert listing.splits == (UNSPLIT,)
     assert listing.counts() == {"all": {"cats": 16, "dogs": 11}}
     assert [item.path for item in listing.other_files] == ["cats/notes.txt"]
 
@@ -81,7 +88,7 @@ def test_listing_of_a_split_folder(tmp_path):
     for split, count in (("train", 6), ("validation", 2), ("test", 3)):
         make_class_folder(tmp_path / "data" / split, per_class=count)
     (tmp_path / "data" / "README.txt").write_text("stray")
-    listing = dataset_tools.list_folder(tmp_path / "data")
+    listing = list_folder(tmp_path / "data")
     assert listing.layout == "split"
     assert listing.splits == ("train", "validation", "test")
     assert listing.counts() == {"train": {"cats": 6, "dogs": 6}, "validation": {"cats": 2, "dogs": 2},
@@ -100,7 +107,7 @@ def test_listing_of_a_split_folder(tmp_path):
     (["cats/a.png", "dogs/b.png", "birds/c.webp"], "", "classes"),
 ])
 def test_the_data_set_root_is_found_below_wrappers(paths, root, layout):
-    listing = dataset_tools.listing_from_paths("x", [(path, 1) for path in paths])
+    listing = listing_from_paths("x", [(path, 1) for path in paths])
     assert (listing.root, listing.layout) == (root, layout)
     assert len(listing.files) == sum(path.endswith((".jpg", ".png", ".webp")) for path in paths)
 
@@ -108,17 +115,17 @@ def test_the_data_set_root_is_found_below_wrappers(paths, root, layout):
 def test_a_folder_without_class_folders_is_a_clear_error(tmp_path):
     (tmp_path / "photo.jpg").write_bytes(make_photo_bytes())
     with pytest.raises(ValueError, match="class folders"):
-        dataset_tools.list_folder(tmp_path)
+        list_folder(tmp_path)
     with pytest.raises(ValueError, match="not a folder"):
-        dataset_tools.list_folder(tmp_path / "missing")
+        list_folder(tmp_path / "missing")
 
 
 def test_folder_signature_changes_when_a_photo_is_added(tmp_path):
     root = make_class_folder(tmp_path / "photos", per_class=2)
-    before = dataset_tools.folder_signature(root)
+    before = folder_signature(root)
     os.utime(root / "cats", ns=(1, 1))  # make the change visible even on coarse clocks
     (root / "cats" / "new.png").write_bytes(make_photo_bytes(fmt="PNG"))
-    assert dataset_tools.folder_signature(root) != before
+    assert folder_signature(root) != before
 
 
 # ----------------------------------------------------------------------------
@@ -128,8 +135,8 @@ def test_folder_signature_changes_when_a_photo_is_added(tmp_path):
 
 def test_check_finds_every_planted_problem(messy_folder):
     root, expected = messy_folder
-    listing = dataset_tools.list_folder(root)
-    report = dataset_tools.check_dataset(listing, dataset_tools.folder_reader(root), workers=2)
+    listing = list_folder(root)
+    report = check.check_dataset(listing, folder_reader(root), workers=2)
     assert {issue.path: issue.kind for issue in report.issues} == expected
     assert report.counts_by_kind() == {"non_image": 3, "truncated": 1, "unreadable": 1, "duplicate": 3}
     assert report.good_count == 20
@@ -140,12 +147,12 @@ def test_check_finds_every_planted_problem(messy_folder):
     assert "labelled 'cats' there and 'dogs' here" in by_path["dogs/a_cat_among_dogs.png"].reason
     assert "truncated" in by_path["cats/cut.jpg"].reason
     for issue in report.issues:
-        assert issue.action == dataset_tools.ISSUE_ACTIONS[issue.kind]
+        assert issue.action == check.ISSUE_ACTIONS[issue.kind]
 
 
 def test_sizes_and_channel_statistics_match_numpy(messy_folder):
     root, _ = messy_folder
-    report = dataset_tools.check_dataset(dataset_tools.list_folder(root), dataset_tools.folder_reader(root))
+    report = check.check_dataset(list_folder(root), folder_reader(root))
     # 20 originals + 3 duplicates decode; all generated photos are 40×40.
     assert len(report.widths) == 23
     assert set(report.widths.tolist()) == {40} and set(report.heights.tolist()) == {40}
@@ -160,18 +167,18 @@ def test_sizes_and_channel_statistics_match_numpy(messy_folder):
 
 def test_a_sample_is_seeded_and_per_class(tmp_path):
     root = make_class_folder(tmp_path / "photos", per_class=12)
-    listing = dataset_tools.list_folder(root)
-    reader = dataset_tools.folder_reader(root)
-    first = dataset_tools.check_dataset(listing, reader, sample_per_class=5, seed=3)
-    again = dataset_tools.check_dataset(listing, reader, sample_per_class=5, seed=3)
-    other = dataset_tools.check_dataset(listing, reader, sample_per_class=5, seed=4)
+    listing = list_folder(root)
+    reader = folder_reader(root)
+    first = check.check_dataset(listing, reader, sample_per_class=5, seed=3)
+    again = check.check_dataset(listing, reader, sample_per_class=5, seed=3)
+    other = check.check_dataset(listing, reader, sample_per_class=5, seed=4)
     assert first.sampled and len(first.checked) == 10
     assert first.checked == again.checked != other.checked
     assert sum(path.startswith("cats/") for path in first.checked) == 5
-    full = dataset_tools.check_dataset(listing, reader, sample_per_class=50)
+    full = check.check_dataset(listing, reader, sample_per_class=50)
     assert not full.sampled and len(full.checked) == 24
     with pytest.raises(ValueError):
-        dataset_tools.sample_files(listing, 0)
+        check.sample_files(listing, 0)
 
 
 def test_check_works_on_a_zip_in_memory(tmp_path):
@@ -184,19 +191,19 @@ def test_check_works_on_a_zip_in_memory(tmp_path):
                                      make_photo_bytes(30 + number, 20, color=(number * 80, len(name) * 20, 10)))
         archive.writestr("mydata/train/cats/broken.jpg", b"\xff\xd8\xff\xe0 not really")
         archive.writestr("__MACOSX/mydata/train/cats/._cats0.jpg", b"resource fork")
-    opened = dataset_tools.open_zip_bytes(buffer.getvalue())
-    listing = dataset_tools.list_zip(opened, "mydata.zip")
+    opened = open_zip_bytes(buffer.getvalue())
+    listing = list_zip(opened, "mydata.zip")
     assert listing.root == "mydata" and listing.layout == "split"
     assert listing.counts() == {"train": {"cats": 4, "puppies": 3}, "test": {"cats": 3, "puppies": 3}}
-    report = dataset_tools.check_dataset(listing, dataset_tools.zip_reader(opened))
+    report = check.check_dataset(listing, zip_reader(opened))
     assert [issue.path for issue in report.issues if issue.kind != "duplicate"] == ["mydata/train/cats/broken.jpg"]
     # The same photo in train and test is a leak, and the report says so.
     leaks = [issue for issue in report.issues if issue.kind == "duplicate"]
     assert len(leaks) == 6 and all("both train and test" in issue.reason for issue in leaks)
     with pytest.raises(ValueError, match="not a valid zip"):
-        dataset_tools.open_zip_bytes(b"PK but not really")
+        open_zip_bytes(b"PK but not really")
     with pytest.raises(ValueError, match="limit"):
-        dataset_tools.list_zip(opened, max_files=5)
+        list_zip(opened, max_files=5)
 
 
 # ----------------------------------------------------------------------------
@@ -205,30 +212,30 @@ def test_check_works_on_a_zip_in_memory(tmp_path):
 
 
 def test_split_counts_and_plan_are_balanced_and_seeded():
-    assert dataset_tools.split_counts(100) == (80, 10, 10)
-    assert dataset_tools.split_counts(12_491) == (9_993, 1_249, 1_249)
-    assert sum(dataset_tools.split_counts(7)) == 7
+    assert split_counts(100) == (80, 10, 10)
+    assert split_counts(12_491) == (9_993, 1_249, 1_249)
+    assert sum(split_counts(7)) == 7
     files = {"cats": [f"c{i}" for i in range(50)], "dogs": [f"d{i}" for i in range(30)]}
-    plan = dataset_tools.plan_split(files, seed=1)
+    plan = plan_split(files, seed=1)
     assert {split: {name: len(paths) for name, paths in classes.items()} for split, classes in plan.items()} == {
         "train": {"cats": 40, "dogs": 24}, "validation": {"cats": 5, "dogs": 3}, "test": {"cats": 5, "dogs": 3}}
-    assert plan == dataset_tools.plan_split(files, seed=1)
-    assert plan != dataset_tools.plan_split(files, seed=2)
+    assert plan == plan_split(files, seed=1)
+    assert plan != plan_split(files, seed=2)
     # Adding a class does not move the other classes' files.
-    with_birds = dataset_tools.plan_split({**files, "birds": ["b1", "b2"]}, seed=1)
+    with_birds = plan_split({**files, "birds": ["b1", "b2"]}, seed=1)
     assert with_birds["test"]["cats"] == plan["test"]["cats"]
-    equal = dataset_tools.plan_split(files, seed=1, equalize=True)
+    equal = plan_split(files, seed=1, equalize=True)
     assert sum(len(equal[split]["cats"]) for split in equal) == 30
     for bad in ((0.5, 0.5), (0.8, 0.3, 0.1), (0.0, 0.5, 0.5), (0.9, -0.1, 0.2)):
         with pytest.raises(ValueError):
-            dataset_tools.plan_split(files, bad)
+            plan_split(files, bad)
 
 
 def test_split_writes_disjoint_balanced_folders_without_broken_files(tmp_path):
     source = make_class_folder(tmp_path / "photos", per_class=50)
     plant_problems(source)
     destination = tmp_path / "split"
-    result = dataset_tools.split_dataset(source, destination, seed=7)
+    result = split_dataset(source, destination, seed=7)
     assert result.counts == {"train": {"cats": 40, "dogs": 40}, "validation": {"cats": 5, "dogs": 5},
                              "test": {"cats": 5, "dogs": 5}}
     assert result.linked
@@ -247,7 +254,7 @@ def test_split_writes_disjoint_balanced_folders_without_broken_files(tmp_path):
     # Hard links: the same file on disk, no copy.
     linked = destination / "train" / "cats" / written["train"][0].split("/")[1]
     assert os.stat(linked).st_ino == os.stat(source / "cats" / linked.name).st_ino
-    manifest = json.loads((destination / dataset_tools.MANIFEST_NAME).read_text())
+    manifest = json.loads((destination / MANIFEST_NAME).read_text())
     assert manifest["seed"] == 7 and len(manifest["excluded"]) == 8
     # The training pipeline reads the result as is.
     assert split_folder(destination)["train"].counts() == {"cats": 40, "dogs": 40}
@@ -259,9 +266,9 @@ def test_split_is_seeded(tmp_path):
     def test_files(destination: Path) -> list[str]:
         return sorted(p.name for p in (destination / "test").glob("*/*"))
 
-    dataset_tools.split_dataset(source, tmp_path / "a", seed=5, copy=True)
-    dataset_tools.split_dataset(source, tmp_path / "b", seed=5, copy=True)
-    dataset_tools.split_dataset(source, tmp_path / "c", seed=6, copy=True)
+    split_dataset(source, tmp_path / "a", seed=5, copy=True)
+    split_dataset(source, tmp_path / "b", seed=5, copy=True)
+    split_dataset(source, tmp_path / "c", seed=6, copy=True)
     assert test_files(tmp_path / "a") == test_files(tmp_path / "b") != test_files(tmp_path / "c")
     copied = next((tmp_path / "a" / "train" / "cats").iterdir())
     assert os.stat(copied).st_ino != os.stat(source / "cats" / copied.name).st_ino
@@ -271,7 +278,7 @@ def test_split_pools_a_split_source_and_renames_classes(tmp_path):
     make_class_folder(tmp_path / "raw" / "train", classes=("Cat", "Dog"), per_class=16)
     # Same file names in validation: pooling must keep both.
     make_class_folder(tmp_path / "raw" / "validation", classes=("Cat", "Dog"), per_class=4, size=41)
-    result = dataset_tools.split_dataset(tmp_path / "raw", tmp_path / "out", rename_classes={"Cat": "cats",
+    result = split_dataset(tmp_path / "raw", tmp_path / "out", rename_classes={"Cat": "cats",
                                                                                               "Dog": "dogs"})
     assert result.counts["train"] == {"cats": 16, "dogs": 16}
     assert sum(result.total(split) for split in ("train", "validation", "test")) == 40
@@ -283,22 +290,22 @@ def test_split_refuses_a_non_empty_destination_and_a_sampled_check(tmp_path):
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "keep.txt").write_text("mine")
     with pytest.raises(ValueError, match="not empty"):
-        dataset_tools.split_dataset(source, tmp_path / "taken")
-    sampled = dataset_tools.check_dataset(dataset_tools.list_folder(source), dataset_tools.folder_reader(source),
+        split_dataset(source, tmp_path / "taken")
+    sampled = check.check_dataset(list_folder(source), folder_reader(source),
                                           sample_per_class=2)
     with pytest.raises(ValueError, match="sample"):
-        dataset_tools.split_dataset(source, tmp_path / "new", report=sampled)
+        split_dataset(source, tmp_path / "new", report=sampled)
 
 
 def test_command_line_check_and_split(messy_folder, tmp_path, capsys):
     root, _ = messy_folder
-    assert dataset_tools.main(["check", str(root)]) == 0
+    assert __main__.main(["check", str(root)]) == 0
     printed = capsys.readouterr().out
     assert "truncated" in printed and "cats/cut.jpg" in printed and "usable" in printed
-    assert dataset_tools.main(["split", str(root), str(tmp_path / "out"), "--seed", "3"]) == 0
+    assert __main__.main(["split", str(root), str(tmp_path / "out"), "--seed", "3"]) == 0
     printed = capsys.readouterr().out
     assert "train" in printed and "Left out" in printed
-    assert dataset_tools.main(["split", str(root), str(tmp_path / "out")]) == 2
+    assert __main__.main(["split", str(root), str(tmp_path / "out")]) == 2
     assert "not empty" in capsys.readouterr().err
 
 
@@ -308,7 +315,7 @@ def test_command_line_check_and_split(messy_folder, tmp_path, capsys):
 
 
 def test_tutorial_settings_map_to_the_keras_layers():
-    steps = {step.layer_name: step for step in dataset_tools.augmentation_steps(TUTORIAL)}
+    steps = {step.layer_name: step for step in augmentation_steps(TUTORIAL)}
     assert list(steps) == ["flip", "rotation", "shift", "shear", "zoom"]
     assert {step.layer_type for step in steps.values()} == {"RandomAffine (geometry)"}
     assert steps["rotation"].settings.startswith("angle from −40° to +40°")
@@ -316,33 +323,33 @@ def test_tutorial_settings_map_to_the_keras_layers():
     assert steps["zoom"].settings.startswith("scale factor from 0.8 to 1.2")
     for name in ("rotation", "shift", "shear", "zoom"):
         assert steps[name].settings.endswith("fill_mode='nearest'")
-    training = {step.layer_name: step for step in dataset_tools.augmentation_steps(TRAINING)}
+    training = {step.layer_name: step for step in augmentation_steps(TRAINING)}
     assert list(training) == ["flip", "rotation", "shift", "zoom", "contrast"]
     assert training["rotation"].settings.startswith("angle from −15° to +15°")
     assert training["contrast"].layer_type == "RandomLighting (lighting)"
-    assert dataset_tools.contrast_range(TRAINING) == (pytest.approx(0.9), pytest.approx(1.1))
-    assert dataset_tools.contrast_range(TUTORIAL) is None
-    assert dataset_tools.augmentation_steps(NONE) == []
-    bright = dataset_tools.augmentation_steps(AugmentationSettings(brightness_fraction=0.2))
+    assert contrast_range(TRAINING) == (pytest.approx(0.9), pytest.approx(1.1))
+    assert contrast_range(TUTORIAL) is None
+    assert augmentation_steps(NONE) == []
+    bright = augmentation_steps(AugmentationSettings(brightness_fraction=0.2))
     assert bright[0].layer_name == "brightness" and "±51" in bright[0].settings
 
 
 def test_augmentation_samples_are_seeded_random_versions():
     pixels = np.asarray(Image.open(io.BytesIO(make_photo_bytes(90, 60, fmt="PNG"))).convert("RGB"))
-    first = dataset_tools.augmentation_samples(pixels, TUTORIAL, count=8, seed=1, size=64)
+    first = augmentation_samples(pixels, TUTORIAL, count=8, seed=1, size=64)
     assert first.shape == (8, 64, 64, 3) and first.dtype == np.uint8
-    np.testing.assert_array_equal(first, dataset_tools.augmentation_samples(pixels, TUTORIAL, count=8, seed=1, size=64))
-    assert not np.array_equal(first, dataset_tools.augmentation_samples(pixels, TUTORIAL, count=8, seed=2, size=64))
+    np.testing.assert_array_equal(first, augmentation_samples(pixels, TUTORIAL, count=8, seed=1, size=64))
+    assert not np.array_equal(first, augmentation_samples(pixels, TUTORIAL, count=8, seed=2, size=64))
     assert len({version.tobytes() for version in first}) == 8  # every version differs
-    original = dataset_tools.augmentation_samples(pixels, NONE, count=3, size=64)
+    original = augmentation_samples(pixels, NONE, count=3, size=64)
     assert all(np.array_equal(version, original[0]) for version in original)
-    flips = dataset_tools.augmentation_samples(pixels, AugmentationSettings(horizontal_flip=True), count=16, seed=0,
+    flips = augmentation_samples(pixels, AugmentationSettings(horizontal_flip=True), count=16, seed=0,
                                                size=64)
     mirrored = original[0][:, ::-1]
     assert all(np.array_equal(v, original[0]) or np.array_equal(v, mirrored) for v in flips)
     assert any(np.array_equal(v, mirrored) for v in flips) and any(np.array_equal(v, original[0]) for v in flips)
     with pytest.raises(ValueError):
-        dataset_tools.augmentation_samples(pixels, TUTORIAL, count=0)
+        augmentation_samples(pixels, TUTORIAL, count=0)
 
 
 # ----------------------------------------------------------------------------
@@ -352,13 +359,13 @@ def test_augmentation_samples_are_seeded_random_versions():
 
 def test_dataset_figures_show_the_numbers():
     counts = {"train": {"cats": 40, "dogs": 24}, "test": {"cats": 5, "dogs": 3}}
-    balance = figures_data.class_balance_figure(counts)
+    balance = dataset.class_balance_figure(counts)
     assert [trace.name for trace in balance.data] == ["cats", "dogs"]
     assert list(balance.data[0].y) == [40, 5]
-    share = figures_data.split_share_figure(counts)
+    share = dataset.split_share_figure(counts)
     assert share.data[0].name == "train: 64" and share.data[0].text[0] == "89%"
-    sizes = figures_data.image_size_figure(np.array([10, 20, 30]), np.array([5, 6, 7]), np.array([0, 1, 1]),
+    sizes = dataset.image_size_figure(np.array([10, 20, 30]), np.array([5, 6, 7]), np.array([0, 1, 1]),
                                            ["cats", "dogs"])
     assert list(sizes.data[1].x) == [20, 30] and sizes.data[0].marker.symbol != sizes.data[1].marker.symbol
-    stats = figures_data.channel_stats_figure((120.0, 110.0, 100.0), (60.0, 55.0, 50.0))
+    stats = dataset.channel_stats_figure((120.0, 110.0, 100.0), (60.0, 55.0, 50.0))
     assert list(stats.data[0].error_y.array) == [60.0, 55.0, 50.0]

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from core import dataset_tools, download
-from core.data import split_folder
+from core.data import download
+from core.data.files import split_folder
+from core.data.split import MANIFEST_NAME
 from tests.conftest import make_photo_bytes
 
 
@@ -180,7 +181,7 @@ def test_extraction_skips_links_and_refuses_zip_bombs(tmp_path):
 def test_command_line_with_a_mirror_url(tmp_path, capsys):
     archive = filtered_zip(tmp_path / "mirror.zip")
     assert download.main(["filtered", "--dest", str(tmp_path / "data"), "--url", archive.as_uri()]) == 0
-    assert (tmp_path / "data" / "filtered" / "split" / dataset_tools.MANIFEST_NAME).is_file()
+    assert (tmp_path / "data" / "filtered" / "split" / MANIFEST_NAME).is_file()
     assert download.main(["filtered", "--dest", str(tmp_path / "data")]) == 2
     assert "already exists" in capsys.readouterr().err
 

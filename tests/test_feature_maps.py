@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 from keras import layers
 
-from core import architectures, registry
-from core import feature_maps as fm
+from core.explain import drill_down, feature_maps
+from core.explain.probe import get_probe, model_input
+from core.models import architectures, registry
+from core.models import layers as model_layers
 
 CLASSIC_SHAPES = {
     "conv1": (148, 148, 32), "pool1": (74, 74, 32), "conv2": (72, 72, 64), "pool2": (36, 36, 64),
@@ -37,7 +39,7 @@ def known_tiny():
 
 def test_a_known_filter_gives_a_known_map(known_tiny):
     pixels = photo()
-    maps = {m.layer: m for m in fm.compute_feature_maps(known_tiny, pixels)}
+    maps = {m.layer: m for m in feature_maps.compute_feature_maps(known_tiny, pixels)}
     assert [m for m in maps] == ["conv1", "pool1", "conv2", "pool2"]
     scaled = pixels.astype(np.float32) / 255.0
     # Filter 0 copies the red channel (valid padding drops the 1-pixel border).
@@ -55,7 +57,7 @@ def test_a_known_filter_gives_a_known_map(known_tiny):
 
 
 def test_maps_are_ordered_by_mean_activation(known_tiny):
-    maps = fm.compute_feature_maps(known_tiny, photo(), ["conv1"])[0]
+    maps = feature_maps.compute_feature_maps(known_tiny, photo(), ["conv1"])[0]
     means = maps.channel_means
     assert list(means[maps.order]) == sorted(means, reverse=True)
     assert maps.label == "30×30×4" and maps.kind == "convolution"
@@ -63,8 +65,8 @@ def test_maps_are_ordered_by_mean_activation(known_tiny):
 
 def test_classic_feature_map_shapes_match_the_model():
     model = architectures.classic()
-    assert fm.reported_shapes(model) == CLASSIC_SHAPES
-    maps = fm.compute_feature_maps(model, photo(200, 300))
+    assert feature_maps.reported_shapes(model) == CLASSIC_SHAPES
+    maps = feature_maps.compute_feature_maps(model, photo(200, 300))
     assert {m.layer: m.shape for m in maps} == CLASSIC_SHAPES
     assert [m.label for m in maps][:2] == ["148×148×32", "74×74×32"]
 
@@ -75,9 +77,9 @@ def test_shipped_classic_feature_map_shapes():
     if "classic" not in infos:
         pytest.skip("models/classic is not shipped yet")
     model = registry.load_model("classic")
-    reported = fm.reported_shapes(model)
+    reported = feature_maps.reported_shapes(model)
     assert reported == CLASSIC_SHAPES
-    maps = fm.compute_feature_maps(model, photo(120, 180))
+    maps = feature_maps.compute_feature_maps(model, photo(120, 180))
     assert {m.layer: m.shape for m in maps} == reported
 
 
@@ -109,11 +111,11 @@ def nested_pair():
 def test_probe_reaches_inside_nested_models():
     keras.utils.set_random_seed(3)
     outer, flat = nested_pair()
-    assert fm.feature_layer_paths(outer) == ["base/base_conv", "base/base_pool", "head/head_conv"]
-    batch = fm.model_input(outer, photo(24, 24))
-    probe = fm.get_probe(outer, outputs=["base/base_relu", "head/head_conv"], inputs=["head/head_conv"])
+    assert model_layers.feature_layer_paths(outer) == ["base/base_conv", "base/base_pool", "head/head_conv"]
+    batch = model_input(outer, photo(24, 24))
+    probe = get_probe(outer, outputs=["base/base_relu", "head/head_conv"], inputs=["head/head_conv"])
     result = probe(batch)
-    flat_result = fm.get_probe(flat, outputs=["base_relu", "head_conv"])(batch)  # same layer names, flat
+    flat_result = get_probe(flat, outputs=["base_relu", "head_conv"])(batch)  # same layer names, flat
     np.testing.assert_allclose(result.outputs["base/base_relu"], flat_result.outputs["base_relu"], atol=1e-6)
     np.testing.assert_allclose(result.outputs["head/head_conv"], flat_result.outputs["head_conv"], atol=1e-6)
     np.testing.assert_allclose(result.inputs["head/head_conv"].shape, (1, 11, 11, 4))
@@ -121,34 +123,34 @@ def test_probe_reaches_inside_nested_models():
     np.testing.assert_allclose(result.probabilities, outer(batch, training=False), atol=1e-6)
     np.testing.assert_allclose(keras.ops.sigmoid(result.logits), result.probabilities, atol=1e-6)
     assert probe.final_layer is outer.get_layer("head").get_layer("output")
-    assert fm.get_probe(outer, outputs=["base/base_relu", "head/head_conv"], inputs=["head/head_conv"]) is probe
+    assert get_probe(outer, outputs=["base/base_relu", "head/head_conv"], inputs=["head/head_conv"]) is probe
 
 
 def test_transfer_architecture_feature_maps_without_imagenet_weights():
     model = architectures.transfer(image_size=96, weights=None)
-    paths = fm.feature_layer_paths(model)
+    paths = model_layers.feature_layer_paths(model)
     base_name = model.layers[2].name
     assert paths[0] == f"{base_name}/conv1" and paths[-1] == "head/head_conv"
-    maps = fm.compute_feature_maps(model, photo(64, 64), [paths[0], paths[-1]])
-    assert [m.shape for m in maps] == [fm.reported_shapes(model, [paths[0]])[paths[0]], (3, 3, 128)]
+    maps = feature_maps.compute_feature_maps(model, photo(64, 64), [paths[0], paths[-1]])
+    assert [m.shape for m in maps] == [feature_maps.reported_shapes(model, [paths[0]])[paths[0]], (3, 3, 128)]
 
 
 def test_drill_down_matches_the_model_on_classic():
     keras.utils.set_random_seed(4)
     model = architectures.classic()
     pixels = photo(160, 160, seed=5)
-    conv1 = fm.drill_down(model, pixels, "conv1", 10, 20, 3)
+    conv1 = drill_down.drill_down(model, pixels, "conv1", 10, 20, 3)
     assert conv1.window.shape == (3, 3, 3) and conv1.matches
     # conv1's input is the rescaled photo: the window holds pixels / 255.
-    resized = fm.model_input(model, pixels)[0] / 255.0
+    resized = model_input(model, pixels)[0] / 255.0
     np.testing.assert_allclose(conv1.window, resized[10:13, 20:23], atol=1e-6)
-    _, produced = fm.layer_input_output(model, pixels, "conv2")
+    _, produced = feature_maps.layer_input_output(model, pixels, "conv2")
     row, column, channel = np.unravel_index(int(np.argmax(produced)), produced.shape)
-    conv2 = fm.drill_down(model, pixels, "conv2", int(row), int(column), int(channel))
+    conv2 = drill_down.drill_down(model, pixels, "conv2", int(row), int(column), int(channel))
     assert conv2.window.shape == (3, 3, 32) and conv2.activation == "relu"
     assert conv2.model_value > 0 and conv2.matches
     assert conv2.pre_activation == pytest.approx(conv2.weighted_sum + conv2.bias)
-    pool = fm.drill_down(model, pixels, "pool2", 5, 6, 7)
+    pool = drill_down.drill_down(model, pixels, "pool2", 5, 6, 7)
     assert pool.window.shape == (2, 2) and pool.operation == "max" and pool.matches
     assert (pool.input_top, pool.input_left) == (10, 12)
 
@@ -160,27 +162,27 @@ def test_drill_down_with_same_padding_and_stride_two():
     outputs = layers.MaxPooling2D(2, padding="same", name="pool")(outputs)
     model = keras.Model(inputs, outputs)
     values = np.random.default_rng(7).normal(size=(9, 9, 3)).astype(np.float32)
-    received, produced = fm.layer_input_output(model, values, "conv")
+    received, produced = feature_maps.layer_input_output(model, values, "conv")
     assert produced.shape == (5, 5, 3)
     for row in range(5):
         for column in range(5):
-            result = fm.conv_arithmetic(model.get_layer("conv"), received, produced, row, column, 1)
+            result = drill_down.conv_arithmetic(model.get_layer("conv"), received, produced, row, column, 1)
             assert result.matches, (row, column, result.recomputed, result.model_value)
-    pool_in, pool_out = fm.layer_input_output(model, values, "pool")
-    corner = fm.pool_arithmetic(model.get_layer("pool"), pool_in, pool_out, 2, 2, 0)
+    pool_in, pool_out = feature_maps.layer_input_output(model, values, "pool")
+    corner = drill_down.pool_arithmetic(model.get_layer("pool"), pool_in, pool_out, 2, 2, 0)
     assert corner.matches and np.isnan(corner.window).sum() == 3  # only one real value at the padded corner
 
 
 def test_clear_errors():
     model = architectures.tiny()
     with pytest.raises(ValueError, match="No layer 'nope'"):
-        fm.find_layer(model, "nope")
+        model_layers.find_layer(model, "nope")
     with pytest.raises(ValueError, match="is a layer, not a model"):
-        fm.find_layer(model, "conv1/inner")
+        model_layers.find_layer(model, "conv1/inner")
     with pytest.raises(ValueError, match="RGB photo"):
-        fm.model_input(model, np.zeros((10, 10), np.uint8))
+        model_input(model, np.zeros((10, 10), np.uint8))
     with pytest.raises(ValueError, match="outside"):
-        fm.drill_down(model, photo(), "conv1", 30, 0, 0)
+        drill_down.drill_down(model, photo(), "conv1", 30, 0, 0)
     with pytest.raises(ValueError, match="plain Conv2D"):
-        received, produced = fm.layer_input_output(model, photo(), "pool1")
-        fm.conv_arithmetic(model.get_layer("pool1"), received, produced, 0, 0, 0)
+        received, produced = feature_maps.layer_input_output(model, photo(), "pool1")
+        drill_down.conv_arithmetic(model.get_layer("pool1"), received, produced, 0, 0, 0)

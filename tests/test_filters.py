@@ -6,7 +6,8 @@ import keras
 import numpy as np
 import pytest
 
-from core import architectures, filters, registry
+from core.explain import filters
+from core.models import architectures, registry
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from keras import layers
 
-from core import architectures, gradcam
-from core import feature_maps as fm
+from core.explain import feature_maps, gradcam, probe
+from core.models import architectures
 from tests.test_feature_maps import nested_pair, photo
 
 SIZE = 16
@@ -58,7 +58,7 @@ def test_gradcam_equals_the_class_activation_map_for_average_pooling():
     model = left_half_model()
     pixels = photo(SIZE, SIZE, seed=3)
     result = gradcam.grad_cam(model, pixels, class_index=1, layer="conv")
-    activations = fm.compute_feature_maps(model, pixels, ["conv"])[0].activations
+    activations = feature_maps.compute_feature_maps(model, pixels, ["conv"])[0].activations
     dense = model.get_layer("output").get_weights()[0][:, 0]
     expected = np.maximum(activations @ dense, 0) / (SIZE * SIZE)
     np.testing.assert_allclose(result.channel_weights, dense / (SIZE * SIZE), rtol=1e-5)
@@ -68,7 +68,7 @@ def test_gradcam_equals_the_class_activation_map_for_average_pooling():
 def test_scores_are_logits_and_probabilities_match_the_model():
     model = left_half_model()
     pixels = photo(SIZE, SIZE, seed=4)
-    probability = float(model(fm.model_input(model, pixels), training=False)[0, 0])
+    probability = float(model(probe.model_input(model, pixels), training=False)[0, 0])
     dog = gradcam.grad_cam(model, pixels, class_index=1, layer="conv")
     cat = gradcam.grad_cam(model, pixels, class_index=0, layer="conv")
     assert dog.score == pytest.approx(np.log(probability / (1 - probability)), abs=1e-4)
@@ -111,7 +111,7 @@ def test_transfer_architecture_gradcam_inside_the_nested_base():
     assert inner in gradcam.gradcam_layer_paths(model)
     assert gradcam.default_gradcam_layer(model) == "head/head_conv"
     pixels = photo(80, 90)
-    dog_probability = float(keras.ops.convert_to_numpy(model(fm.model_input(model, pixels), training=False))[0, 0])
+    dog_probability = float(keras.ops.convert_to_numpy(model(probe.model_input(model, pixels), training=False))[0, 0])
     for layer in (inner, "head/head_conv"):
         result = gradcam.grad_cam(model, pixels, layer=layer)
         assert result.heatmap.shape == (3, 3)
@@ -126,8 +126,8 @@ def test_transfer_with_real_imagenet_weights():
     if weights == "imagenet" or not Path(weights).is_file():
         pytest.skip("MobileNet ImageNet weights are not on this machine")
     model = architectures.transfer(weights=weights)
-    from core.demo import demo_photo_bytes
-    from core.images import decode_image
+    from core.imaging.decode import decode_image
+    from core.imaging.demo import demo_photo_bytes
 
     pixels = decode_image(demo_photo_bytes()).pixels
     layer = f"{model.layers[2].name}/conv_pw_13_relu"

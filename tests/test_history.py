@@ -7,18 +7,28 @@ import json
 import numpy as np
 import pytest
 
-from core import figures_training as figures
-from core import history as hist
+from core.figures import training as figures
+from core.training import readings, report
+from core.training.history import (
+    EarlyStop,
+    TrainingHistory,
+    accuracy_gap,
+    best_epoch,
+    early_stopping_point,
+    history_from_dict,
+    read_history,
+    read_json_object,
+)
 
 
-def make_history(epochs: int = 20, best: int = 14, rise: float = 0.02, gap: float = 0.15) -> hist.TrainingHistory:
+def make_history(epochs: int = 20, best: int = 14, rise: float = 0.02, gap: float = 0.15) -> TrainingHistory:
     """Training loss keeps falling; validation loss bottoms out at ``best`` then rises by ``rise`` per epoch."""
     axis = np.arange(1, epochs + 1)
     loss = 0.7 * np.exp(-axis / 6)
     val_loss = np.where(axis <= best, 0.7 - 0.3 * axis / best, 0.4 + rise * (axis - best))
     accuracy = np.minimum(0.5 + 0.03 * axis, 0.9)
     val_accuracy = accuracy - gap * axis / epochs
-    return hist.TrainingHistory(tuple(loss), tuple(accuracy), tuple(val_loss), tuple(val_accuracy),
+    return TrainingHistory(tuple(loss), tuple(accuracy), tuple(val_loss), tuple(val_accuracy),
                                 tuple([12.5] * epochs), tuple([1e-3] * epochs))
 
 
@@ -33,13 +43,13 @@ def test_read_history_from_a_file(tmp_path):
            "something_else": [1, 2, 3]}
     path = tmp_path / "history.json"
     path.write_text(json.dumps(raw))
-    history = hist.read_history(path)
+    history = read_history(path)
     assert history.epochs == 3
     assert history.epoch_numbers == (1, 2, 3)
     assert history.val_loss == (0.6, 0.5, 0.55)
     assert history.total_seconds == 33
     assert history.has_validation
-    assert hist.best_epoch(history) == 2
+    assert best_epoch(history) == 2
     assert "something_else" not in history.as_dict()
     assert history.as_dict()["loss"] == [0.7, 0.5, 0.4]
 
@@ -56,40 +66,40 @@ def test_bad_history_files_give_clear_messages(tmp_path, content, message):
     path = tmp_path / "history.json"
     path.write_text(content)
     with pytest.raises(ValueError, match=message):
-        hist.read_history(path)
+        read_history(path)
 
 
 def test_missing_history_file(tmp_path):
     with pytest.raises(ValueError, match="does not exist"):
-        hist.read_history(tmp_path / "nope.json")
+        read_history(tmp_path / "nope.json")
 
 
 def test_history_without_validation_has_no_best_epoch():
-    history = hist.history_from_dict({"loss": [0.7, 0.6], "accuracy": [0.5, 0.6]})
+    history = history_from_dict({"loss": [0.7, 0.6], "accuracy": [0.5, 0.6]})
     assert not history.has_validation
-    assert hist.best_epoch(history) is None
-    assert hist.loss_reading(history).verdict == "no_validation"
-    assert hist.accuracy_reading(history).verdict == "no_validation"
-    assert hist.accuracy_gap(history).size == 0
+    assert best_epoch(history) is None
+    assert readings.loss_reading(history).verdict == "no_validation"
+    assert readings.accuracy_reading(history).verdict == "no_validation"
+    assert accuracy_gap(history).size == 0
 
 
 def test_best_epoch_ignores_a_diverged_epoch():
-    history = hist.history_from_dict({"loss": [1, 1, 1], "val_loss": [0.5, float("nan"), 0.4]})
-    assert hist.best_epoch(history) == 3
+    history = history_from_dict({"loss": [1, 1, 1], "val_loss": [0.5, float("nan"), 0.4]})
+    assert best_epoch(history) == 3
 
 
 def test_early_stopping_point_from_card_and_from_history():
     history = make_history(epochs=20, best=14)
-    stop = hist.early_stopping_point(history, {"best_epoch": 14, "stopped_early": True, "epochs_requested": 40})
-    assert stop == hist.EarlyStop(last_epoch=20, restored_epoch=14, stopped_early=True, epochs_requested=40)
+    stop = early_stopping_point(history, {"best_epoch": 14, "stopped_early": True, "epochs_requested": 40})
+    assert stop == EarlyStop(last_epoch=20, restored_epoch=14, stopped_early=True, epochs_requested=40)
     assert stop.epochs_without_improvement == 6
     # No card: the best epoch comes from the numbers, and nothing says it stopped early.
-    guessed = hist.early_stopping_point(history)
+    guessed = early_stopping_point(history)
     assert guessed.restored_epoch == 14 and not guessed.stopped_early
     # A card that asked for more epochs than were run implies an early stop.
-    assert hist.early_stopping_point(history, {"epochs_requested": 30}).stopped_early
-    assert hist.early_stopping_point(hist.TrainingHistory(loss=())) is None
-    by_hand = hist.early_stopping_point(history, {"stopped_early": True, "stopped_by_hand": True})
+    assert early_stopping_point(history, {"epochs_requested": 30}).stopped_early
+    assert early_stopping_point(TrainingHistory(loss=())) is None
+    by_hand = early_stopping_point(history, {"stopped_early": True, "stopped_by_hand": True})
     assert by_hand.by_hand and by_hand.stopped_early and not stop.by_hand
     figure = figures.history_figure(history, "loss", early_stop=by_hand)
     assert figure.layout.annotations[0].text == "stopped by hand; weights restored from epoch 14"
@@ -97,7 +107,7 @@ def test_early_stopping_point_from_card_and_from_history():
 
 def test_accuracy_gap_per_epoch():
     history = make_history(epochs=10, gap=0.2)
-    gap = hist.accuracy_gap(history)
+    gap = accuracy_gap(history)
     assert gap.shape == (10,)
     assert gap[-1] == pytest.approx(0.2)
     assert np.all(np.diff(gap) > 0)
@@ -109,7 +119,7 @@ def test_accuracy_gap_per_epoch():
 
 
 def test_rising_validation_loss_reads_as_memorising():
-    reading = hist.loss_reading(make_history(epochs=20, best=14))
+    reading = readings.loss_reading(make_history(epochs=20, best=14))
     assert reading.verdict == "memorising"
     assert reading.is_warning
     assert reading.best_epoch == 14 and reading.epochs_since_best == 6
@@ -119,51 +129,51 @@ def test_rising_validation_loss_reads_as_memorising():
 
 def test_falling_validation_loss_reads_as_still_learning():
     history = make_history(epochs=12, best=12)
-    reading = hist.loss_reading(history)
+    reading = readings.loss_reading(history)
     assert reading.verdict == "still_learning"
     assert not reading.is_warning
     assert "still falling at epoch 12" in reading.sentence
 
 
 def test_flat_validation_loss_reads_as_levelled_off_not_memorising():
-    reading = hist.loss_reading(make_history(epochs=20, best=14, rise=0.0005))
+    reading = readings.loss_reading(make_history(epochs=20, best=14, rise=0.0005))
     assert reading.verdict == "levelled_off"
     assert "lowest at epoch 14" in reading.sentence and "6 epochs" in reading.sentence
 
 
 def test_one_epoch_is_too_short():
-    assert hist.loss_reading(hist.history_from_dict({"loss": [0.5], "val_loss": [0.6]})).verdict == "too_short"
+    assert readings.loss_reading(history_from_dict({"loss": [0.5], "val_loss": [0.6]})).verdict == "too_short"
 
 
 def test_large_accuracy_gap_reads_as_overfitting():
-    reading = hist.accuracy_reading(make_history(gap=0.2))
+    reading = readings.accuracy_reading(make_history(gap=0.2))
     assert reading.verdict == "overfitting"
     assert reading.gap == pytest.approx(0.2)
     assert "20 percentage points above validation" in reading.sentence
 
 
 def test_small_accuracy_gap_reads_as_close():
-    reading = hist.accuracy_reading(make_history(gap=0.01))
+    reading = readings.accuracy_reading(make_history(gap=0.01))
     assert reading.verdict == "close"
     assert not reading.is_warning
     assert "within 1 percentage points" in reading.sentence
-    level = hist.accuracy_reading(make_history(gap=0.001))
+    level = readings.accuracy_reading(make_history(gap=0.001))
     assert level.verdict == "close" and "end level (90%)" in level.sentence
 
 
 def test_validation_above_training_is_explained():
-    reading = hist.accuracy_reading(make_history(gap=-0.05))
+    reading = readings.accuracy_reading(make_history(gap=-0.05))
     assert reading.verdict == "validation_higher"
     assert "averaged over an epoch" in reading.sentence and "augmentation or dropout" in reading.sentence
 
 
 def test_chance_level_accuracy_reads_as_underfitting():
-    history = hist.history_from_dict({"loss": [0.69, 0.69], "accuracy": [0.5, 0.52],
+    history = history_from_dict({"loss": [0.69, 0.69], "accuracy": [0.5, 0.52],
                                       "val_loss": [0.69, 0.69], "val_accuracy": [0.5, 0.51]})
-    reading = hist.accuracy_reading(history)
+    reading = readings.accuracy_reading(history)
     assert reading.verdict == "underfitting" and reading.is_warning
     # With ten classes, 52% is far above guessing (10%).
-    assert hist.accuracy_reading(history, num_classes=10).verdict == "close"
+    assert readings.accuracy_reading(history, num_classes=10).verdict == "close"
 
 
 # ----------------------------------------------------------------------------
@@ -184,7 +194,7 @@ CARD = {"parameters": 3453121, "epochs_run": 20, "training_seconds": 3725.2, "ma
 
 
 def test_comparison_row_gathers_card_metrics_and_history():
-    row = hist.comparison_row("classic", "Classic CNN", CARD, METRICS)
+    row = report.comparison_row("classic", "Classic CNN", CARD, METRICS)
     assert row.parameters == 3453121 and row.epochs == 20
     assert row.test_accuracy == 0.9 and row.roc_auc == 0.95 and row.f1 == pytest.approx(0.842, abs=1e-3)
     table = row.as_dict()
@@ -194,7 +204,7 @@ def test_comparison_row_gathers_card_metrics_and_history():
 
 def test_comparison_row_falls_back_on_the_history_and_tolerates_gaps():
     history = make_history(epochs=7)
-    row = hist.comparison_row("mystery", "Mystery", {"test_accuracy": 0.6, "parameters": "many"},
+    row = report.comparison_row("mystery", "Mystery", {"test_accuracy": 0.6, "parameters": "many"},
                               {"roc_auc": float("nan")}, history)
     assert row.epochs == 7 and row.training_seconds == pytest.approx(87.5)
     assert row.test_accuracy == 0.6
@@ -204,15 +214,15 @@ def test_comparison_row_falls_back_on_the_history_and_tolerates_gaps():
 @pytest.mark.parametrize("seconds, text", [(None, ""), (-1, ""), (12.4, "12 s"), (185, "3 min 05 s"),
                                            (3725, "1 h 02 min")])
 def test_format_duration(seconds, text):
-    assert hist.format_duration(seconds) == text
+    assert report.format_duration(seconds) == text
 
 
 def test_confusion_summary_counts_and_normalised_rows():
-    summary = hist.confusion_summary(METRICS)
+    summary = report.confusion_summary(METRICS)
     assert summary.class_names == ("cats", "dogs")
     assert summary.total == 105 and summary.correct == 90
     np.testing.assert_allclose(summary.normalised, [[50 / 55, 5 / 55], [0.2, 0.8]])
-    np.testing.assert_allclose(hist.normalise_rows(np.array([[0, 0], [1, 3]])), [[0, 0], [0.25, 0.75]])
+    np.testing.assert_allclose(report.normalise_rows(np.array([[0, 0], [1, 3]])), [[0, 0], [0.25, 0.75]])
 
 
 @pytest.mark.parametrize("metrics, message", [
@@ -223,24 +233,24 @@ def test_confusion_summary_counts_and_normalised_rows():
 ])
 def test_bad_confusion_matrices(metrics, message):
     with pytest.raises(ValueError, match=message):
-        hist.confusion_summary(metrics)
+        report.confusion_summary(metrics)
 
 
 def test_metric_sentences_use_this_models_numbers():
-    sentences = hist.metric_sentences(METRICS)
+    sentences = report.metric_sentences(METRICS)
     assert "Accuracy 85.7%" in sentences.accuracy and "90 of the 105" in sentences.accuracy
     # 45 photos called dogs, 40 of them dogs: precision 88.9%, matching metrics.json.
     assert "Precision 88.9%" in sentences.precision
     assert "of the 45 photos the model called dogs, 40 really were dogs" in sentences.precision
     assert "Recall 80.0%" in sentences.recall and "of the 50 real dogs among the test photos" in sentences.recall
-    assert "among the held-out photos" in hist.metric_sentences(METRICS, photos="held-out photos").recall
+    assert "among the held-out photos" in report.metric_sentences(METRICS, photos="held-out photos").recall
     assert "missed 10" in sentences.recall
     assert "F1 84.2%" in sentences.f1 and "harmonic mean" in sentences.f1
 
 
 def test_metric_sentences_need_two_classes():
     with pytest.raises(ValueError, match="two-class"):
-        hist.metric_sentences({"confusion_matrix": np.eye(3, dtype=int).tolist()})
+        report.metric_sentences({"confusion_matrix": np.eye(3, dtype=int).tolist()})
 
 
 def test_wrong_photos_found_locally_most_confident_first(tmp_path):
@@ -248,22 +258,22 @@ def test_wrong_photos_found_locally_most_confident_first(tmp_path):
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_bytes(b"jpeg")
     (tmp_path.parent / "outside.jpg").write_bytes(b"jpeg")
-    wrong = hist.wrong_photos(METRICS, tmp_path)
+    wrong = report.wrong_photos(METRICS, tmp_path)
     # The missing file and the one outside the test folder are left out.
     assert [photo.file for photo in wrong] == ["dogs/dog_2.jpg", "cats/cat_1.jpg"]
     assert wrong[0].confidence == 0.95 and wrong[0].true_class == "dogs" and wrong[0].predicted_class == "cats"
-    assert hist.wrong_photos(METRICS, tmp_path / "absent") == []
-    assert hist.wrong_photos(METRICS, None) == []
+    assert report.wrong_photos(METRICS, tmp_path / "absent") == []
+    assert report.wrong_photos(METRICS, None) == []
 
 
 def test_read_json_object_is_forgiving(tmp_path):
-    assert hist.read_json_object(tmp_path / "missing.json") == {}
+    assert read_json_object(tmp_path / "missing.json") == {}
     (tmp_path / "bad.json").write_text("{")
-    assert hist.read_json_object(tmp_path / "bad.json") == {}
+    assert read_json_object(tmp_path / "bad.json") == {}
     (tmp_path / "list.json").write_text("[1]")
-    assert hist.read_json_object(tmp_path / "list.json") == {}
+    assert read_json_object(tmp_path / "list.json") == {}
     (tmp_path / "good.json").write_text('{"accuracy": 0.5}')
-    assert hist.read_json_object(tmp_path / "good.json") == {"accuracy": 0.5}
+    assert read_json_object(tmp_path / "good.json") == {"accuracy": 0.5}
 
 
 # ----------------------------------------------------------------------------
@@ -273,7 +283,7 @@ def test_read_json_object_is_forgiving(tmp_path):
 
 def test_history_figure_marks_best_epoch_gap_and_early_stop():
     history = make_history(epochs=20, best=14)
-    stop = hist.early_stopping_point(history, {"best_epoch": 14, "stopped_early": True})
+    stop = early_stopping_point(history, {"best_epoch": 14, "stopped_early": True})
     figure = figures.history_figure(history, "loss", early_stop=stop)
     names = [trace.name for trace in figure.data]
     assert names == ["training loss", "validation loss", "best epoch (14)"]
@@ -295,7 +305,7 @@ def test_comparison_and_evaluation_figures():
     assert [trace.name for trace in figure.data] == ["baseline", "Classic CNN"]
     assert len(figure.data[1].x) == 15
     assert figure.data[0].line.dash != figure.data[1].line.dash
-    summary = hist.confusion_summary(METRICS)
+    summary = report.confusion_summary(METRICS)
     counts = figures.confusion_figure(summary.counts, summary.class_names)
     assert counts.data[0].text[1][0] == "10"
     normalised = figures.confusion_figure(summary.normalised, summary.class_names, normalised=True)

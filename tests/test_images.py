@@ -1,4 +1,4 @@
-"""core/images.py on a generated corpus of good and bad files (see tests/image_corpus.py)."""
+"""core/imaging/decode.py on a generated corpus of good and bad files (see tests/image_corpus.py)."""
 
 from __future__ import annotations
 
@@ -11,22 +11,14 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFile
 
-from core import images
-from core.images import (
-    MAX_BYTES,
-    MAX_PIXELS,
-    DecodedImage,
-    ImageLoadError,
-    decode_image,
-    load_for_model,
-    resize_for_model,
-    to_grayscale,
-)
+from core.imaging import decode
+from core.imaging.decode import MAX_BYTES, MAX_PIXELS, DecodedImage, ImageLoadError, decode_image
+from core.imaging.resize import load_for_model, resize_for_model, to_grayscale
 from tests import image_corpus as corpus
 
 
 def heif_skip_reason() -> str:
-    if not images.HEIF_SUPPORTED:
+    if not decode.HEIF_SUPPORTED:
         return "pillow-heif is not installed"
     import pillow_heif
 
@@ -58,7 +50,7 @@ def test_corpus_is_large_and_covers_every_format():
     assert len(corpus.BAD_BUILDERS) >= 15
     formats = {corpus.good_image(name).format for name in corpus.GOOD_BUILDERS if name not in corpus.HEIF_NAMES}
     formats |= {"HEIF"}  # checked by the two HEIC cases (skipped only without an encoder)
-    assert formats >= set(images.SUPPORTED_FORMATS)
+    assert formats >= set(decode.SUPPORTED_FORMATS)
     orientations = {corpus.good_image(f"jpeg_orientation_{k}").orientation for k in range(1, 9)}
     assert orientations == set(range(1, 9))
 

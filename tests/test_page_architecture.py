@@ -8,10 +8,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core import architecture_info as info
+from core.models import custom, registry, summary
 from tests.conftest import page_text
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "architecture.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "architecture.py")
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +53,8 @@ def test_build_your_own_defaults_to_classic_and_follows_the_controls(app):
     assert tab_metrics(app, 1)["Parameters"] == "3,453,121"
     app.radio(key="custom_padding").set_value("same").run()
     assert not app.exception
-    same = info.build_custom(info.CustomArchitecture(padding="same")).count_params()
-    assert tab_metrics(app, 1)["Parameters"] == info.format_count(same)
+    same = custom.build_custom(custom.CustomArchitecture(padding="same")).count_params()
+    assert tab_metrics(app, 1)["Parameters"] == summary.format_count(same)
     app.slider(key="custom_blocks").set_value(2)
     app.radio(key="custom_head").set_value("global_average")
     app.select_slider(key="custom_dense").set_value(128)
@@ -63,9 +63,9 @@ def test_build_your_own_defaults_to_classic_and_follows_the_controls(app):
     assert not app.exception
     assert [box.label for box in app.tabs[1].selectbox] == ["Block 1", "Block 2"]
     app.selectbox(key="custom_filters_1").set_value(16).run()
-    expected = info.build_custom(info.CustomArchitecture(
+    expected = custom.build_custom(custom.CustomArchitecture(
         padding="same", filters=(32, 16), head="global_average", dense_units=128, batch_norm=True, num_classes=4))
-    assert tab_metrics(app, 1)["Parameters"] == info.format_count(expected.count_params())
+    assert tab_metrics(app, 1)["Parameters"] == summary.format_count(expected.count_params())
     custom_table = app.tabs[1].dataframe[0].value
     assert "batchnorm1" in list(custom_table["layer"]) and "Dense (softmax)" in list(custom_table["type"])
     # Back to the classic settings for the next tests.
@@ -109,7 +109,6 @@ def test_transfer_model_shows_its_frozen_base(app):
 @pytest.fixture
 def models_dir(tmp_path, monkeypatch):
     """Point the registry at a temporary models folder (empty: a fresh install)."""
-    from core import registry
 
     real_list, real_load = registry.list_models, registry.load_model
     monkeypatch.setattr(registry, "list_models", lambda *args, **kwargs: real_list(tmp_path))
@@ -130,7 +129,7 @@ def test_fresh_install_builds_the_architectures_in_code(models_dir):
 def test_a_shipped_model_is_loaded_with_its_file_size(models_dir):
     import json
 
-    from core import architectures
+    from core.models import architectures
 
     folder = models_dir / "tiny"
     folder.mkdir()

@@ -4,10 +4,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core import registry
+from core.models import registry
 from tests.conftest import PROJECT_ROOT, make_photo_bytes, page_text
 
-PAGE = str(PROJECT_ROOT / "pages" / "classify.py")
+PAGE = str(PROJECT_ROOT / "app_pages" / "classify.py")
 
 
 def run_page() -> AppTest:

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import make_class_folder, make_photo_bytes, page_text
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "dataset.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "dataset.py")
 
 
 def run_page(monkeypatch, data_dir: Path) -> AppTest:
@@ -53,8 +53,8 @@ def test_fresh_install_explains_how_to_get_data_and_still_previews(monkeypatch, 
     app = run_page(monkeypatch, tmp_path / "nothing here")
     assert app.radio(key="dataset_source").options == ["A folder on this computer", "An uploaded zip"]
     info = "\n".join(element.value for element in app.info)
-    assert "python -m core.download filtered --dest data" in info
-    assert "python -m core.download petimages --dest data" in info
+    assert "python -m core.data.download filtered --dest data" in info
+    assert "python -m core.data.download petimages --dest data" in info
     # The augmentation preview works on the demo photo: 12 versions by default.
     assert len(app.image) == 12
     assert app.slider(key="aug_rotation").value == 40.0
@@ -96,7 +96,7 @@ def test_sampling_says_so(monkeypatch, tmp_path):
     assert not app.exception
     assert "Checked a random sample of 40 of the 60 photos" in page_text(app)
     # An unsplit folder: the planned 80/10/10 numbers and the command that writes them.
-    assert "python -m core.dataset_tools split" in page_text(app)
+    assert "python -m core.data split" in page_text(app)
     assert "**train** (48 photos)" in page_text(app)
 
 

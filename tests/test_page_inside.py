@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import registry
-from pages.common import PHOTO_KEY, Photo
+from core.imaging.photo import Photo
+from core.models import registry
 from tests.conftest import page_text
+from ui.session import PHOTO_KEY
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "inside.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "inside.py")
 FEATURES, GRADCAM, PATTERN = "Feature maps", "Where it looked", "What a filter looks for"
 
 
@@ -119,16 +120,16 @@ def test_nested_transfer_model_renders(monkeypatch):
     """The transfer architecture (MobileNet nested inside the classifier) on every section, without shipped files."""
     import keras
 
-    import pages.common as common
-    from core import architectures
+    import ui.resources as common
+    from core.models import architectures
 
     keras.utils.set_random_seed(0)
     model = architectures.transfer(image_size=96, weights=None)
     info = registry.ModelInfo(name="nested-test", title="Transfer (test)", architecture="transfer", kind="transfer",
                               input_size=(96, 96), class_names=("cats", "dogs"), test_accuracy=0.9,
                               folder=Path("/nonexistent"))
-    monkeypatch.setattr(common, "list_models_cached", lambda: [info])
-    monkeypatch.setattr(common, "load_model_cached", lambda name: model)
+    monkeypatch.setattr(common, "cached_model_list", lambda: [info])
+    monkeypatch.setattr(common, "cached_model", lambda name: model)
     base = model.layers[2].name
 
     app = AppTest.from_file(PAGE, default_timeout=180)

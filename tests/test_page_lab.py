@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import conv_math as cm
+from core.arithmetic import convolution, numbers, photo_filters, presets
+from core.models import registry
 from tests.conftest import page_text
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "lab.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "lab.py")
 
 
 def _app(**query: str) -> AppTest:
@@ -193,13 +194,13 @@ def test_sharpen_preset_gives_320():
 def test_other_presets_load_and_step(key):
     app = _app(preset=key)
     _no_problems(app)
-    preset = cm.PRESETS[key]
+    preset = presets.PRESETS[key]
     app.button(key="lab_conv_next").click().run()
     _no_problems(app)
     assert _step(app) == 2
     labels = _chart_labels(app, "lab_conv_output_chart")
-    expected = cm.convolve2d(preset.image, app.session_state["lab_kernel"], padding=preset.padding)
-    assert labels[:2] == [cm.format_number(value) for value in expected.pre_activation.ravel()[:2]]
+    expected = convolution.convolve2d(preset.image, app.session_state["lab_kernel"], padding=preset.padding)
+    assert labels[:2] == [numbers.format_number(value) for value in expected.pre_activation.ravel()[:2]]
     if key == "sobel_x":
         assert _chart_labels(app, "lab_conv_kernel_chart") == ["−1", "0", "1", "−2", "0", "2", "−1", "0", "1"]
 
@@ -218,7 +219,6 @@ def test_random_kernel_button_and_link():
 def test_model_preset_says_when_the_model_is_missing():
     app = _app(preset="model")
     assert not app.exception
-    from core import registry
 
     try:
         available = registry.get_model_info("classic").available
@@ -234,9 +234,7 @@ def test_model_preset_says_when_the_model_is_missing():
 def test_model_preset_uses_conv1_weights_when_the_model_exists(monkeypatch):
     import numpy as np
     import streamlit as st
-
-    from core import registry
-    from pages import common
+    from ui import resources as common
 
     weights = np.random.default_rng(0).normal(0, 0.2, (3, 3, 3, 32))
 
@@ -254,18 +252,18 @@ def test_model_preset_uses_conv1_weights_when_the_model_exists(monkeypatch):
         folder = "/nonexistent"
 
     monkeypatch.setattr(registry, "get_model_info", lambda name, *args, **kwargs: FakeInfo())
-    monkeypatch.setattr(common, "load_model_cached", lambda name: FakeModel())
+    monkeypatch.setattr(common, "cached_model", lambda name: FakeModel())
     st.cache_data.clear()
     try:
         app = _app(preset="model", filter="5", channel="green")
         _no_problems(app)
-        expected = cm.first_layer_kernel(weights, 4, "green")
+        expected = photo_filters.first_layer_kernel(weights, 4, "green")
         assert app.session_state["lab_kernel"] == expected.tolist()
         assert "conv1 filter 5 of 32, showing only its green slice" in "\n".join(
             caption.value for caption in app.caption)
         app.selectbox(key="lab_model_channel").set_value("sum").run()
         _no_problems(app)
-        assert app.session_state["lab_kernel"] == cm.first_layer_kernel(weights, 4, "sum").tolist()
+        assert app.session_state["lab_kernel"] == photo_filters.first_layer_kernel(weights, 4, "sum").tolist()
         assert app.query_params["channel"] == "sum" and app.query_params["filter"] == "5"
     finally:
         st.cache_data.clear()
@@ -369,13 +367,13 @@ def test_colour_view_sums_three_channels():
     _no_problems(app)
     text = page_text(app)
     assert "3×3×3 = 27 weights" in text
-    step = cm.convolve2d(cm.RGB_IMAGE, cm.RGB_KERNEL).step(0)
+    step = convolution.convolve2d(presets.RGB_IMAGE, presets.RGB_KERNEL).step(0)
     assert "490 + 0 + 500 = 990" in text
     assert step.total == 990
     app.slider(key="lab_rgb_step").set_value(4).run()
     _no_problems(app)
-    assert _chart_labels(app, "lab_rgb_output")[3] == cm.format_number(
-        cm.convolve2d(cm.RGB_IMAGE, cm.RGB_KERNEL).output[1, 1])
+    assert _chart_labels(app, "lab_rgb_output")[3] == numbers.format_number(
+        convolution.convolve2d(presets.RGB_IMAGE, presets.RGB_KERNEL).output[1, 1])
 
 
 def test_photo_view_filters_and_loads_a_real_crop():
@@ -389,7 +387,7 @@ def test_photo_view_filters_and_loads_a_real_crop():
     assert app.session_state["lab_view"] == "convolution"
     image = app.session_state["lab_image"]
     assert len(image) == 6 and len(image[0]) == 6
-    assert [cm.format_number(value) for row in image for value in row] == labels
+    assert [numbers.format_number(value) for row in image for value in row] == labels
     assert "6×6 crop of Chelsea the cat" in "\n".join(caption.value for caption in app.caption)
     assert "image" in app.query_params
 

@@ -14,9 +14,10 @@ import streamlit as st
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from core import registry
+from core.models import registry
+from core.training import live_run
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "training.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "training.py")
 
 
 def write_model_folder(root: Path, name: str, epochs: int = 12, best: int = 6, accuracy: float = 0.8,
@@ -85,7 +86,7 @@ def texts(elements) -> str:
 def test_page_degrades_gracefully_without_models(models_dir):
     app = run_page()
     assert "No shipped models found" in texts(app.info)
-    assert "python -m core.train" in texts(app.info)
+    assert "python -m core.training.train" in texts(app.info)
 
 
 def test_every_model_gets_its_charts_readings_and_table_row(models_dir):
@@ -120,7 +121,7 @@ def test_comparison_follows_the_chosen_models(models_dir):
 
 
 def test_evaluation_gallery_and_roc_curve_from_local_test_photos(models_dir, tmp_path, monkeypatch):
-    from core.architectures import tiny
+    from core.models.architectures import tiny
     from tests.conftest import make_class_folder
 
     folder = write_model_folder(models_dir, "baseline", input_size=32, wrong_file="cats/cats_003.png")
@@ -223,17 +224,16 @@ def test_live_training_of_two_epochs_completes_and_shows_its_curve(models_dir):
 
 
 def test_a_second_session_is_told_to_wait(models_dir, monkeypatch):
-    from core import live_training
 
     # Hold the first training after its first batch until this test has looked at the second session.
     gate = threading.Event()
-    batch_finished = live_training.TrainingProgress.batch_finished
+    batch_finished = live_run.TrainingProgress.batch_finished
 
     def held_batch_finished(progress, batch_in_epoch):
         batch_finished(progress, batch_in_epoch)
         gate.wait(120)
 
-    monkeypatch.setattr(live_training.TrainingProgress, "batch_finished", held_batch_finished)
+    monkeypatch.setattr(live_run.TrainingProgress, "batch_finished", held_batch_finished)
     first = run_page()
     first.radio(key="training_architecture").set_value("tiny")
     first.select_slider(key="training_image_size").set_value(32)

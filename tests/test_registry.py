@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from core import architectures, registry
+from core.models import architectures, predict, registry
 
 
 def write_card(folder, **fields):
@@ -33,7 +33,7 @@ def test_missing_network_file_makes_a_model_unavailable(tmp_path):
     info = registry.get_model_info("broken", tmp_path)
     assert not info.available
     assert "model.keras is missing" in info.reason
-    assert info.fix_command.startswith("python -m core.train")
+    assert info.fix_command.startswith("python -m core.training.train")
     with pytest.raises(ValueError, match="unavailable"):
         registry.load_model(info)
 
@@ -62,12 +62,12 @@ def test_transfer_is_assembled_from_base_and_head(tmp_path, monkeypatch):
     pixels = np.random.default_rng(1).integers(0, 255, (2, 96, 96, 3)).astype(np.uint8)
     expected = keras.ops.convert_to_numpy(architectures.assemble_transfer(base, head, 96)(
         pixels.astype("float32"), training=False))
-    np.testing.assert_allclose(registry.predict_probabilities(model, pixels)[:, 1], expected[:, 0], rtol=1e-5)
+    np.testing.assert_allclose(predict.predict_probabilities(model, pixels)[:, 1], expected[:, 0], rtol=1e-5)
 
 
 def test_predict_checks_the_input_size(tiny_model):
     with pytest.raises(ValueError, match="32×32"):
-        registry.predict_probabilities(tiny_model, np.zeros((1, 40, 40, 3), np.uint8))
+        predict.predict_probabilities(tiny_model, np.zeros((1, 40, 40, 3), np.uint8))
 
 
 def test_unknown_model_name_lists_the_known_ones(tmp_path):

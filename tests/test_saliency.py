@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from keras import layers
 
-from core import saliency
+from core.explain import saliency
 from tests.test_feature_maps import photo
 from tests.test_gradcam import SIZE, left_half_model
 

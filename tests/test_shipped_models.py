@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from core import registry
-from core.data import list_labeled_files
-from core.train import predict_scores
+from core.data.files import list_labeled_files
+from core.models import registry
+from core.training.evaluation import predict_scores
 
 SHIPPED = registry.list_models()
 pytestmark = pytest.mark.slow

@@ -6,7 +6,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import registry, train
+from core.augment.settings import PRESETS
+from core.data import pipeline
+from core.data.files import split_folder
+from core.models import predict, registry
+from core.training import devices, train
 from tests.conftest import make_class_folder
 
 
@@ -38,7 +42,7 @@ def test_two_epochs_write_a_loadable_model(split_data, tmp_path):
     info = registry.get_model_info("tiny", models_dir=tmp_path)
     assert info.available and info.input_size == (32, 32) and info.test_accuracy == metrics["accuracy"]
     model = registry.load_model(info, models_dir=tmp_path)
-    probabilities = registry.predict_probabilities(model, np.zeros((3, 32, 32, 3), np.uint8))
+    probabilities = predict.predict_probabilities(model, np.zeros((3, 32, 32, 3), np.uint8))
     assert probabilities.shape == (3, 2)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-6)
     assert not list(tmp_path.glob(".tiny*")), "temporary folders must be cleaned up"
@@ -77,7 +81,7 @@ def test_mirrored_strategy_trains_on_cpu(split_data, tmp_path):
 def test_multiworker_needs_a_cluster_description(monkeypatch):
     monkeypatch.delenv("TF_CONFIG", raising=False)
     with pytest.raises(ValueError, match="TF_CONFIG"):
-        train.make_strategy("multiworker")
+        devices.make_strategy("multiworker")
 
 
 def test_resume_continues_from_the_last_finished_epoch(split_data, tmp_path):
@@ -115,15 +119,14 @@ def test_other_keras_backends_train_from_memory_batches(split_data, tmp_path, mo
     # MemoryBatches and trains on one device; tf.distribute is refused clearly.
     import keras
 
-    from core import data
 
     monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
-    assert isinstance(train.make_strategy("default"), train.SingleDevice)
+    assert isinstance(devices.make_strategy("default"), devices.SingleDevice)
     with pytest.raises(ValueError, match="TensorFlow backend"):
-        train.make_strategy("mirrored")
-    files = data.split_folder(split_data)["train"]
-    batches = data.make_dataset(files, 32, 8, training=True, augmentation=train.PRESETS["training"], seed=1)
-    assert isinstance(batches, data.MemoryBatches) and len(batches) == 3
+        devices.make_strategy("mirrored")
+    files = split_folder(split_data)["train"]
+    batches = pipeline.make_dataset(files, 32, 8, training=True, augmentation=PRESETS["training"], seed=1)
+    assert isinstance(batches, pipeline.MemoryBatches) and len(batches) == 3
     pixels, targets = batches[2]
     assert pixels.shape == (8, 32, 32, 3) and targets.shape == (8, 1) and targets.dtype == np.float32
     assert 0 <= float(np.min(pixels)) and float(np.max(pixels)) <= 255
@@ -138,7 +141,7 @@ def test_other_keras_backends_train_from_memory_batches(split_data, tmp_path, mo
 
 
 def test_evaluate_command_remeasures_a_model_folder(split_data, tmp_path, capsys):
-    from core import evaluate
+    from core.training import evaluate
 
     folder = run_tiny(split_data, tmp_path, name="moved")
     measured = json.loads((folder / "metrics.json").read_text())
@@ -167,15 +170,15 @@ def test_model_card_names_the_machine(monkeypatch):
     monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
     gpu = types.SimpleNamespace(platform="gpu", device_kind="NVIDIA H100 80GB HBM3")
     monkeypatch.setitem(sys.modules, "jax", types.SimpleNamespace(devices=lambda: [gpu]))
-    assert train.describe_machine() == "NVIDIA H100 80GB HBM3 GPU (jax backend)"
+    assert devices.describe_machine() == "NVIDIA H100 80GB HBM3 GPU (jax backend)"
     monkeypatch.setattr(keras.backend, "backend", lambda: "torch")
     monkeypatch.setitem(sys.modules, "torch", None)  # not installed: the CPU is named instead
-    assert train.describe_machine() == f"{platform.machine()} CPU x{os.cpu_count()}"
+    assert devices.describe_machine() == f"{platform.machine()} CPU x{os.cpu_count()}"
 
 
 def test_transfer_head_trains_on_cached_features(split_data, tmp_path, monkeypatch):
     # A randomly initialised MobileNet stands in for the ImageNet one (no download in tests).
-    from core import architectures
+    from core.models import architectures
 
     monkeypatch.setattr(architectures, "resolve_mobilenet_weights", lambda weights=None: None)
     folder = run_tiny(split_data, tmp_path, arch="transfer", name="transfer", image_size=64, epochs=3,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import registry
+from core.models import registry
 from tests.browser.conftest import screenshot
 from tests.conftest import SHARED_DATA, make_photo_bytes
 

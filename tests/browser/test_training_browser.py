@@ -101,7 +101,7 @@ def test_live_training_progress_chart_and_stop(page, app_url):
 
 @pytest.mark.browser
 def test_learning_curves_and_evaluation_of_the_shipped_models(page, app_url):
-    from core import registry
+    from core.models import registry
 
     infos = [info for info in registry.list_models() if (info.folder / "history.json").is_file()]
     if not infos:

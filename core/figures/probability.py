@@ -1,0 +1,32 @@
+"""The probability bars: one per class, the percentage written on each, the 50% line marked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from core.prediction.answers import format_probability, singular
+
+CHOSEN = "#1f6feb"
+OTHER = "#8c959f"
+
+
+def probability_figure(class_names: Sequence[str], probabilities: Sequence[float], *,
+                       chosen: int | None = None) -> go.Figure:
+    """Horizontal bars in class order; ``chosen`` (the answer, if the model is sure) is coloured."""
+    values = [float(p) for p in probabilities]
+    if len(values) != len(class_names):
+        raise ValueError(f"{len(class_names)} class names but {len(values)} probabilities.")
+    colours = [CHOSEN if index == chosen else OTHER for index in range(len(values))]
+    figure = go.Figure(go.Bar(
+        x=values, y=[singular(str(name)) for name in class_names], orientation="h", marker_color=colours,
+        text=[format_probability(p) for p in values], textposition="auto",
+        hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+    ))
+    if len(values) == 2:
+        figure.add_vline(x=0.5, line_dash="dot", line_color="#57606a")
+    figure.update_xaxes(range=[0, 1], tickformat=".0%")
+    figure.update_yaxes(autorange="reversed")
+    figure.update_layout(height=60 + 40 * len(values), margin=dict(l=10, r=10, t=10, b=10), showlegend=False)
+    return figure

@@ -1,0 +1,174 @@
+"""The shipped models: list them, load them, and run them on photos.
+
+Each ``models/<name>/`` folder holds ``model.json`` (the model card), the
+network (``model.keras``, or ``head.keras`` for a transfer model whose
+ImageNet base is rebuilt from its own weight file), ``history.json`` and
+``metrics.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import keras
+
+from core.models import architectures
+from core.paths import MODELS_DIR
+
+#: Environment variable pointing the app at another models folder (tests, experiments).
+MODELS_DIR_ENV = "CNN_CLASSROOM_MODELS"
+
+
+def models_root(models_dir: Path | None = None) -> Path:
+    """The models folder in use: the argument, then ``CNN_CLASSROOM_MODELS``, then ``models/``."""
+    if models_dir is not None:
+        return Path(models_dir)
+    return Path(os.environ.get(MODELS_DIR_ENV, MODELS_DIR))
+
+
+#: Friendly names shown in the app.
+TITLES = {
+    "transfer": "Transfer: frozen MobileNet + trained head",
+    "classic": "Classic 4-block CNN (the tutorial model)",
+    "compact": "Compact CNN (batch norm + global pooling)",
+    "normalized": "3-block CNN + augmentation + batch norm",
+    "augmented": "3-block CNN + flip/rotation augmentation",
+    "baseline": "3-block CNN baseline (no augmentation)",
+}
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the app needs to know about one shipped model before loading it."""
+
+    name: str
+    title: str
+    architecture: str
+    kind: str  # "keras" (one .keras file) or "transfer" (base weights + head.keras)
+    input_size: tuple[int, int]  # (height, width)
+    class_names: tuple[str, ...]
+    test_accuracy: float | None
+    folder: Path
+    available: bool = True
+    reason: str = ""  # why it is unavailable
+    fix_command: str = ""  # what makes it available
+    card: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        accuracy = f"{self.test_accuracy:.1%} test accuracy" if self.test_accuracy is not None else "not evaluated"
+        suffix = "" if self.available else " (unavailable)"
+        return f"{self.title} · {accuracy}{suffix}"
+
+
+def _weights_status(weights: str | None) -> tuple[bool, str, str]:
+    """Can the MobileNet base be built offline right now?"""
+    source = architectures.resolve_mobilenet_weights(weights)
+    if source != "imagenet":
+        if Path(source).is_file():
+            return True, "", ""
+        return False, f"The MobileNet weight file {source} does not exist.", ""
+    cached = Path.home() / ".keras" / "models" / architectures.MOBILENET_WEIGHTS_FILE
+    if cached.is_file():
+        return True, "", ""
+    return (
+        False,
+        "The frozen MobileNet base needs its ImageNet weights (2 MB), which are not on this machine.",
+        "python -m core.models.registry download-weights   (needs internet), or set "
+        f"{architectures.MOBILENET_WEIGHTS_ENV}=/path/to/{architectures.MOBILENET_WEIGHTS_FILE}",
+    )
+
+
+def read_card(folder: Path, weights: str | None = None) -> ModelInfo:
+    """Read ``folder/model.json`` and check the files it needs are present."""
+    card_path = folder / "model.json"
+    if not card_path.is_file():
+        raise ValueError(f"{folder} has no model.json.")
+    card = json.loads(card_path.read_text())
+    kind = card.get("kind", "keras")
+    metrics_path = folder / "metrics.json"
+    accuracy = card.get("test_accuracy")
+    if metrics_path.is_file():
+        accuracy = json.loads(metrics_path.read_text()).get("accuracy", accuracy)
+    available, reason, fix = True, "", ""
+    network_file = folder / ("head.keras" if kind == "transfer" else "model.keras")
+    if not network_file.is_file():
+        available, reason = False, f"{network_file.name} is missing from {folder.name}/."
+        fix = f"python -m core.training.train --arch {card.get('architecture', folder.name)} --name {folder.name}"
+    elif kind == "transfer":
+        available, reason, fix = _weights_status(weights)
+    name = card.get("name", folder.name)
+    return ModelInfo(
+        name=name,
+        title=TITLES.get(name, card.get("title", name)),
+        architecture=card.get("architecture", name),
+        kind=kind,
+        input_size=tuple(int(v) for v in card.get("input_size", (150, 150))),
+        class_names=tuple(card.get("class_names") or ("cats", "dogs")),
+        test_accuracy=None if accuracy is None else float(accuracy),
+        folder=folder,
+        available=available,
+        reason=reason,
+        fix_command=fix,
+        card=card,
+    )
+
+
+def list_models(models_dir: Path | None = None, weights: str | None = None) -> list[ModelInfo]:
+    """Every model folder, most accurate first (unavailable ones last)."""
+    models_dir = models_root(models_dir)
+    if not models_dir.is_dir():
+        return []
+    infos = []
+    for folder in sorted(Path(models_dir).iterdir()):
+        if folder.is_dir() and not folder.name.startswith(".") and (folder / "model.json").is_file():
+            infos.append(read_card(folder, weights))
+    return sorted(infos, key=lambda info: (not info.available, -(info.test_accuracy or 0.0), info.name))
+
+
+def get_model_info(name: str, models_dir: Path | None = None, weights: str | None = None) -> ModelInfo:
+    folder = models_root(models_dir) / name
+    if not (folder / "model.json").is_file():
+        known = ", ".join(info.name for info in list_models(models_dir, weights)) or "none"
+        raise ValueError(f"No model named {name!r} (available: {known}).")
+    return read_card(folder, weights)
+
+
+def default_model_name(infos: list[ModelInfo]) -> str | None:
+    """The most accurate model that can be loaded here."""
+    available = [info for info in infos if info.available]
+    return available[0].name if available else None
+
+
+def load_model(info: ModelInfo | str, weights: str | None = None, models_dir: Path | None = None) -> keras.Model:
+    """Load a shipped model, rebuilding a transfer model's ImageNet base."""
+    if isinstance(info, str):
+        info = get_model_info(info, models_dir, weights)
+    if not info.available:
+        raise ValueError(f"{info.name} is unavailable: {info.reason} {info.fix_command}".strip())
+    if info.kind == "transfer":
+        size = info.input_size[0]
+        base = architectures.mobilenet_base(size, architectures.resolve_mobilenet_weights(weights))
+        head = keras.saving.load_model(info.folder / "head.keras", safe_mode=True, compile=False)
+        return architectures.assemble_transfer(base, head, size)
+    return keras.saving.load_model(info.folder / "model.keras", safe_mode=True, compile=False)
+
+
+def download_weights() -> Path:
+    """Fetch MobileNet(0.25) ImageNet weights into the Keras cache (needs internet)."""
+    architectures.mobilenet_base(224, "imagenet")
+    return Path.home() / ".keras" / "models" / architectures.MOBILENET_WEIGHTS_FILE
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["download-weights"]:
+        print(f"Saved {download_weights()}")
+    else:
+        for model_info in list_models():
+            status = "ok" if model_info.available else f"unavailable: {model_info.reason}"
+            print(f"{model_info.name:12s} {model_info.label}  [{status}]")

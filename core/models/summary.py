@@ -1,0 +1,316 @@
+"""Read a Keras model back as a table a learner can follow.
+
+Every number comes from the real model: ``model.layers``, each layer's output
+shape and ``count_params()``. The formula shown next to a parameter count is
+rebuilt from the layer's settings (kernel size, filters, units, input
+channels) and checked against ``count_params()``, so the page never shows
+arithmetic that disagrees with Keras.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import keras
+from keras import layers
+
+#: Bytes per parameter stored as float32.
+BYTES_PER_PARAMETER = 4
+
+#: Layer types that never change the shape and are left out of the shape-flow diagram.
+SHAPE_KEEPING = ("Rescaling", "Dropout", "BatchNormalization", "ReLU", "Activation", "SpatialDropout2D")
+
+
+def format_count(value: int) -> str:
+    """3453121 -> '3,453,121'."""
+    return f"{int(value):,}"
+
+
+def float32_megabytes(parameters: int) -> float:
+    """Size of ``parameters`` float32 numbers in MB (1 MB = 1,000,000 bytes)."""
+    return parameters * BYTES_PER_PARAMETER / 1e6
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """One layer of a model, as the table shows it."""
+
+    name: str
+    layer_type: str
+    output_shape: tuple[int | None, ...]  # without the batch dimension
+    parameters: int  # layer.count_params()
+    trainable_parameters: int
+    formula: str  # e.g. "3×3×3×32 + 32 = 896"
+    formula_total: int  # the value the formula computes (equals ``parameters`` when understood)
+    activation: str = ""  # "relu", "sigmoid", "softmax" or ""
+    trainable: bool = True
+    nested: bool = False  # a whole model used as one layer (the transfer model's base and head)
+
+    @property
+    def shape_text(self) -> str:
+        return shape_text(self.output_shape)
+
+
+@dataclass(frozen=True)
+class ModelTable:
+    """Every layer of a model plus its totals."""
+
+    model_name: str
+    input_shape: tuple[int | None, ...]
+    rows: tuple[LayerRow, ...]
+    total_parameters: int
+    trainable_parameters: int
+    non_trainable_parameters: int
+
+    @property
+    def size_megabytes(self) -> float:
+        """Memory for the weights as float32."""
+        return float32_megabytes(self.total_parameters)
+
+    def row(self, name: str) -> LayerRow:
+        for row in self.rows:
+            if row.name == name:
+                return row
+        raise ValueError(f"No layer named {name!r} in {self.model_name}.")
+
+
+def shape_text(shape: tuple[int | None, ...]) -> str:
+    """(148, 148, 32) -> '148 × 148 × 32'; (6272,) -> '6,272'."""
+    return " × ".join("?" if value is None else format_count(value) for value in shape)
+
+
+def _weight_count(weights) -> int:
+    return int(sum(math.prod(weight.shape) for weight in weights))
+
+
+def _output_shape(layer: layers.Layer) -> tuple[int | None, ...]:
+    try:
+        shape = layer.output.shape
+    except (AttributeError, ValueError):  # a layer used twice has no single output
+        return ()
+    return tuple(None if value is None else int(value) for value in shape[1:])
+
+
+def _input_channels(layer: layers.Layer) -> int | None:
+    try:
+        return int(layer.input.shape[-1])
+    except (AttributeError, ValueError, TypeError):
+        return None
+
+
+def _activation_name(layer: layers.Layer) -> str:
+    activation = getattr(layer, "activation", None)
+    name = getattr(activation, "__name__", "") if activation is not None else ""
+    return "" if name == "linear" else name
+
+
+def parameter_formula(layer: layers.Layer) -> tuple[int, str]:
+    """The parameter count of ``layer`` rebuilt from its settings, and how.
+
+    Returns ``(count, text)``. Convolutions and dense layers: one weight per
+    input value per output channel, plus one bias per output channel. Batch
+    normalisation: 4 numbers per channel (γ and β learned, the moving mean and
+    variance tracked). A nested model: the sum of its layers.
+    """
+    config = layer.get_config()
+    kind = type(layer).__name__
+    if isinstance(layer, keras.Model):
+        count = layer.count_params()
+        frozen = "" if layer.trainable else ", all frozen"
+        return count, f"sum of its {len(layer.layers)} layers{frozen} = {format_count(count)}"
+    if isinstance(layer, layers.DepthwiseConv2D):
+        kernel_height, kernel_width = config["kernel_size"]
+        channels = _input_channels(layer) or int(layer.kernel.shape[2])
+        multiplier = int(config.get("depth_multiplier", 1))
+        weights = kernel_height * kernel_width * channels * multiplier
+        text = f"{kernel_height}×{kernel_width}×{channels}" + (f"×{multiplier}" if multiplier != 1 else "")
+        if config.get("use_bias", True):
+            return weights + channels * multiplier, f"{text} + {channels * multiplier} = {format_count(weights + channels * multiplier)}"
+        return weights, f"{text} = {format_count(weights)} (no bias)"
+    if isinstance(layer, layers.Conv2D):
+        kernel_height, kernel_width = config["kernel_size"]
+        filters = int(config["filters"])
+        channels = (_input_channels(layer) or int(layer.kernel.shape[2]) * int(config.get("groups", 1)))
+        per_filter = channels // int(config.get("groups", 1))
+        weights = kernel_height * kernel_width * per_filter * filters
+        text = f"{kernel_height}×{kernel_width}×{per_filter}×{filters}"
+        if config.get("use_bias", True):
+            return weights + filters, f"{text} + {filters} = {format_count(weights + filters)}"
+        return weights, f"{text} = {format_count(weights)} (no bias)"
+    if isinstance(layer, layers.Dense):
+        units = int(config["units"])
+        inputs = _input_channels(layer) or int(layer.kernel.shape[0])
+        weights = inputs * units
+        if config.get("use_bias", True):
+            return weights + units, f"{format_count(inputs)} × {format_count(units)} + {format_count(units)} = {format_count(weights + units)}"
+        return weights, f"{format_count(inputs)} × {format_count(units)} = {format_count(weights)} (no bias)"
+    if isinstance(layer, layers.BatchNormalization):
+        axis = config.get("axis", -1)
+        axis = axis[0] if isinstance(axis, (list, tuple)) else axis
+        try:
+            channels = int(layer.input.shape[axis])
+        except (AttributeError, ValueError, TypeError):
+            channels = int(layer.moving_mean.shape[0])
+        learned = int(bool(config.get("scale", True))) + int(bool(config.get("center", True)))
+        per_channel = learned + 2
+        names = [name for name, used in (("γ", config.get("scale", True)), ("β", config.get("center", True))) if used]
+        detail = f"{' and '.join(names)} learned, " if names else ""
+        return per_channel * channels, (f"{per_channel} × {channels} = {format_count(per_channel * channels)} "
+                                        f"({detail}mean and variance tracked)")
+    count = layer.count_params()
+    if count == 0:
+        return 0, "no weights"
+    return count, f"{format_count(count)} (as counted by Keras for {kind})"
+
+
+def layer_table(model: keras.Model) -> ModelTable:
+    """The table of ``model``'s layers (nested models stay one row; call again on them to expand)."""
+    rows = []
+    for layer in model.layers:
+        formula_total, formula = parameter_formula(layer)
+        rows.append(LayerRow(
+            name=layer.name,
+            layer_type=type(layer).__name__,
+            output_shape=_output_shape(layer),
+            parameters=int(layer.count_params()) if layer.built else 0,
+            trainable_parameters=_weight_count(layer.trainable_weights),
+            formula=formula,
+            formula_total=int(formula_total),
+            activation=_activation_name(layer),
+            trainable=bool(layer.trainable),
+            nested=isinstance(layer, keras.Model),
+        ))
+    trainable = _weight_count(model.trainable_weights)
+    total = int(model.count_params())
+    return ModelTable(
+        model_name=model.name,
+        input_shape=tuple(None if value is None else int(value) for value in model.input_shape[1:]),
+        rows=tuple(rows),
+        total_parameters=total,
+        trainable_parameters=trainable,
+        non_trainable_parameters=total - trainable,
+    )
+
+
+def nested_models(model: keras.Model) -> list[keras.Model]:
+    """Models used as single layers inside ``model`` (the transfer model's base and head)."""
+    return [layer for layer in model.layers if isinstance(layer, keras.Model)]
+
+
+@dataclass(frozen=True)
+class ShapeStep:
+    """One block of the diagram: a stack of feature maps, or a vector."""
+
+    name: str
+    layer_type: str
+    height: int
+    width: int
+    depth: int  # channels, or the length of a vector
+
+    @property
+    def is_vector(self) -> bool:
+        return self.height == 1 and self.width == 1
+
+    @property
+    def values(self) -> int:
+        return self.height * self.width * self.depth
+
+    @property
+    def label(self) -> str:
+        if self.is_vector:
+            return format_count(self.depth)
+        return f"{self.height}×{self.width}×{self.depth}"
+
+
+def shape_flow(table: ModelTable) -> list[ShapeStep]:
+    """Input, then every layer that changes the shape (convolutions, pooling, flatten, dense...)."""
+    steps: list[ShapeStep] = []
+    for row in table.rows:
+        shape = row.output_shape
+        if not shape or any(value is None for value in shape):
+            continue
+        if len(shape) == 3:
+            step = ShapeStep(row.name, row.layer_type, shape[0], shape[1], shape[2])
+        elif len(shape) == 1:
+            step = ShapeStep(row.name, row.layer_type, 1, 1, shape[0])
+        else:
+            continue
+        if steps and row.layer_type in SHAPE_KEEPING and (step.height, step.width, step.depth) == (
+                steps[-1].height, steps[-1].width, steps[-1].depth):
+            continue
+        steps.append(step)
+    return steps
+
+
+EXPLANATIONS: dict[str, str] = {
+    "InputLayer": "The photo enters as a grid of numbers: height × width × 3 colour channels (red, green, blue), "
+                  "each from 0 to 255.",
+    "Rescaling": "Divides every pixel value so the numbers are small (0 to 1, or −1 to 1). Networks learn more "
+                 "easily from small numbers. No weights.",
+    "Conv2D": "Slides small filters (for example 3×3) over the image. Each filter gives one feature map that is "
+              "bright where its pattern (an edge, a colour, later a fur texture or an eye) appears. Every filter "
+              "has one weight per input value under it, plus one bias.",
+    "DepthwiseConv2D": "Filters each channel on its own with a small window (MobileNet's cheap convolution); "
+                       "a 1×1 convolution then mixes the channels.",
+    "ReLU": "ReLU keeps positive numbers and replaces negative ones with 0: max(0, x). It is what lets stacked "
+            "layers learn more than one straight-line rule.",
+    "MaxPooling2D": "Keeps the largest value of each 2×2 window, halving height and width. The map gets smaller, "
+                    "keeps the strongest responses and tolerates small shifts. No weights.",
+    "AveragePooling2D": "Keeps the average of each 2×2 window, halving height and width. No weights.",
+    "GlobalAveragePooling2D": "Averages each whole feature map to one number: one value per channel. Far fewer "
+                              "numbers reach the next layer than with Flatten.",
+    "Flatten": "Lays the feature maps out as one long list of numbers (height × width × channels), so that a "
+               "Dense layer can read them. No weights.",
+    "Dense": "Each unit computes a weighted sum of every input plus a bias (z = w·x + b), then applies its "
+             "activation. It has one weight per input per unit, which is why the first Dense layer after "
+             "Flatten holds most of the parameters.",
+    "Dropout": "During training only, sets a random share of the values to 0 (here {rate:.0%}) so the network "
+               "cannot rely on any single feature. At prediction time it does nothing. No weights.",
+    "BatchNormalization": "Re-centres and re-scales each channel using the batch's mean and spread (at prediction "
+                          "time, averages tracked during training), then applies a learned scale γ and shift β. "
+                          "Training becomes faster and steadier.",
+    "ZeroPadding2D": "Adds a border of zeros around the feature maps so the next convolution keeps the size.",
+    "sigmoid": "The output unit uses sigmoid, 1 / (1 + e^−z): it turns any number into a probability between 0 "
+               "and 1. Above 0.5 means the second class (alphabetical order: dogs); sigmoid(0) is exactly 0.5.",
+    "softmax": "The output units use softmax: one probability per class, all adding up to 1.",
+    "Functional": "A whole network used as one layer.",
+}
+
+
+def explain(row: LayerRow, layer: layers.Layer | None = None) -> str:
+    """A short plain-language explanation of one row of the table."""
+    if row.layer_type == "Dense" and row.activation in ("sigmoid", "softmax") and row.name == "output":
+        return EXPLANATIONS[row.activation]
+    if row.nested:
+        frozen = ("Its weights are frozen: training does not change them." if not row.trainable
+                  else "Its weights are trained.")
+        return f"{EXPLANATIONS['Functional']} {frozen}"
+    text = EXPLANATIONS.get(row.layer_type, "")
+    if row.layer_type == "Dropout":
+        rate = float(getattr(layer, "rate", 0.5)) if layer is not None else 0.5
+        text = text.format(rate=rate)
+    if row.layer_type in ("Conv2D", "Dense") and row.activation == "relu":
+        text += " Then ReLU: negative results become 0."
+    return text
+
+
+def layer_kinds(table: ModelTable) -> list[str]:
+    """The explanation keys a model uses, in order of first appearance (for the glossary)."""
+    kinds: list[str] = []
+    for row in table.rows:
+        key = row.activation if row.name == "output" and row.activation in ("sigmoid", "softmax") else row.layer_type
+        if key not in kinds:
+            kinds.append(key)
+        if row.activation == "relu" and "ReLU" not in kinds:
+            kinds.append("ReLU")
+    return kinds
+
+
+def describe_config(layer: layers.Layer) -> dict[str, Any]:
+    """The few settings a learner cares about (kernel, filters, units, padding...)."""
+    config = layer.get_config()
+    keys = ("filters", "kernel_size", "strides", "padding", "pool_size", "units", "rate", "activation", "scale",
+            "offset")
+    return {key: config[key] for key in keys if key in config}

@@ -1,0 +1,1 @@
+"""Widgets several pages share: pickers, charts, grids, steppers, galleries and messages."""
