@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
-from ui import resources
 
-from core.arithmetic import padding_comparison
+from core.arithmetic import shape_chain
+from core.arithmetic.numbers import format_count
 from core.figures.architecture import padding_figure, parameter_figure, shape_flow_figure
 from core.models import architectures, custom, summary
+from ui import resources
 
 FORMULA_HELP = ("Convolution: kernel height × kernel width × input channels × filters, plus one bias per filter. "
                 "Dense: inputs × units, plus one bias per unit. Batch normalisation: 4 numbers per channel.")
@@ -62,7 +63,7 @@ def table_frame(table: summary.ModelTable) -> dict:
         "layer": [row.name for row in table.rows],
         "type": [row.layer_type + (f" ({row.activation})" if row.activation else "") for row in table.rows],
         "output shape": [row.shape_text for row in table.rows],
-        "parameters": [summary.format_count(row.parameters) for row in table.rows],
+        "parameters": [format_count(row.parameters) for row in table.rows],
         "how they are counted": [row.formula for row in table.rows],
         "trained": ["yes" if row.trainable_parameters else ("frozen" if row.parameters else "—")
                     for row in table.rows],
@@ -71,13 +72,13 @@ def table_frame(table: summary.ModelTable) -> dict:
 
 def show_totals(table: summary.ModelTable, file_megabytes: float | None = None, key: str = "") -> None:
     columns = st.columns(4)
-    columns[0].metric("Parameters", summary.format_count(table.total_parameters))
-    columns[1].metric("Trainable", summary.format_count(table.trainable_parameters))
-    columns[2].metric("Frozen or tracked", summary.format_count(table.non_trainable_parameters),
+    columns[0].metric("Parameters", format_count(table.total_parameters))
+    columns[1].metric("Trainable", format_count(table.trainable_parameters))
+    columns[2].metric("Frozen or tracked", format_count(table.non_trainable_parameters),
                       help="Frozen weights (a pretrained base) and batch-norm averages: not changed by gradients.")
     columns[3].metric("Size (float32)", f"{table.size_megabytes:.1f} MB",
                       help="Parameters × 4 bytes, 1 MB = 1,000,000 bytes.")
-    text = (f"**{summary.format_count(table.total_parameters)} parameters** × 4 bytes (float32) = "
+    text = (f"**{format_count(table.total_parameters)} parameters** × 4 bytes (float32) = "
             f"**{table.size_megabytes:.2f} MB** of weights.")
     if file_megabytes is not None:
         text += f" The saved file{'s take' if key == 'transfer' else ' takes'} {file_megabytes:.2f} MB on disk."
@@ -99,7 +100,7 @@ def show_model(model, key: str, file_megabytes: float | None = None, explain_ope
         nested_table = summary.layer_table(nested)
         frozen = "frozen: training does not change it" if not nested.trainable else "trained"
         with st.expander(f"Inside `{nested.name}`: {len(nested_table.rows)} layers, "
-                         f"{summary.format_count(nested_table.total_parameters)} parameters ({frozen})"):
+                         f"{format_count(nested_table.total_parameters)} parameters ({frozen})"):
             show_table(nested_table, f"{key}_{nested.name}")
     if summary.nested_models(model):
         st.caption("A nested model counts as one row above; open it to see its own layers. The MobileNet base "
@@ -220,8 +221,8 @@ def custom_tab() -> None:
     table = show_model(model, "custom")
     classic_total = summary.layer_table(model_in_code("classic")).total_parameters
     ratio = table.total_parameters / classic_total
-    st.info(f"Your model has {summary.format_count(table.total_parameters)} parameters, "
-            f"{ratio:.2f}× the classic model's {summary.format_count(classic_total)}.")
+    st.info(f"Your model has {format_count(table.total_parameters)} parameters, "
+            f"{ratio:.2f}× the classic model's {format_count(classic_total)}.")
 
 
 # ----------------------------------------------------------------------------
@@ -231,7 +232,7 @@ def custom_tab() -> None:
 
 def mistake_section() -> None:
     st.header("The common arithmetic mistake")
-    comparison = padding_comparison.padding_comparison()
+    comparison = shape_chain.padding_comparison()
     classic = summary.layer_table(model_in_code("classic"))
     keras_sizes = [classic.input_shape[0]] + [row.output_shape[0] for row in classic.rows
                                               if row.layer_type in ("Conv2D", "MaxPooling2D")]
@@ -246,15 +247,15 @@ def mistake_section() -> None:
         f"(150 → 148), and each 2×2 max pooling halves the size, dropping an odd leftover row "
         f"(15 → 7, not 7.5).\n\n"
         f"- **Valid padding (the real model)**: {valid}. Flatten gets {last_valid} × {last_valid} × "
-        f"{comparison.channels} = **{summary.format_count(flatten_valid)}** values, so the first Dense layer has "
-        f"{summary.format_count(flatten_valid)} × {comparison.dense_units} + {comparison.dense_units} = "
-        f"**{summary.format_count(comparison.dense_valid)}** parameters.\n"
+        f"{comparison.channels} = **{format_count(flatten_valid)}** values, so the first Dense layer has "
+        f"{format_count(flatten_valid)} × {comparison.dense_units} + {comparison.dense_units} = "
+        f"**{format_count(comparison.dense_valid)}** parameters.\n"
         f"- **What many tutorials write**: {same}, then {last_same} × {last_same} × {comparison.channels} = "
-        f"{summary.format_count(flatten_same)} and {summary.format_count(flatten_same)} × {comparison.dense_units} = "
-        f"{summary.format_count(flatten_same * comparison.dense_units)} weights. Those numbers are right only with "
+        f"{format_count(flatten_same)} and {format_count(flatten_same)} × {comparison.dense_units} = "
+        f"{format_count(flatten_same * comparison.dense_units)} weights. Those numbers are right only with "
         f"**same** padding (a border of zeros keeps 150 at 150), which this model does not use; with the bias "
-        f"the Dense layer would then have {summary.format_count(comparison.dense_same)} parameters.\n\n"
-        f"The whole classic model has **{summary.format_count(classic.total_parameters)}** parameters; "
+        f"the Dense layer would then have {format_count(comparison.dense_same)} parameters.\n\n"
+        f"The whole classic model has **{format_count(classic.total_parameters)}** parameters; "
         f"{comparison.dense_valid / classic.total_parameters:.0%} of them are in that one Dense layer."
     )
     if matches:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import keras
 import pytest
 
-from core.arithmetic import padding_comparison
+from core.arithmetic import shape_chain, sizes
+from core.arithmetic.numbers import format_count
 from core.figures import architecture
 from core.models import architectures, custom, summary
 
@@ -20,8 +21,8 @@ def assert_formulas_match_keras(model: keras.Model) -> summary.ModelTable:
     for row in table.rows:
         assert row.formula_total == row.parameters, (model.name, row.name, row.formula)
         if row.parameters:
-            assert row.formula.endswith(summary.format_count(row.parameters)) or \
-                summary.format_count(row.parameters) in row.formula, (row.name, row.formula)
+            assert row.formula.endswith(format_count(row.parameters)) or \
+                format_count(row.parameters) in row.formula, (row.name, row.formula)
     assert table.total_parameters == model.count_params() == sum(row.parameters for row in table.rows)
     trainable = sum(int(weight.numpy().size) for weight in model.trainable_weights)
     assert table.trainable_parameters == trainable
@@ -127,7 +128,7 @@ def test_impossible_custom_models_give_clear_errors(spec, message):
 
 
 def test_the_padding_mistake_numbers():
-    comparison = padding_comparison.padding_comparison()
+    comparison = shape_chain.padding_comparison()
     assert comparison.valid_sizes == (150, 148, 74, 72, 36, 34, 17, 15, 7)
     assert comparison.same_sizes == (150, 150, 75, 75, 37, 37, 18, 18, 9)
     assert comparison.flatten_valid == 6_272 and comparison.flatten_same == 10_368
@@ -136,15 +137,15 @@ def test_the_padding_mistake_numbers():
     assert comparison.flatten_same * comparison.dense_units == 5_308_416
 
 
-def test_output_size_formulas():
-    assert padding_comparison.conv_output_size(150, 3) == 148
-    assert padding_comparison.conv_output_size(150, 3, "same") == 150
-    assert padding_comparison.conv_output_size(7, 3, "valid", stride=2) == 3
-    assert padding_comparison.conv_output_size(7, 3, "same", stride=2) == 4
-    assert padding_comparison.conv_output_size(2, 3) == 0
-    assert [padding_comparison.pool_output_size(size) for size in (148, 17, 15, 1)] == [74, 8, 7, 0]
+def test_layer_output_sizes_follow_keras():
+    assert sizes.layer_output_size(150, 3) == 148
+    assert sizes.layer_output_size(150, 3, 1, "same") == 150
+    assert sizes.layer_output_size(7, 3, 2, "valid") == 3
+    assert sizes.layer_output_size(7, 3, 2, "same") == 4
+    assert sizes.layer_output_size(2, 3) == 0
+    assert [sizes.layer_output_size(size, 2, 2) for size in (148, 17, 15, 1)] == [74, 8, 7, 0]
     with pytest.raises(ValueError):
-        padding_comparison.conv_output_size(10, 3, "full")
+        sizes.layer_output_size(10, 3, 1, "full")
 
 
 def test_shape_flow_of_classic(classic_table):
@@ -166,7 +167,7 @@ def test_parameter_and_padding_figures(classic_table):
     figure = architecture.parameter_figure(classic_table)
     assert list(figure.data[0].y) == ["conv1", "conv2", "conv3", "conv4", "dense", "output"]
     assert "3,211,776 (93.0%)" in figure.data[0].text
-    padding = architecture.padding_figure(padding_comparison.padding_comparison())
+    padding = architecture.padding_figure(shape_chain.padding_comparison())
     assert list(padding.data[0].y)[-1] == 7 and list(padding.data[1].y)[-1] == 9
 
 
@@ -191,6 +192,6 @@ def test_relu_explanation_is_max_zero_x():
 
 
 def test_format_helpers():
-    assert summary.format_count(3453121) == "3,453,121"
+    assert format_count(3453121) == "3,453,121"
     assert summary.shape_text((None, 7, 128)) == "? × 7 × 128"
     assert summary.float32_megabytes(1_000_000) == 4.0

@@ -8,7 +8,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core.models import custom, registry, summary
+from core.arithmetic.numbers import format_count
+from core.models import custom, registry
 from tests.conftest import page_text
 
 PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "architecture.py")
@@ -54,7 +55,7 @@ def test_build_your_own_defaults_to_classic_and_follows_the_controls(app):
     app.radio(key="custom_padding").set_value("same").run()
     assert not app.exception
     same = custom.build_custom(custom.CustomArchitecture(padding="same")).count_params()
-    assert tab_metrics(app, 1)["Parameters"] == summary.format_count(same)
+    assert tab_metrics(app, 1)["Parameters"] == format_count(same)
     app.slider(key="custom_blocks").set_value(2)
     app.radio(key="custom_head").set_value("global_average")
     app.select_slider(key="custom_dense").set_value(128)
@@ -65,7 +66,7 @@ def test_build_your_own_defaults_to_classic_and_follows_the_controls(app):
     app.selectbox(key="custom_filters_1").set_value(16).run()
     expected = custom.build_custom(custom.CustomArchitecture(
         padding="same", filters=(32, 16), head="global_average", dense_units=128, batch_norm=True, num_classes=4))
-    assert tab_metrics(app, 1)["Parameters"] == summary.format_count(expected.count_params())
+    assert tab_metrics(app, 1)["Parameters"] == format_count(expected.count_params())
     custom_table = app.tabs[1].dataframe[0].value
     assert "batchnorm1" in list(custom_table["layer"]) and "Dense (softmax)" in list(custom_table["type"])
     # Back to the classic settings for the next tests.

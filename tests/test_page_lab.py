@@ -234,6 +234,7 @@ def test_model_preset_says_when_the_model_is_missing():
 def test_model_preset_uses_conv1_weights_when_the_model_exists(monkeypatch):
     import numpy as np
     import streamlit as st
+
     from ui import resources as common
 
     weights = np.random.default_rng(0).normal(0, 0.2, (3, 3, 3, 32))

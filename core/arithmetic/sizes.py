@@ -137,6 +137,16 @@ def output_size(size: int, kernel: int, stride: int, padding_before: int = 0, pa
     return result
 
 
+def layer_output_size(size: int, kernel: int, stride: int = 1, padding: str | int = "valid") -> int:
+    """Cells along one axis after a convolution or pooling layer, as Keras computes its shape.
+
+    The same formula as :func:`output_size`, but a window that fits nowhere gives
+    0 cells instead of an error (the model builder reports that case itself).
+    """
+    before, after = padding_amounts(size, kernel, stride, padding)
+    return max(OutputSize(int(size), int(kernel), int(stride), before, after).output, 0)
+
+
 class _OutputGrid:
     """The output's size, shared by convolution and pooling results."""
 

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from core.arithmetic.padding_comparison import PaddingComparison
+from core.arithmetic.numbers import format_count
+from core.arithmetic.shape_chain import PaddingComparison
 from core.figures.dataset import _layout, class_colors
-from core.models.summary import ModelTable, ShapeStep, format_count
+from core.models.summary import ModelTable, ShapeStep
 
 _BLOCK_SHADES = {"input": 0.95, "conv": 0.35, "pool": 0.6, "vector": 0.8, "model": 0.15, "other": 0.5}
 

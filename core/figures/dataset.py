@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from core.models.summary import format_count
+from core.arithmetic.numbers import format_count
 
 MARKERS = ("circle", "diamond", "square", "triangle-up", "cross", "x", "star", "hexagon")
 

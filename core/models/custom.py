@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import keras
 from keras import layers
 
-from core.arithmetic.padding_comparison import conv_output_size, pool_output_size
+from core.arithmetic.sizes import layer_output_size
 
 POOLING = ("max", "average", "none")
 
@@ -56,7 +56,7 @@ class CustomArchitecture:
         self.validate()
         size, stages = self.input_size, [("input", self.input_size)]
         for block in range(1, len(self.filters) + 1):
-            size = conv_output_size(size, self.kernel_size, self.padding)
+            size = layer_output_size(size, self.kernel_size, 1, self.padding)
             if size < 1:
                 raise ValueError(
                     f"Conv block {block} gets a {stages[-1][1]}×{stages[-1][1]} map, smaller than its "
@@ -65,7 +65,7 @@ class CustomArchitecture:
                 )
             stages.append((f"conv{block}", size))
             if self.pooling != "none":
-                size = pool_output_size(size, 2)
+                size = layer_output_size(size, 2, 2)
                 if size < 1:
                     raise ValueError(
                         f"Pooling after block {block} would turn a 1×1 map into nothing: use fewer blocks, "

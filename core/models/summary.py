@@ -16,16 +16,13 @@ from typing import Any
 import keras
 from keras import layers
 
+from core.arithmetic.numbers import format_count
+
 #: Bytes per parameter stored as float32.
 BYTES_PER_PARAMETER = 4
 
 #: Layer types that never change the shape and are left out of the shape-flow diagram.
 SHAPE_KEEPING = ("Rescaling", "Dropout", "BatchNormalization", "ReLU", "Activation", "SpatialDropout2D")
-
-
-def format_count(value: int) -> str:
-    """3453121 -> '3,453,121'."""
-    return f"{int(value):,}"
 
 
 def float32_megabytes(parameters: int) -> float:
