@@ -63,3 +63,12 @@ def thumbnail(pixels: np.ndarray, side: int = 160) -> np.ndarray:
     if scale >= 1:
         return resize_for_model(pixels, (height, width))
     return resize_for_model(pixels, (max(1, round(height * scale)), max(1, round(width * scale))))
+
+
+def load_thumbnail(data: bytes, side: int = 160) -> np.ndarray:
+    """Decode a file straight to a thumbnail (JPEG draft mode: no full-size decode).
+
+    Raises :class:`core.imaging.decode.ImageLoadError` for a file that is not a usable image.
+    """
+    decoded = decode_image(data, draft_size=(side, side))
+    return thumbnail(decoded.pixels, side)
