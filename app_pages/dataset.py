@@ -13,6 +13,7 @@ import streamlit as st
 from core.augment.settings import FILL_MODES, TRAINING, TUTORIAL, AugmentationSettings
 from core.augment.steps import augmentation_samples, augmentation_steps, contrast_range
 from core.data import check
+from core.data.archive import open_zip_bytes
 from core.data.files import default_data_dir
 from core.data.listing import (
     DatasetListing,
@@ -20,7 +21,6 @@ from core.data.listing import (
     folder_signature,
     list_folder,
     list_zip,
-    open_zip_bytes,
     zip_reader,
 )
 from core.data.split import plan_split

@@ -17,6 +17,7 @@ from PIL import Image
 from core.augment.settings import NONE, TRAINING, TUTORIAL, AugmentationSettings
 from core.augment.steps import augmentation_samples, augmentation_steps, contrast_range
 from core.data import __main__, check
+from core.data.archive import open_zip_bytes
 from core.data.files import list_labeled_files, split_folder
 from core.data.listing import (
     UNSPLIT,
@@ -25,7 +26,6 @@ from core.data.listing import (
     list_folder,
     list_zip,
     listing_from_paths,
-    open_zip_bytes,
     zip_reader,
 )
 from core.data.split import MANIFEST_NAME, plan_split, split_counts, split_dataset

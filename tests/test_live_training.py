@@ -156,7 +156,7 @@ def test_zip_of_class_folders():
 
 
 def test_zip_refusals():
-    with pytest.raises(ValueError, match="not a zip archive"):
+    with pytest.raises(ValueError, match="not a valid zip archive"):
         live_data.read_zip_of_classes(b"PK but not really")
     many = make_zip({f"cats/{index}.png": b"x" for index in range(6)})
     with pytest.raises(ValueError, match="holds 6 files; the limit is 5"):

@@ -24,13 +24,13 @@ Command line::
 
 from __future__ import annotations
 
-import io
 import os
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from core.data.archive import MAX_MEMBER_BYTES, MAX_ZIP_FILES, MAX_ZIP_UNPACKED_BYTES, zip_members
 from core.data.files import IMAGE_SUFFIXES, SPLITS
 
 #: Split name used for a folder of class subfolders that is not split yet.
@@ -213,19 +213,14 @@ def folder_reader(folder: str | Path) -> Reader:
     return lambda relative: (base / relative).read_bytes()
 
 
-def list_zip(archive: zipfile.ZipFile, source: str = "upload.zip", max_files: int = 20_000,
-             max_total_bytes: int = 2_000_000_000) -> DatasetListing:
+def list_zip(archive: zipfile.ZipFile, source: str = "upload.zip", max_files: int = MAX_ZIP_FILES,
+             max_total_bytes: int = MAX_ZIP_UNPACKED_BYTES) -> DatasetListing:
     """Count the photos inside a zip without extracting anything."""
-    infos = [info for info in archive.infolist() if not info.is_dir()]
-    if len(infos) > max_files:
-        raise ValueError(f"The zip holds {len(infos):,} files; the limit here is {max_files:,}.")
-    total = sum(info.file_size for info in infos)
-    if total > max_total_bytes:
-        raise ValueError(f"The zip unpacks to {total / 1e6:,.0f} MB; the limit here is {max_total_bytes / 1e6:,.0f} MB.")
+    infos = zip_members(archive, max_files, max_total_bytes)
     return listing_from_paths(source, ((info.filename, info.file_size) for info in infos))
 
 
-def zip_reader(archive: zipfile.ZipFile, max_file_bytes: int = 50 * 1024 * 1024) -> Reader:
+def zip_reader(archive: zipfile.ZipFile, max_file_bytes: int = MAX_MEMBER_BYTES) -> Reader:
     """Read one member of an open zip (refusing members larger than ``max_file_bytes``)."""
     def read(name: str) -> bytes:
         info = archive.getinfo(name)
@@ -233,14 +228,6 @@ def zip_reader(archive: zipfile.ZipFile, max_file_bytes: int = 50 * 1024 * 1024)
             raise OSError(f"{name} is {info.file_size / 1e6:.0f} MB, larger than the {max_file_bytes / 1e6:.0f} MB limit.")
         return archive.read(info)
     return read
-
-
-def open_zip_bytes(data: bytes) -> zipfile.ZipFile:
-    """Open an uploaded zip held in memory, with a clear error for anything else."""
-    try:
-        return zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ValueError("This file is not a valid zip archive.") from None
 
 
 def folder_signature(folder: str | Path) -> tuple:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -11,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
+from core.data.archive import open_zip_bytes, zip_members
 from core.data.files import IMAGE_SUFFIXES, LabeledFiles, list_labeled_files, load_arrays
 from core.imaging.decode import ImageLoadError, decode_image
 from core.imaging.resize import resize_for_model
@@ -20,11 +20,10 @@ MIN_IMAGES_PER_CLASS = 5
 MAX_CLASSES = 10
 
 
-#: Zip uploads: at most this many entries and this many bytes once unpacked
-#: (a zip bomb expands a few kilobytes into gigabytes).
-MAX_ZIP_FILES = 3000
-
-MAX_ZIP_BYTES = 300 * 1024 * 1024
+#: Live training decodes every photo of a zip into memory, so it takes a smaller
+#: zip than the dataset page lists (core.data.archive has the general limits).
+LIVE_ZIP_MAX_FILES = 3000
+LIVE_ZIP_MAX_BYTES = 300 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -80,8 +79,8 @@ def _class_name(raw: str) -> str:
     return name[:40]
 
 
-def read_zip_of_classes(data: bytes, *, max_files: int = MAX_ZIP_FILES,
-                        max_total_bytes: int = MAX_ZIP_BYTES) -> tuple[dict[str, list[tuple[str, bytes]]], list[str]]:
+def read_zip_of_classes(data: bytes, *, max_files: int = LIVE_ZIP_MAX_FILES,
+                        max_total_bytes: int = LIVE_ZIP_MAX_BYTES) -> tuple[dict[str, list[tuple[str, bytes]]], list[str]]:
     """Unpack a zip of class folders in memory: ``{class: [(file name, bytes), ...]}`` plus problems.
 
     Each image's class is the folder it sits in (``cats/a.jpg`` or
@@ -89,18 +88,9 @@ def read_zip_of_classes(data: bytes, *, max_files: int = MAX_ZIP_FILES,
     hidden files and macOS ``__MACOSX`` copies are skipped. Raises ValueError
     for a file that is not a zip, or one that unpacks to too many files or bytes.
     """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ValueError("This file is not a zip archive (or it is damaged).") from None
+    archive = open_zip_bytes(data)
     with archive:
-        entries = [info for info in archive.infolist() if not info.is_dir()]
-        if len(entries) > max_files:
-            raise ValueError(f"The zip holds {len(entries):,} files; the limit is {max_files:,}.")
-        declared = sum(info.file_size for info in entries)
-        if declared > max_total_bytes:
-            raise ValueError(f"The zip unpacks to {declared / 1e6:,.0f} MB; the limit is "
-                             f"{max_total_bytes / 1e6:,.0f} MB.")
+        entries = zip_members(archive, max_files, max_total_bytes)
         classes: dict[str, list[tuple[str, bytes]]] = {}
         problems: list[str] = []
         total = 0
