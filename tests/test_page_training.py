@@ -181,7 +181,7 @@ def test_bad_data_messages(models_dir):
     assert "broken.jpg" in texts(app.markdown)
 
     app.file_uploader(key="training_zip_upload").set_value(("photos.zip", b"not a zip", "application/zip")).run()
-    assert "not a zip archive" in texts(app.error)
+    assert "not a valid zip archive" in texts(app.error)
 
 
 def test_live_training_of_two_epochs_completes_and_shows_its_curve(models_dir):
