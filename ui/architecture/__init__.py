@@ -1,0 +1,1 @@
+"""Views of the architecture page: each reads its controls into a small frozen spec, calls core/, and shows a result."""
