@@ -33,12 +33,11 @@ if str(PROJECT_ROOT) not in sys.path:
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from core.models import architectures
-from core.models import predict, registry
-  # noqa: E402
+# noqa: E402
 from core.imaging.resize import load_for_model  # noqa: E402
+from core.models import architectures, predict, registry
 from core.training.metrics import class_probabilities  # noqa: E402
-from tests.image_corpus import ORIENTATION_CORNERS, RED, phone_photo_jpeg  # noqa: E402
+from tests.support.image_corpus import ORIENTATION_CORNERS, RED, phone_photo_jpeg  # noqa: E402
 
 
 def choose_model(name: str | None) -> tuple[keras.Model, tuple[int, int], str]:

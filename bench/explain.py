@@ -53,15 +53,11 @@ def main() -> None:
 
     import keras
 
-    from core.explain import activation_max
-    from core.models import architectures
-    from core.explain import gradcam
-    from core.explain import saliency
-    from core.explain import feature_maps, probe
-    from core.models import registry
-    from core.models.layers import feature_layer_paths
-    from core.imaging.demo import demo_photo_bytes
+    from core.explain import activation_max, feature_maps, gradcam, probe, saliency
     from core.imaging.decode import decode_image
+    from core.imaging.demo import demo_photo_bytes
+    from core.models import architectures, registry
+    from core.models.layers import feature_layer_paths
 
     pixels = decode_image(demo_photo_bytes()).pixels
     available = {info.name for info in registry.list_models() if info.available}

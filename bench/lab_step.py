@@ -14,8 +14,10 @@ Two numbers per action:
 - "page": the whole page, as AppTest reruns it (AppTest does not do
   fragment-only reruns). An upper bound.
 
-Baselines measured in the same run: the bare arithmetic (core.arithmetic.convolution) and
-a trivial one-line Streamlit script run the same way.
+Baselines measured in the same run: the bare arithmetic with the step's texts and
+grid figures (core.arithmetic.convolution, core.arithmetic.lab_steps,
+core.figures.number_grid: what the stepping view computes) and a trivial
+one-line Streamlit script run the same way.
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ import streamlit  # noqa: E402
 from streamlit.runtime.scriptrunner import script_runner  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from core.arithmetic import convolution, presets
-  # noqa: E402
+from core.arithmetic import convolution, lab_steps, presets  # noqa: E402
+from core.figures.number_grid import number_grid_figure, progress_figure  # noqa: E402
 
 BUDGET_MS = 100.0
 _script_times: list[float] = []
@@ -98,9 +100,13 @@ def bench_core(repeats: int) -> list[float]:
     for _ in range(repeats):
         start = time.perf_counter()
         result = convolution.convolve2d(presets.EDGE_IMAGE, presets.VERTICAL_EDGE, relu=True)
+        output_range = (float(result.pre_activation.min()), float(result.pre_activation.max()))
         for index in range(result.cell_count):
             step = result.step(index)
-            _ = step.expression, step.products_text, step.activation_text
+            _ = step.expression, step.products_sum_text, step.bias_text
+            _ = lab_steps.convolution_window(result, step).text
+            _ = number_grid_figure(step.products[..., 0], diverging=True).to_dict()
+            _ = progress_figure(result.pre_activation, index, title="Output", value_range=output_range).to_dict()
         times.append((time.perf_counter() - start) * 1000)
     return times
 
@@ -114,7 +120,7 @@ def bench_trivial(repeats: int) -> list[float]:
 
 
 def bench_page(repeats: int) -> dict[str, list[float]]:
-    app = AppTest.from_file(str(PROJECT_ROOT / "pages" / "lab.py"), default_timeout=120).run()
+    app = AppTest.from_file(str(PROJECT_ROOT / "app_pages" / "lab.py"), default_timeout=120).run()
     if app.exception:
         raise RuntimeError(f"the lab page failed: {app.exception[0].value}")
     app.run()  # warm caches
@@ -145,7 +151,7 @@ def main() -> None:
     arguments = parser.parse_args()
     print(f"Lab step benchmark, 5×5 edge example, {arguments.repeats} repeats, {os.cpu_count()} CPU cores")
     core_times = bench_core(arguments.repeats)
-    print(f"baseline, arithmetic for all 9 steps (core.arithmetic.convolution): {_summary(core_times)}")
+    print(f"baseline, arithmetic, texts and grids for all 9 steps: {_summary(core_times)}")
     trivial = bench_trivial(arguments.repeats)
     print(f"baseline, one-line Streamlit script:                  {_summary(trivial)}")
     page = bench_page(arguments.repeats)

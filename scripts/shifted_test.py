@@ -21,11 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from core.models import predict, registry
-  # noqa: E402
+# noqa: E402
 from core.data.files import default_data_dir, list_labeled_files  # noqa: E402
 from core.imaging.decode import decode_image
 from core.imaging.resize import resize_for_model  # noqa: E402
+from core.models import predict, registry
 
 
 def jpeg_again(pixels: np.ndarray, quality: int) -> np.ndarray:

@@ -17,7 +17,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data" / "cats_dogs"
+from core.paths import SHARED_DIR  # noqa: E402 (both need PROJECT_ROOT on sys.path)
+from tests.support.requirements import require  # noqa: E402
+
+SHARED_DATA = SHARED_DIR / "data" / "cats_dogs"
 
 
 @pytest.fixture(scope="session")
@@ -51,10 +54,25 @@ def photo_bytes() -> bytes:
 
 @pytest.fixture(scope="session")
 def shared_data_dir() -> Path:
-    """The real cats-and-dogs photos, or a skip when this machine has none."""
-    if not (SHARED_DATA / "test").is_dir():
-        pytest.skip(f"real photos not found at {SHARED_DATA}")
+    """The real cats-and-dogs photos: a skip on a machine without them, a failure in CI."""
+    require((SHARED_DATA / "test").is_dir(), f"The real photos ({SHARED_DATA})")
     return SHARED_DATA
+
+
+def mobilenet_weights_file() -> Path | None:
+    """MobileNet's ImageNet weight file as the app finds it, or None when this machine has none."""
+    from core.models.architectures import resolve_mobilenet_weights
+
+    source = resolve_mobilenet_weights()
+    return Path(source) if source != "imagenet" and Path(source).is_file() else None
+
+
+@pytest.fixture(scope="session")
+def mobilenet_weights() -> Path:
+    """The MobileNet ImageNet weight file: a skip on a machine without it, a failure in CI."""
+    found = mobilenet_weights_file()
+    require(found is not None, "MobileNet's ImageNet weight file (../shared/weights or CNN_CLASSROOM_MOBILENET_WEIGHTS)")
+    return found
 
 
 def make_class_folder(root: Path, classes=("cats", "dogs"), per_class: int = 10, size: int = 40) -> Path:

@@ -21,18 +21,18 @@ from core.arithmetic.numbers import (
     MAX_KERNEL_SIDE,
     MINUS,
     TIMES,
-    _parse_cell,
     equals,
     format_factor,
     format_number,
+    parse_cell,
     parse_matrix,
 )
 from core.arithmetic.sizes import (
+    OutputGrid,
     OutputSize,
     Padding,
-    _check_stride,
-    _OutputGrid,
-    _WindowPosition,
+    WindowPosition,
+    check_stride,
     output_size,
     resolve_padding,
 )
@@ -45,7 +45,7 @@ CROSS_CORRELATION_NOTE = (
 
 
 @dataclass(frozen=True, eq=False)
-class ConvolutionStep(_WindowPosition):
+class ConvolutionStep(WindowPosition):
     """Everything a learner writes down for one output cell."""
 
     index: int  # 0-based, row by row
@@ -112,7 +112,7 @@ class ConvolutionStep(_WindowPosition):
 
 
 @dataclass(frozen=True, eq=False)
-class ConvolutionResult(_OutputGrid):
+class ConvolutionResult(OutputGrid):
     """A whole convolution: the padded input, the output and a step for each output cell."""
 
     image: np.ndarray  # (rows, cols, channels) as given
@@ -156,7 +156,7 @@ class ConvolutionResult(_OutputGrid):
         return [self.step(index) for index in range(self.cell_count)]
 
 
-def _as_channels(array: np.ndarray) -> np.ndarray:
+def as_channels(array: np.ndarray) -> np.ndarray:
     return array[:, :, None] if array.ndim == 2 else array
 
 
@@ -176,17 +176,17 @@ def convolve2d(
     same number of axes and channels. ``padding`` is "valid", "same"
     (TensorFlow's convention) or a number of zero rings on every side.
     """
-    image_array = _as_channels(parse_matrix(image, name="input", max_rows=max_side, max_cols=max_side,
+    image_array = as_channels(parse_matrix(image, name="input", max_rows=max_side, max_cols=max_side,
                                             allow_channels=True))
-    kernel_array = _as_channels(parse_matrix(kernel, name="kernel", max_rows=MAX_KERNEL_SIDE,
+    kernel_array = as_channels(parse_matrix(kernel, name="kernel", max_rows=MAX_KERNEL_SIDE,
                                              max_cols=MAX_KERNEL_SIDE, allow_channels=True))
     if kernel_array.shape[2] != image_array.shape[2]:
         raise ValueError(
             f"The kernel has {kernel_array.shape[2]} channel(s) but the input has {image_array.shape[2]}: a filter "
             "needs one 2-D slice of weights for each input channel."
         )
-    stride = _check_stride(stride)
-    bias = _parse_cell(bias, "The bias")
+    stride = check_stride(stride)
+    bias = parse_cell(bias, "The bias")
     pad = resolve_padding(image_array.shape[:2], kernel_array.shape[:2], stride, padding)
     rows = output_size(image_array.shape[0], kernel_array.shape[0], stride, pad.top, pad.bottom)
     cols = output_size(image_array.shape[1], kernel_array.shape[1], stride, pad.left, pad.right)

@@ -88,7 +88,7 @@ def _position(row: int, col: int, name: str, channel: int | None = None) -> str:
     return where
 
 
-def _parse_cell(value: object, where: str) -> float:
+def parse_cell(value: object, where: str) -> float:
     if value is None:
         raise ValueError(f"{where} is empty. Type a number there.")
     if isinstance(value, (bool, np.bool_)):
@@ -179,12 +179,12 @@ def parse_matrix(
                         f"{_position(row_index, col_index, name)} has {len(cell)} channels but others have "
                         f"{channel_count}."
                     )
-                row_values.append([_parse_cell(item, _position(row_index, col_index, name, channel))
+                row_values.append([parse_cell(item, _position(row_index, col_index, name, channel))
                                    for channel, item in enumerate(cell)])
             else:
                 if channel_count is not None:
                     raise ValueError(f"{_position(row_index, col_index, name)} has no channels but others do.")
-                row_values.append(_parse_cell(cell, _position(row_index, col_index, name)))
+                row_values.append(parse_cell(cell, _position(row_index, col_index, name)))
         values.append(row_values)
     return np.asarray(values, dtype=np.float64)
 

@@ -6,15 +6,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.arithmetic.convolution import _as_channels
+from core.arithmetic.convolution import as_channels
 from core.arithmetic.numbers import MAX_INPUT_SIDE, equals, format_factor, format_number, parse_matrix
 from core.arithmetic.sizes import (
     PADDING_MODES,
+    OutputGrid,
     OutputSize,
     Padding,
-    _check_stride,
-    _OutputGrid,
-    _WindowPosition,
+    WindowPosition,
+    check_stride,
     output_size,
     resolve_padding,
 )
@@ -23,7 +23,7 @@ POOL_MODES = ("max", "average")
 
 
 @dataclass(frozen=True, eq=False)
-class PoolingStep(_WindowPosition):
+class PoolingStep(WindowPosition):
     index: int
     row: int
     col: int
@@ -52,7 +52,7 @@ class PoolingStep(_WindowPosition):
 
 
 @dataclass(frozen=True, eq=False)
-class PoolingResult(_OutputGrid):
+class PoolingResult(OutputGrid):
     matrix: np.ndarray  # (rows, cols) or (rows, cols, channels)
     size: int
     stride: int
@@ -67,7 +67,7 @@ class PoolingResult(_OutputGrid):
             raise ValueError(f"Step {index + 1} does not exist: this output has {self.cell_count} cells.")
         row, col = divmod(int(index), self.cols.output)
         top, left = row * self.stride, col * self.stride
-        grid = _as_channels(self.matrix)[..., channel]
+        grid = as_channels(self.matrix)[..., channel]
         padded = np.pad(grid, ((self.padding.top, self.padding.bottom), (self.padding.left, self.padding.right)),
                         constant_values=np.nan)
         window = padded[top:top + self.size, left:left + self.size]
@@ -109,11 +109,11 @@ def pool2d(
     if not size_number.is_integer() or size_number < 1:
         raise ValueError(f"The pool size must be a whole number of at least 1, got {size!r}.")
     size = int(size_number)
-    stride = _check_stride(size if stride is None else stride)
+    stride = check_stride(size if stride is None else stride)
     pad = resolve_padding(array.shape[:2], (size, size), stride, padding.strip().lower())
     rows = output_size(array.shape[0], size, stride, pad.top, pad.bottom, what="pool window")
     cols = output_size(array.shape[1], size, stride, pad.left, pad.right, what="pool window")
-    grid = _as_channels(array)
+    grid = as_channels(array)
     padded = np.pad(grid, ((pad.top, pad.bottom), (pad.left, pad.right), (0, 0)), constant_values=np.nan)
     windows = np.lib.stride_tricks.sliding_window_view(padded, (size, size), axis=(0, 1))
     windows = windows[::stride, ::stride][: rows.output, : cols.output]  # (out r, out c, channels, size, size)

@@ -35,7 +35,7 @@ def padding_amounts(size: int, kernel: int, stride: int, padding: str | int) -> 
     ``"valid"`` adds none, an integer adds that many on both sides, and
     ``"same"`` adds what TensorFlow adds so the output has ⌈size / stride⌉ cells.
     """
-    _check_stride(stride)
+    check_stride(stride)
     if isinstance(padding, str):
         mode = padding.strip().lower()
         if mode == "valid":
@@ -102,7 +102,7 @@ class OutputSize:
                 f" = ⌊{format_number(inner)} / {self.stride}⌋ + 1 = {self.output}")
 
 
-def _check_stride(stride: object) -> int:
+def check_stride(stride: object) -> int:
     if isinstance(stride, (bool, np.bool_)):
         raise ValueError(f"The stride must be a whole number of at least 1, got {stride!r}.")
     try:
@@ -124,7 +124,7 @@ def _check_stride(stride: object) -> int:
 def output_size(size: int, kernel: int, stride: int, padding_before: int = 0, padding_after: int | None = None,
                 *, what: str = "kernel") -> OutputSize:
     """The output length along one axis, refusing a window that doesn't fit."""
-    stride = _check_stride(stride)
+    stride = check_stride(stride)
     padding_after = padding_before if padding_after is None else padding_after
     result = OutputSize(int(size), int(kernel), stride, int(padding_before), int(padding_after))
     if result.kernel < 1 or result.size < 1:
@@ -147,7 +147,7 @@ def layer_output_size(size: int, kernel: int, stride: int = 1, padding: str | in
     return max(OutputSize(int(size), int(kernel), int(stride), before, after).output, 0)
 
 
-class _OutputGrid:
+class OutputGrid:
     """The output's size, shared by convolution and pooling results."""
 
     rows: "OutputSize"
@@ -162,7 +162,7 @@ class _OutputGrid:
         return self.rows.output * self.cols.output
 
 
-class _WindowPosition:
+class WindowPosition:
     """Where a step's window sits in the original (unpadded) input."""
 
     top: int

@@ -21,7 +21,7 @@ import math
 import keras
 from keras import layers, ops
 
-from core.augment.settings import AugmentationSettings, _check
+from core.augment.settings import AugmentationSettings, check_settings
 
 
 @keras.saving.register_keras_serializable(package="cnn_classroom")
@@ -145,7 +145,7 @@ def build_augmentation(settings: AugmentationSettings, seed: int | None = None) 
 
     It works on batches of 0..255 float pixels and keeps that range.
     """
-    _check(settings)
+    check_settings(settings)
     steps: list[layers.Layer] = []
     if (settings.horizontal_flip or settings.rotation_degrees or settings.shift_fraction or settings.shear_fraction
             or settings.zoom_fraction):

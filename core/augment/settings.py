@@ -57,7 +57,7 @@ PRESETS = {"none": NONE, "flip_rotate": FLIP_AND_ROTATE, "training": TRAINING, "
 FILL_MODES = ("nearest", "reflect", "constant", "wrap")
 
 
-def _check(settings: AugmentationSettings) -> None:
+def check_settings(settings: AugmentationSettings) -> None:
     if settings.fill_mode not in FILL_MODES:
         raise ValueError(f"fill_mode must be one of {FILL_MODES}, got {settings.fill_mode!r}.")
     for name in ("rotation_degrees", "shift_fraction", "shear_fraction", "zoom_fraction",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,8 @@ from core.imaging.resize import resize_for_model
 if TYPE_CHECKING:
     from core.augment.settings import AugmentationSettings
 
+#: Side of the square the preview resizes every photo to.
+PREVIEW_SIZE = 160
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,13 @@ def augmentation_steps(settings: AugmentationSettings) -> list[AugmentationStep]
     return steps
 
 
+def steps_table(steps: Sequence[AugmentationStep]) -> dict[str, list[str]]:
+    """The steps as table columns: the change, its Keras layer, its range."""
+    return {"change": [step.layer_name for step in steps],
+            "Keras layer": [step.layer_type for step in steps],
+            "range": [step.settings for step in steps]}
+
+
 def contrast_range(settings: AugmentationSettings) -> tuple[float, float] | None:
     """The range the contrast factor is drawn from (None: no contrast step)."""
     from core.augment.layers import contrast_factor_range
@@ -70,12 +80,21 @@ def contrast_range(settings: AugmentationSettings) -> tuple[float, float] | None
     return contrast_factor_range(settings.contrast_fraction) if settings.contrast_fraction else None
 
 
+def contrast_sentence(settings: AugmentationSettings) -> str:
+    """'The contrast is multiplied by a random factor from 0.90 to 1.10.' ("" when contrast is off)."""
+    factors = contrast_range(settings)
+    if factors is None:
+        return ""
+    low, high = factors
+    return f"The contrast is multiplied by a random factor from {low:.2f} to {high:.2f}."
+
+
 def augmentation_samples(
     pixels: np.ndarray,
     settings: AugmentationSettings,
     count: int = 12,
     seed: int = 0,
-    size: int = 160,
+    size: int = PREVIEW_SIZE,
 ) -> np.ndarray:
     """``count`` random versions of one photo, as training would make them.
 
@@ -95,3 +114,24 @@ def augmentation_samples(
     augment = build_augmentation(settings, seed=seed)
     output = np.asarray(augment(batch, training=True))
     return np.clip(np.rint(output), 0, 255).astype(np.uint8)
+
+
+@dataclass(frozen=True)
+class AugmentationPreview:
+    """Random versions of one photo and the steps that made them."""
+
+    images: np.ndarray  # (count, size, size, 3) uint8
+    seed: int
+    size: int
+    steps: tuple[AugmentationStep, ...]
+
+    @property
+    def caption(self) -> str:
+        return f"{len(self.images)} random versions at {self.size}×{self.size} (seed {self.seed})."
+
+
+def augmentation_preview(pixels: np.ndarray, settings: AugmentationSettings, count: int = 12, seed: int = 0,
+                         size: int = PREVIEW_SIZE) -> AugmentationPreview:
+    """:func:`augmentation_samples` together with the :func:`augmentation_steps` that made them."""
+    images = augmentation_samples(pixels, settings, count=count, seed=seed, size=size)
+    return AugmentationPreview(images, seed, size, tuple(augmentation_steps(settings)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -11,8 +10,9 @@ from pathlib import PurePosixPath
 
 import numpy as np
 
-from core.data.listing import UNSPLIT, DatasetFile, DatasetListing, Progress, Reader, _split_order
+from core.data.listing import UNSPLIT, DatasetFile, DatasetListing, Progress, Reader, split_order
 from core.imaging.decode import EMPTY_FILE, NOT_AN_IMAGE, TRUNCATED, ImageLoadError, decode_image
+from core.imaging.digest import digest
 
 #: The kinds of problem the check reports, in the order the page lists them.
 ISSUE_KINDS = ("non_image", "truncated", "unreadable", "duplicate")
@@ -27,6 +27,13 @@ ISSUE_ACTIONS = {
                   "instead (it never crashes on it).",
     "duplicate": "Kept once by the split, so the same photo can never be in two splits.",
 }
+
+#: How the page names each kind of problem.
+ISSUE_LABELS = {"non_image": "Not images", "truncated": "Truncated", "unreadable": "Unreadable",
+                "duplicate": "Duplicates"}
+
+#: The check command the page points to for a full check.
+CHECK_COMMAND = "python -m core.data check FOLDER"
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,10 @@ class FileIssue:
     @property
     def action(self) -> str:
         return ISSUE_ACTIONS[self.kind]
+
+    @property
+    def label(self) -> str:
+        return ISSUE_LABELS[self.kind]
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,49 @@ class CheckReport:
         bad = {issue.path for issue in self.issues}
         return sum(1 for path in self.checked if path not in bad)
 
+    @property
+    def scope_sentence(self) -> str:
+        """Which photos the numbers below describe: all of them, or which sample."""
+        if not self.sampled:
+            return f"Checked all {len(self.checked):,} photos."
+        return (f"Checked a random sample of {len(self.checked):,} of the {len(self.listing):,} photos "
+                f"(up to {self.sample_per_class} per class, always the same sample): the sizes, statistics and "
+                f"problems below describe this sample. The command `{CHECK_COMMAND}` checks every file.")
+
+    @property
+    def size_sentence(self) -> str:
+        """The range of widths and heights, and why it matters ("" when no photo decoded)."""
+        if not self.widths.size:
+            return ""
+        return (f"Widths {self.widths.min()}–{self.widths.max()} px, heights {self.heights.min()}–"
+                f"{self.heights.max()} px. Training squeezes every photo to one square size (150×150 for the "
+                "classic model), so very long or very small photos get distorted or blurry.")
+
+    def channel_table(self) -> dict[str, list]:
+        """Mean and standard deviation of each colour, on the 0-255 and the 0-1 scale (table columns)."""
+        return {
+            "channel": ["red", "green", "blue"],
+            "mean (0-255)": [round(value, 1) for value in self.channel_mean],
+            "std (0-255)": [round(value, 1) for value in self.channel_std],
+            "mean (0-1)": [round(value / 255, 3) for value in self.channel_mean],
+            "std (0-1)": [round(value / 255, 3) for value in self.channel_std],
+        }
+
+    def issue_table(self) -> dict[str, list[str]]:
+        """One row per problem file (table columns)."""
+        return {
+            "file": [issue.path for issue in self.issues],
+            "class": [issue.class_name for issue in self.issues],
+            "split": [issue.split for issue in self.issues],
+            "problem": [issue.label for issue in self.issues],
+            "details": [issue.reason for issue in self.issues],
+        }
+
+    def action_lines(self) -> list[str]:
+        """'**Truncated** (1): Left out by the split; ...' for each kind of problem found."""
+        return [f"**{ISSUE_LABELS[kind]}** ({count}): {ISSUE_ACTIONS[kind]}"
+                for kind, count in self.counts_by_kind().items() if count]
+
 
 @dataclass(frozen=True)
 class _Decoded:
@@ -113,15 +167,14 @@ def _decode_one(path: str, reader: Reader) -> _Decoded:
         data = reader(path)
     except OSError as error:
         return _Decoded(path, error=f"The file could not be read ({error}).", kind="unreadable")
-    byte_hash = hashlib.sha1(data).hexdigest()
+    byte_hash = digest(data)
     try:
         decoded = decode_image(data)
     except ImageLoadError as error:
         return _Decoded(path, error=str(error), kind=classify_load_error(str(error)), byte_hash=byte_hash)
     pixels = decoded.pixels
     height, width = pixels.shape[:2]
-    # The shape goes into the hash so a 2×3 and a 3×2 photo with the same bytes differ.
-    pixel_hash = hashlib.sha1(f"{height}x{width}".encode() + pixels.tobytes()).hexdigest()
+    pixel_hash = digest(pixels)
     flat = pixels.reshape(-1, 3)
     channel_sum = flat.sum(axis=0, dtype=np.float64)
     as_float = flat.astype(np.float64)
@@ -163,7 +216,7 @@ def check_dataset(
 ) -> CheckReport:
     """Decode the photos of ``listing`` and report broken and duplicate files.
 
-    Duplicates are photos whose decoded pixels are identical (the SHA-1 of the
+    Duplicates are photos whose decoded pixels are identical (the digest of the
     bytes tells an exact copy from a re-encoded one). The first copy in
     split, class, name order is kept; the others are reported. Sizes and
     channel statistics describe the photos that decoded (duplicates counted once).
@@ -214,7 +267,7 @@ def check_dataset(
         std = np.sqrt(np.maximum(channel_square_sum / pixel_count - mean**2, 0.0))
     else:
         mean = std = np.zeros(3)
-    issues.sort(key=lambda issue: (ISSUE_KINDS.index(issue.kind), _split_order(issue.split), issue.class_name, issue.path))
+    issues.sort(key=lambda issue: (ISSUE_KINDS.index(issue.kind), split_order(issue.split), issue.class_name, issue.path))
     return CheckReport(
         listing=listing,
         checked=tuple(paths),

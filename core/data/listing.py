@@ -4,17 +4,17 @@ A data set is a folder of class subfolders (``cats/``, ``dogs/``), either on
 its own or already split into ``train/``, ``validation/`` and ``test/``. The
 same code reads it from disk or from a zip held in memory.
 
-* :func:`list_folder` / :func:`list_zip` count files without decoding them.
-* :func:`check_dataset` decodes every photo (or a seeded sample) with
+* :func:`list_folder` / :func:`list_zip` (here) count files without decoding them.
+* :func:`core.data.check.check_dataset` decodes every photo (or a seeded sample) with
   :func:`core.imaging.decode.decode_image`, the decoder the app and training use, so
   "unreadable" means exactly what they would refuse. It reports empty,
   non-image, truncated, damaged and duplicate files, the image sizes and the
   mean and standard deviation of each colour channel.
-* :func:`split_dataset` writes a seeded, class-balanced train/validation/test
-  split (80/10/10 by default), leaving out broken files and keeping each
-  duplicated photo once, so no photo lands in two splits.
-* :func:`augmentation_samples` runs :func:`core.augment.build_augmentation`,
-  the layers training uses, on one photo.
+* :func:`core.data.split.split_dataset` writes a seeded, class-balanced
+  train/validation/test split (80/10/10 by default), leaving out broken files
+  and keeping each duplicated photo once, so no photo lands in two splits.
+* :func:`core.augment.steps.augmentation_samples` runs
+  :func:`core.augment.layers.build_augmentation`, the layers training uses, on one photo.
 
 Command line::
 
@@ -164,8 +164,8 @@ def listing_from_paths(source: str, entries: Iterable[tuple[str, int]]) -> Datas
             split, (class_name, name) = UNSPLIT, inner
         item = DatasetFile(path=path, split=split, class_name=class_name, size_bytes=int(size))
         (files if _has_image_suffix(name) else others).append(item)
-    files.sort(key=lambda item: (_split_order(item.split), item.class_name, item.path))
-    others.sort(key=lambda item: (_split_order(item.split), item.class_name, item.path))
+    files.sort(key=lambda item: (split_order(item.split), item.class_name, item.path))
+    others.sort(key=lambda item: (split_order(item.split), item.class_name, item.path))
     class_names = tuple(sorted({item.class_name for item in files}))
     if layout == "split":
         splits = tuple(split for split in SPLITS if any(item.split == split for item in files))
@@ -177,7 +177,7 @@ def listing_from_paths(source: str, entries: Iterable[tuple[str, int]]) -> Datas
     )
 
 
-def _split_order(split: str) -> int:
+def split_order(split: str) -> int:
     return SPLITS.index(split) if split in SPLITS else len(SPLITS)
 
 

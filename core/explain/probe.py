@@ -11,7 +11,7 @@ import keras
 import numpy as np
 
 from core.imaging.resize import resize_for_model
-from core.models.layers import SEPARATOR, _inner_layers, find_layer
+from core.models.layers import SEPARATOR, find_layer, inner_layers
 
 #: Output activations that turn a logit into a probability.
 PROBABILITY_ACTIVATIONS = ("sigmoid", "softmax")
@@ -105,7 +105,7 @@ class _Trace:
         return outputs[-1]
 
     def _run_chain(self, model: keras.Model, x, requests, want_logit: bool, prefix: str):
-        layers = _inner_layers(model)
+        layers = inner_layers(model)
         for index, layer in enumerate(layers):
             last = index == len(layers) - 1
             own, inside = _split_requests(requests, layer.name)

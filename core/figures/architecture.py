@@ -10,7 +10,7 @@ from plotly.colors import sample_colorscale
 
 from core.arithmetic.numbers import format_count
 from core.arithmetic.shape_chain import PaddingComparison
-from core.figures.dataset import _layout, class_colors
+from core.figures.dataset import chart_layout, class_colors
 from core.models.summary import ModelTable, ShapeStep
 
 _BLOCK_SHADES = {"input": 0.95, "conv": 0.35, "pool": 0.6, "vector": 0.8, "model": 0.15, "other": 0.5}
@@ -84,7 +84,7 @@ def shape_flow_figure(steps: Sequence[ShapeStep], title: str = "Feature maps get
     figure.update_xaxes(visible=False, range=[-0.5, x])
     figure.update_yaxes(visible=False, range=[lowest, highest], scaleanchor=None)
     figure.update_layout(plot_bgcolor="rgba(0,0,0,0)", hovermode="closest")
-    return _layout(figure, title, height=420)
+    return chart_layout(figure, title, height=420)
 
 
 def parameter_figure(table: ModelTable) -> go.Figure:
@@ -100,7 +100,7 @@ def parameter_figure(table: ModelTable) -> go.Figure:
         hovertemplate="%{y}: %{x:,} parameters<extra></extra>",
     ))
     figure.update_layout(xaxis_title="parameters", yaxis_autorange="reversed")
-    return _layout(figure, "Where the parameters are", height=max(220, 40 * len(rows) + 90))
+    return chart_layout(figure, "Where the parameters are", height=max(220, 40 * len(rows) + 90))
 
 
 def padding_figure(comparison: PaddingComparison) -> go.Figure:
@@ -116,4 +116,4 @@ def padding_figure(comparison: PaddingComparison) -> go.Figure:
                            text=[str(size) for size in sizes],
                            textposition="top center" if dash == "dash" else "bottom center")
     figure.update_layout(yaxis_title="height = width (pixels)", xaxis_title="layer")
-    return _layout(figure, "Feature-map size, valid vs same padding", height=380)
+    return chart_layout(figure, "Feature-map size, valid vs same padding", height=380)

@@ -27,7 +27,7 @@ def class_colors(count: int) -> list[str]:
     return sample_colorscale("Cividis", [0.1 + 0.75 * index / (count - 1) for index in range(count)])
 
 
-def _layout(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
+def chart_layout(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
     figure.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=50, b=10),
                          legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"))
     return figure
@@ -44,7 +44,7 @@ def class_balance_figure(counts: dict[str, dict[str, int]]) -> go.Figure:
                        marker_pattern_shape=PATTERNS[index % len(PATTERNS)],
                        text=[format_count(value) for value in values], textposition="outside")
     figure.update_layout(barmode="group", xaxis_title="split", yaxis_title="photos")
-    return _layout(figure, "Photos per class and split")
+    return chart_layout(figure, "Photos per class and split")
 
 
 def split_share_figure(counts: dict[str, dict[str, int]]) -> go.Figure:
@@ -58,7 +58,7 @@ def split_share_figure(counts: dict[str, dict[str, int]]) -> go.Figure:
                        text=[f"{total / grand_total:.0%}"], textposition="inside", insidetextanchor="middle",
                        hovertemplate=f"{split}: {format_count(total)} photos ({total / grand_total:.1%})<extra></extra>")
     figure.update_layout(barmode="stack", xaxis_title="photos", yaxis_visible=False)
-    _layout(figure, "How the photos are split", height=200)
+    chart_layout(figure, "How the photos are split", height=200)
     figure.update_layout(legend_traceorder="normal")
     return figure
 
@@ -75,7 +75,7 @@ def image_size_figure(widths: np.ndarray, heights: np.ndarray, class_indices: np
                                        line=dict(width=0.5, color="black")),
                            hovertemplate="%{x} × %{y} pixels<extra>" + class_name + "</extra>")
     figure.update_layout(xaxis_title="width (pixels)", yaxis_title="height (pixels)")
-    return _layout(figure, "Image sizes (width × height)", height=400)
+    return chart_layout(figure, "Image sizes (width × height)", height=400)
 
 
 def channel_stats_figure(mean: Sequence[float], std: Sequence[float]) -> go.Figure:
@@ -87,4 +87,4 @@ def channel_stats_figure(mean: Sequence[float], std: Sequence[float]) -> go.Figu
         hovertemplate="%{x}: %{y:.1f} ± %{error_y.array:.1f}<extra></extra>",
     ))
     figure.update_layout(yaxis_title="pixel value (0-255)", yaxis_range=[0, 255])
-    return _layout(figure, "Mean ± standard deviation per channel", height=340)
+    return chart_layout(figure, "Mean ± standard deviation per channel", height=340)

@@ -63,14 +63,14 @@ HEAT_OVER_PHOTO = _fading(plotly.colors.sequential.Viridis, FADE_UNTIL)
 CLICKABLE_CELLS = 160 * 160
 
 
-def _image_axes(figure: go.Figure, row: int | None = None, col: int | None = None) -> None:
+def image_axes(figure: go.Figure, row: int | None = None, col: int | None = None) -> None:
     options = dict(showticklabels=False, showgrid=False, zeroline=False, ticks="")
     # "domain" shrinks the plotting area to the picture instead of padding the axis range.
     figure.update_xaxes(**options, constrain="domain", row=row, col=col)
     figure.update_yaxes(**options, autorange="reversed", scaleanchor="x", row=row, col=col)
 
 
-def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
+def picture_layout(figure: go.Figure, title: str, height: int) -> go.Figure:
     figure.update_layout(title=dict(text=title, x=0.0, xanchor="left"), height=height,
                          margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="white")
     return figure
@@ -129,9 +129,9 @@ def rgb_filters_figure(images: np.ndarray, title: str, columns: int = 8, scale: 
                            font=dict(size=9, color="#444")))
     # One layout update: adding annotations one by one is very slow in Plotly.
     figure.update_layout(annotations=labels)
-    _image_axes(figure)
+    image_axes(figure)
     aspect = grid.shape[0] / grid.shape[1]
-    return _layout(figure, title, height=int(70 + 420 * aspect))
+    return picture_layout(figure, title, height=int(70 + 420 * aspect))
 
 
 def kernel_grid_figure(
@@ -167,7 +167,7 @@ def kernel_grid_figure(
                         ticktext=[str(i) for i in row_ids], title=row_label, autorange="reversed",
                         scaleanchor="x", showgrid=False, zeroline=False)
     figure.update_layout(plot_bgcolor="rgb(255,255,255)")
-    return _layout(figure, title, height=_height_for(values.shape, 620, extra=130))
+    return picture_layout(figure, title, height=_height_for(values.shape, 620, extra=130))
 
 
 def bias_figure(trained: np.ndarray | None, untrained: np.ndarray | None, title: str) -> go.Figure:
@@ -180,7 +180,7 @@ def bias_figure(trained: np.ndarray | None, untrained: np.ndarray | None, title:
                        marker_color="#9a9a9a", marker_pattern_shape="/")
     figure.update_layout(barmode="group", xaxis_title="filter", yaxis_title="bias",
                          legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
-    return _layout(figure, title, height=300)
+    return picture_layout(figure, title, height=300)
 
 
 def _scaled_maps(activations: np.ndarray, order: np.ndarray, per_map: bool) -> tuple[np.ndarray, float, float]:
@@ -236,10 +236,10 @@ def feature_grid_figure(
         top, left = _tile_origin(index, columns, maps.shape[1], maps.shape[2], gap)
         labels.append(_tile_label(left, top, f"#{channel}", f"map {channel}: mean {means[channel]:.3f}"))
     figure.update_layout(annotations=labels)
-    _image_axes(figure)
+    image_axes(figure)
     shown = f"{count} of {feature_maps.shape[2]}" if count < feature_maps.shape[2] else f"all {count}"
     title = f"{feature_maps.layer} · {feature_maps.label} · {shown} maps, strongest first"
-    return _layout(figure, title, height=_height_for(grid.shape, 640))
+    return picture_layout(figure, title, height=_height_for(grid.shape, 640))
 
 
 def layers_overview_figure(all_maps: Sequence[FeatureMaps], per_layer: int = 8, tile: int = 40) -> go.Figure:
@@ -264,7 +264,7 @@ def layers_overview_figure(all_maps: Sequence[FeatureMaps], per_layer: int = 8, 
     figure.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
     figure.update_yaxes(tickvals=[index * (tile + gap) + tile / 2 for index in range(len(labels))], ticktext=labels,
                         autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False)
-    figure = _layout(figure, "Every convolution and pooling layer: its strongest maps for this photo",
+    figure = picture_layout(figure, "Every convolution and pooling layer: its strongest maps for this photo",
                      _height_for(grid.shape, 520))
     figure.update_layout(margin=dict(l=160, r=10, t=50, b=10))
     return figure
@@ -300,7 +300,7 @@ def feature_map_figure(
     figure.update_yaxes(showgrid=False, zeroline=False, range=[height - 0.5, -0.5], scaleanchor="x", title="row",
                         constrain="domain")
     figure.update_layout(clickmode="event+select", dragmode="zoom")
-    return _layout(figure, title, height=520)
+    return picture_layout(figure, title, height=520)
 
 
 def _number_heatmap(values: np.ndarray, colorscale, low: float, high: float, decimals: int) -> go.Heatmap:
@@ -339,9 +339,9 @@ def conv_arithmetic_figure(
         figure.add_trace(_number_heatmap(arithmetic.products[..., channel], SIGNED, -product_limit, product_limit,
                                          decimals + 1), row=row, col=3)
         for col in (1, 2, 3):
-            _image_axes(figure, row=row, col=col)
+            image_axes(figure, row=row, col=col)
     figure.update_annotations(font_size=12)
-    return _layout(figure, "", height=70 + 210 * len(channels))
+    return picture_layout(figure, "", height=70 + 210 * len(channels))
 
 
 def channel_contributions_figure(arithmetic: ConvArithmetic) -> go.Figure:
@@ -351,7 +351,7 @@ def channel_contributions_figure(arithmetic: ConvArithmetic) -> go.Figure:
     figure = go.Figure(go.Bar(x=np.arange(len(sums)), y=sums, marker_color=colours,
                               hovertemplate="input channel %{x}<br>adds %{y:+.5f}<extra></extra>"))
     figure.update_layout(xaxis_title="input channel", yaxis_title="sum of window × kernel")
-    return _layout(figure, "Contribution of each input channel (blue adds, red subtracts)", height=280)
+    return picture_layout(figure, "Contribution of each input channel (blue adds, red subtracts)", height=280)
 
 
 def pool_window_figure(arithmetic: PoolArithmetic, decimals: int = 4) -> go.Figure:
@@ -363,5 +363,5 @@ def pool_window_figure(arithmetic: PoolArithmetic, decimals: int = 4) -> go.Figu
         row, column = np.unravel_index(np.nanargmax(window), window.shape)
         figure.add_shape(type="rect", x0=column - 0.5, x1=column + 0.5, y0=row - 0.5, y1=row + 0.5,
                          line=dict(color="#ff00ff", width=3))
-    _image_axes(figure)
-    return _layout(figure, f"{arithmetic.operation} pooling window", height=260)
+    image_axes(figure)
+    return picture_layout(figure, f"{arithmetic.operation} pooling window", height=260)

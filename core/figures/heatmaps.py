@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.explain import GRAY, HEAT_OVER_PHOTO, _image_axes, _layout
+from core.figures.explain import GRAY, HEAT_OVER_PHOTO, image_axes, picture_layout
 
 
 def overlay_figure(pixels: np.ndarray, heatmap: np.ndarray, opacity: float, title: str) -> go.Figure:
@@ -20,8 +20,8 @@ def overlay_figure(pixels: np.ndarray, heatmap: np.ndarray, opacity: float, titl
                                 opacity=opacity,
                                 colorbar=dict(title="importance", thickness=12),
                                 hovertemplate="row %{y}, column %{x}<br>importance %{z:.2f}<extra></extra>"))
-    _image_axes(figure)
-    return _layout(figure, title, height=420)
+    image_axes(figure)
+    return picture_layout(figure, title, height=420)
 
 
 def saliency_figure(heatmap: np.ndarray, title: str) -> go.Figure:
@@ -29,15 +29,15 @@ def saliency_figure(heatmap: np.ndarray, title: str) -> go.Figure:
     figure = go.Figure(go.Heatmap(z=heatmap, colorscale=GRAY, zmin=0, zmax=1,
                                   colorbar=dict(title="gradient", thickness=12),
                                   hovertemplate="row %{y}, column %{x}<br>%{z:.2f}<extra></extra>"))
-    _image_axes(figure)
-    return _layout(figure, title, height=420)
+    image_axes(figure)
+    return picture_layout(figure, title, height=420)
 
 
 def pattern_figure(image: np.ndarray, title: str) -> go.Figure:
     """An RGB picture (uint8) without axes."""
     figure = go.Figure(go.Image(z=image, hoverinfo="skip"))
-    _image_axes(figure)
-    return _layout(figure, title, height=420)
+    image_axes(figure)
+    return picture_layout(figure, title, height=420)
 
 
 def ascent_history_figure(history: Sequence[float]) -> go.Figure:
@@ -45,4 +45,4 @@ def ascent_history_figure(history: Sequence[float]) -> go.Figure:
     figure = go.Figure(go.Scatter(x=np.arange(len(history)), y=list(history), mode="lines+markers",
                                   line=dict(color="#1f6feb"), hovertemplate="step %{x}<br>%{y:.4f}<extra></extra>"))
     figure.update_layout(xaxis_title="step", yaxis_title="mean response")
-    return _layout(figure, "Response of the filter during the search", height=280)
+    return picture_layout(figure, "Response of the filter during the search", height=280)

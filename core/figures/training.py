@@ -185,16 +185,3 @@ def live_figure(history: Mapping[str, Sequence[float]], total_epochs: int, heigh
                          legend=LEGEND_BELOW)
     return figure
 
-
-def probability_figure(class_names: Sequence[str], probabilities: Sequence[float]) -> go.Figure:
-    """Horizontal bars, one per class, with the percentage written on each."""
-    values = [float(p) for p in probabilities]
-    figure = go.Figure(go.Bar(
-        x=values, y=[str(name) for name in class_names], orientation="h", text=[f"{p:.1%}" for p in values],
-        textposition="auto", marker=dict(color=values, colorscale="Cividis", cmin=0, cmax=1),
-        hovertemplate="%{y}: %{x:.1%}<extra></extra>",
-    ))
-    figure.update_xaxes(range=[0, 1], tickformat=".1~%")
-    figure.update_yaxes(autorange="reversed")
-    figure.update_layout(height=60 + 40 * len(values), margin=dict(l=10, r=10, t=10, b=10))
-    return figure

@@ -24,7 +24,7 @@ class Photo:
 
     name: str
     pixels: np.ndarray  # (height, width, 3) uint8, upright
-    source: str  # "upload", "camera" or "demo"
+    source: str  # "upload", "camera", "demo" or "dataset"
     notes: tuple[str, ...] = ()
     digest: str = field(default="")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import keras
 from keras import layers
 
+from core.arithmetic.numbers import format_count
 from core.arithmetic.sizes import layer_output_size
 
 POOLING = ("max", "average", "none")
@@ -105,3 +106,12 @@ def build_custom(spec: CustomArchitecture) -> keras.Model:
     else:
         outputs = layers.Dense(spec.num_classes, activation="softmax", name="output")(x)
     return keras.Model(inputs, outputs, name="your_model")
+
+
+def comparison_sentence(total_parameters: int, classic_parameters: int) -> str:
+    """'Your model has 1,234 parameters, 0.00× the classic model's 3,453,121.'"""
+    if classic_parameters <= 0:
+        raise ValueError(f"The classic model's parameter count must be positive, got {classic_parameters}.")
+    ratio = total_parameters / classic_parameters
+    return (f"Your model has {format_count(total_parameters)} parameters, "
+            f"{ratio:.2f}× the classic model's {format_count(classic_parameters)}.")

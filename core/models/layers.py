@@ -13,7 +13,7 @@ POOL_TYPES = (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)
 SEPARATOR = "/"
 
 
-def _inner_layers(model: keras.Model) -> list[keras.layers.Layer]:
+def inner_layers(model: keras.Model) -> list[keras.layers.Layer]:
     """A model's layers in call order, without its input layers."""
     return [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
 
@@ -27,14 +27,14 @@ def find_layer(model: keras.Model, path: str) -> keras.layers.Layer:
         try:
             container = container.get_layer(part)
         except ValueError:
-            names = ", ".join(layer.name for layer in _inner_layers(container))
+            names = ", ".join(layer.name for layer in inner_layers(container))
             raise ValueError(f"No layer {part!r} in {container.name!r} (it has: {names}).") from None
     return container
 
 
 def walk_layers(model: keras.Model, prefix: str = ""):
     """Every (path, layer) in call order, descending into nested models."""
-    for layer in _inner_layers(model):
+    for layer in inner_layers(model):
         path = f"{prefix}{layer.name}"
         if isinstance(layer, keras.Model):
             yield from walk_layers(layer, path + SEPARATOR)

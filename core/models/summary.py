@@ -49,6 +49,18 @@ class LayerRow:
     def shape_text(self) -> str:
         return shape_text(self.output_shape)
 
+    @property
+    def type_text(self) -> str:
+        """'Conv2D (relu)', or the type alone for a layer without an activation."""
+        return self.layer_type + (f" ({self.activation})" if self.activation else "")
+
+    @property
+    def training_text(self) -> str:
+        """'yes' (trained), 'frozen' (weights training does not change) or '—' (no weights)."""
+        if self.trainable_parameters:
+            return "yes"
+        return "frozen" if self.parameters else "—"
+
 
 @dataclass(frozen=True)
 class ModelTable:
@@ -71,6 +83,23 @@ class ModelTable:
             if row.name == name:
                 return row
         raise ValueError(f"No layer named {name!r} in {self.model_name}.")
+
+    def columns(self) -> dict[str, list[str]]:
+        """The table as columns for a data frame, every number written out."""
+        return {
+            "layer": [row.name for row in self.rows],
+            "type": [row.type_text for row in self.rows],
+            "output shape": [row.shape_text for row in self.rows],
+            "parameters": [format_count(row.parameters) for row in self.rows],
+            "how they are counted": [row.formula for row in self.rows],
+            "trained": [row.training_text for row in self.rows],
+        }
+
+    @property
+    def weights_sentence(self) -> str:
+        """'**3,453,121 parameters** × 4 bytes (float32) = **13.81 MB** of weights.'"""
+        return (f"**{format_count(self.total_parameters)} parameters** × {BYTES_PER_PARAMETER} bytes (float32) = "
+                f"**{self.size_megabytes:.2f} MB** of weights.")
 
 
 def shape_text(shape: tuple[int | None, ...]) -> str:
@@ -293,16 +322,58 @@ def explain(row: LayerRow, layer: layers.Layer | None = None) -> str:
     return text
 
 
+def glossary_key(row: LayerRow) -> str:
+    """The explanation a row needs: its output activation, "Functional" for a nested model, else its type."""
+    if row.name == "output" and row.activation in ("sigmoid", "softmax"):
+        return row.activation
+    return "Functional" if row.nested else row.layer_type
+
+
+#: Glossary titles that are not the key itself.
+GLOSSARY_TITLES = {"sigmoid": "Output: sigmoid", "softmax": "Output: softmax", "Functional": "Nested model"}
+
+
 def layer_kinds(table: ModelTable) -> list[str]:
-    """The explanation keys a model uses, in order of first appearance (for the glossary)."""
+    """The explanation keys a model uses, in order of first appearance (for the glossary).
+
+    A layer with a ReLU activation brings in ReLU right after its own kind.
+    """
     kinds: list[str] = []
     for row in table.rows:
-        key = row.activation if row.name == "output" and row.activation in ("sigmoid", "softmax") else row.layer_type
+        key = glossary_key(row)
         if key not in kinds:
             kinds.append(key)
         if row.activation == "relu" and "ReLU" not in kinds:
             kinds.append("ReLU")
     return kinds
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One kind of layer and what it does."""
+
+    title: str
+    text: str
+
+
+def glossary(table: ModelTable, layers_by_name: dict[str, layers.Layer] | None = None) -> list[GlossaryEntry]:
+    """What each kind of layer in ``table`` does, once per kind, in order of first appearance.
+
+    ``layers_by_name`` gives :func:`explain` the real layer where it reads a
+    setting (the dropout rate); without it the defaults are described.
+    """
+    layers_by_name = layers_by_name or {}
+    first_rows: dict[str, LayerRow] = {}
+    for row in table.rows:
+        first_rows.setdefault(glossary_key(row), row)
+    entries = []
+    for kind in layer_kinds(table):
+        if kind == "ReLU" and kind not in first_rows:  # only as an activation: no row of its own
+            entries.append(GlossaryEntry("ReLU", EXPLANATIONS["ReLU"]))
+            continue
+        row = first_rows[kind]
+        entries.append(GlossaryEntry(GLOSSARY_TITLES.get(kind, kind), explain(row, layers_by_name.get(row.name))))
+    return entries
 
 
 def describe_config(layer: layers.Layer) -> dict[str, Any]:

@@ -7,10 +7,14 @@ from dataclasses import dataclass
 import keras
 from keras import layers
 
+from core.arithmetic.numbers import format_count
 from core.augment.settings import AugmentationSettings
 from core.models import architectures
 
 ARCHITECTURE_CHOICES = ("tiny", "small")
+
+#: How the settings name each architecture.
+ARCHITECTURE_LABELS = {"tiny": "tiny (2 conv layers)", "small": "small (3 conv layers)"}
 
 IMAGE_SIZES = (32, 48, 64, 96, 128)
 
@@ -66,6 +70,16 @@ def count_parameters(architecture: str, image_size: int, num_classes: int, dropo
     return int(build_live_model(architecture, image_size, num_classes, dropout).count_params())
 
 
+def parameter_sentence(parameters: int) -> str:
+    """'This network has 23,649 weights to learn (for two classes).'"""
+    return f"This network has {format_count(parameters)} weights to learn (for two classes)."
+
+
+def format_learning_rate(learning_rate: float) -> str:
+    """0.001 -> '0.001', 0.0001 -> '0.0001': the shortest exact form."""
+    return f"{learning_rate:g}"
+
+
 @dataclass(frozen=True)
 class LiveConfig:
     """Everything the learner chooses before pressing Train."""
@@ -99,3 +113,13 @@ class LiveConfig:
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @classmethod
+    def from_choices(cls, *, architecture: str, image_size: int, epochs: int, batch_size: int, learning_rate: float,
+                     augmentation: bool, dropout: float, holdout_percent: float) -> LiveConfig:
+        """The settings as the page's controls give them (a percentage held out; dropout for `small` only)."""
+        return cls(architecture=architecture, image_size=int(image_size), epochs=int(epochs),
+                   batch_size=int(batch_size), learning_rate=float(learning_rate), augmentation=bool(augmentation),
+                   # `tiny` has no dropout layer: its slider is disabled, and its value must not count.
+                   dropout=0.0 if architecture == "tiny" else float(dropout),
+                   holdout_fraction=holdout_percent / 100)

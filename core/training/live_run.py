@@ -1,12 +1,14 @@
-"""Train a small CNN while the class watches: data, the loop, evaluation, export.
+"""Train a small CNN while the class watches: the loop, the background run, the result.
 
-The page gives this module photos as bytes (uploads, a zip of class folders)
-or a folder of class folders, and gets back uint8 arrays, a running
-:class:`LiveRun` it can poll and stop, and finally a :class:`LiveResult` with
-the trained model, its history and its evaluation on held-out photos.
+The page gives this module photos as arrays (:mod:`core.training.live_data`
+makes them), gets back a running :class:`LiveRun` it can poll
+(:mod:`core.training.live_progress`) and stop, and finally a
+:class:`LiveResult` with the trained model, its history and its evaluation on
+held-out photos (:mod:`core.training.live_evaluation`). The result describes
+itself in sentences, so the page hard-codes no number.
 
-Nothing here writes to disk except :func:`save_live_model`, which the learner
-has to ask for, and which never replaces a shipped model.
+Nothing here writes to disk: :mod:`core.training.live_export` does, and only
+when the learner asks.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import keras
@@ -24,10 +25,14 @@ import numpy as np
 import tensorflow as tf
 
 from core.augment.layers import build_augmentation
+from core.imaging.resize import resize_for_model
 from core.models.predict import predict_probabilities
+from core.prediction.answers import Prediction, format_probability
 from core.training.live_data import ImageSet, check_class_counts, split_holdout
+from core.training.live_evaluation import HeldOutMistake, LiveEvaluation, evaluate_live, held_out_mistakes
 from core.training.live_model import LIVE_AUGMENTATION, LiveConfig, build_live_model
-from core.training.metrics import BinaryMetrics, binary_metrics
+from core.training.live_progress import LiveProgressCallback, ProgressSnapshot, TrainingProgress
+from core.training.report import format_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -54,186 +59,6 @@ def _dataset(data: ImageSet, batch_size: int, *, training: bool, augmentation: b
 
 
 @dataclass(frozen=True)
-class ProgressSnapshot:
-    """A consistent copy of a running training's progress, safe to draw."""
-
-    state: str  # "starting", "running", "finished", "stopped", "failed"
-    epochs_done: int
-    total_epochs: int
-    batch: int  # batches finished in the current epoch
-    batches_per_epoch: int
-    history: dict[str, tuple[float, ...]]
-    elapsed_seconds: float
-    remaining_seconds: float | None
-    error: str = ""
-
-    @property
-    def fraction(self) -> float:
-        """Share of all batches done, 0..1."""
-        total = self.total_epochs * max(self.batches_per_epoch, 1)
-        if self.state in ("finished", "stopped"):
-            return 1.0
-        done = self.epochs_done * max(self.batches_per_epoch, 1) + self.batch
-        return min(done / total, 1.0) if total else 0.0
-
-    @property
-    def done(self) -> bool:
-        return self.state in ("finished", "stopped", "failed")
-
-
-class TrainingProgress:
-    """Progress shared between the training thread (writer) and the page (reader)."""
-
-    def __init__(self, total_epochs: int, batches_per_epoch: int = 0):
-        self._lock = threading.Lock()
-        self.total_epochs = total_epochs
-        self.batches_per_epoch = batches_per_epoch
-        self.state = "starting"
-        self.epochs_done = 0
-        self.batch = 0
-        self.batches_done = 0
-        self.history: dict[str, list[float]] = {}
-        self.started = time.monotonic()
-        self.training_started: float | None = None
-        # When the first epoch ended and how many batches it took: later epochs are faster
-        # (the first one also builds the computation graph), so estimates use them.
-        self.first_epoch_ended: float | None = None
-        self.ended: float | None = None
-        self.error = ""
-
-    def begin(self, batches_per_epoch: int) -> None:
-        with self._lock:
-            self.batches_per_epoch = batches_per_epoch
-            self.state = "running"
-            self.training_started = time.monotonic()
-
-    def batch_finished(self, batch_in_epoch: int) -> None:
-        with self._lock:
-            self.batch = batch_in_epoch
-            self.batches_done += 1
-
-    def epoch_finished(self, logs: Mapping[str, float]) -> None:
-        with self._lock:
-            for key, value in logs.items():
-                self.history.setdefault(key, []).append(float(value))
-            self.epochs_done += 1
-            self.batch = 0
-            if self.first_epoch_ended is None:
-                self.first_epoch_ended = time.monotonic()
-
-    def end(self, state: str, error: str = "") -> None:
-        with self._lock:
-            self.state = state
-            self.error = error
-            self.ended = time.monotonic()
-
-    def snapshot(self) -> ProgressSnapshot:
-        with self._lock:
-            now = self.ended or time.monotonic()
-            elapsed = now - self.started
-            remaining = None
-            if self.state == "running" and self.training_started is not None and self.batches_done > 0:
-                # Time per batch (validation included) times the batches still to run.
-                first_epoch_batches = self.batches_per_epoch
-                if self.first_epoch_ended is not None and self.batches_done > first_epoch_batches:
-                    per_batch = (now - self.first_epoch_ended) / (self.batches_done - first_epoch_batches)
-                else:
-                    per_batch = (now - self.training_started) / self.batches_done
-                left = self.total_epochs * self.batches_per_epoch - self.batches_done
-                remaining = max(left, 0) * per_batch
-            elif self.state in ("finished", "stopped", "failed"):
-                remaining = 0.0
-            return ProgressSnapshot(
-                state=self.state, epochs_done=self.epochs_done, total_epochs=self.total_epochs, batch=self.batch,
-                batches_per_epoch=self.batches_per_epoch,
-                history={key: tuple(values) for key, values in self.history.items()},
-                elapsed_seconds=elapsed, remaining_seconds=remaining, error=self.error,
-            )
-
-
-class LiveProgressCallback(keras.callbacks.Callback):
-    """Reports every batch and epoch to a :class:`TrainingProgress` and honours a stop flag.
-
-    The flag is checked after every training batch: Keras then finishes the
-    epoch's bookkeeping (validation, logs) and returns, keeping the weights
-    learned so far.
-    """
-
-    def __init__(self, progress: TrainingProgress, stop_event: threading.Event | None = None):
-        super().__init__()
-        self.progress = progress
-        self.stop_event = stop_event or threading.Event()
-        self.stopped_by_user = False
-        self.partial_epoch = False
-        self._epoch_started = 0.0
-        self._batches_this_epoch = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._epoch_started = time.perf_counter()
-        self._batches_this_epoch = 0
-        if self.stop_event.is_set():  # pressed Stop between epochs
-            self.stopped_by_user = True
-            self.model.stop_training = True
-
-    def on_train_batch_end(self, batch, logs=None):
-        self._batches_this_epoch += 1
-        self.progress.batch_finished(self._batches_this_epoch)
-        if self.stop_event.is_set():
-            self.stopped_by_user = True
-            self.partial_epoch = self._batches_this_epoch < self.progress.batches_per_epoch
-            self.model.stop_training = True
-
-    def on_epoch_end(self, epoch, logs=None):
-        if self._batches_this_epoch == 0:
-            return  # stopped before this epoch trained on anything
-        logs = dict(logs or {})
-        logs["seconds"] = time.perf_counter() - self._epoch_started
-        self.progress.epoch_finished({key: value for key, value in logs.items()
-                                      if isinstance(value, (int, float, np.floating)) or hasattr(value, "numpy")})
-
-
-@dataclass(frozen=True)
-class LiveEvaluation:
-    """How the trained model does on the held-out photos."""
-
-    accuracy: float
-    confusion_matrix: np.ndarray  # (C, C) counts, rows: true class
-    probabilities: np.ndarray  # (N, C)
-    labels: np.ndarray  # (N,)
-    class_names: tuple[str, ...]
-    binary: BinaryMetrics | None = None  # two classes only
-
-    @property
-    def predicted(self) -> np.ndarray:
-        return self.probabilities.argmax(axis=1)
-
-    @property
-    def wrong_indices(self) -> np.ndarray:
-        return np.flatnonzero(self.predicted != self.labels)
-
-    def as_dict(self) -> dict:
-        result = {"accuracy": self.accuracy, "confusion_matrix": self.confusion_matrix.tolist(),
-                  "class_names": list(self.class_names), "count": int(len(self.labels))}
-        if self.binary is not None:
-            result.update({key: value for key, value in self.binary.as_dict().items() if key != "confusion_matrix"})
-        return result
-
-
-def evaluate_live(model: keras.Model, data: ImageSet) -> LiveEvaluation:
-    """Accuracy and confusion matrix (plus precision/recall/F1/ROC AUC for two classes)."""
-    if len(data) == 0:
-        raise ValueError("There are no held-out photos to evaluate on.")
-    probabilities = predict_probabilities(model, data.images)
-    num_classes = len(data.class_names)
-    predicted = probabilities.argmax(axis=1)
-    matrix = np.zeros((num_classes, num_classes), dtype=np.int64)
-    np.add.at(matrix, (data.labels, predicted), 1)
-    binary = binary_metrics(data.labels, probabilities[:, 1]) if num_classes == 2 else None
-    return LiveEvaluation(float((predicted == data.labels).mean()), matrix, probabilities,
-                          data.labels.copy(), data.class_names, binary)
-
-
-@dataclass(frozen=True)
 class LiveResult:
     """A finished live training, kept in the learner's session."""
 
@@ -251,6 +76,62 @@ class LiveResult:
     @property
     def epochs_run(self) -> int:
         return len(self.history.get("loss", ()))
+
+    @property
+    def outcome_sentence(self) -> str:
+        """'It finished after 8 epochs in 42 s; the network keeps what it learned.'"""
+        epochs = self.epochs_run
+        how = "You stopped it" if self.stopped_by_user else "It finished"
+        partial = " (the last one cut short)" if self.partial_last_epoch else ""
+        return (f"{how} after {epochs} epoch{'s' if epochs != 1 else ''}{partial} in "
+                f"{format_seconds(self.training_seconds)}; the network keeps what it learned.")
+
+    @property
+    def holdout_sentence(self) -> str:
+        """How it did on the held-out photos (empty without an evaluation)."""
+        return "" if self.evaluation is None else self.evaluation.sentence(self.holdout.counts())
+
+    def mistakes(self, limit: int | None = None) -> list[HeldOutMistake]:
+        """The held-out photos it got wrong (none without an evaluation)."""
+        return [] if self.evaluation is None else held_out_mistakes(self.evaluation, self.holdout, limit)
+
+    @property
+    def file_stem(self) -> str:
+        """'live-small-64px': the start of every file the learner downloads."""
+        return f"live-{self.config.architecture}-{self.config.image_size}px"
+
+    @property
+    def usage_note(self) -> str:
+        """How to use the downloaded model file (Markdown)."""
+        size = self.config.image_size
+        return ("Load the model later with `keras.saving.load_model('….keras')`. It takes RGB photos of "
+                f"{size}×{size} pixels, values 0 to 255.")
+
+    def try_photo(self, pixels: np.ndarray) -> TriedPhoto:
+        """The trained network's answer for one (height, width, 3) photo of any size."""
+        size = self.config.image_size
+        model_input = resize_for_model(pixels, (size, size))
+        probabilities = predict_probabilities(self.model, model_input)[0]
+        return TriedPhoto(model_input, Prediction(self.class_names, tuple(float(p) for p in probabilities)))
+
+
+@dataclass(frozen=True)
+class TriedPhoto:
+    """A photo classified by the live-trained network."""
+
+    model_input: np.ndarray  # the photo squeezed to the network's input size
+    prediction: Prediction
+
+    @property
+    def sentence(self) -> str:
+        """'The network says **cats** (97.3%).' (Markdown)."""
+        return (f"The network says **{self.prediction.label}** "
+                f"({format_probability(self.prediction.confidence)}).")
+
+    @property
+    def input_caption(self) -> str:
+        height, width = self.model_input.shape[:2]
+        return f"what the network sees ({height}×{width})"
 
 
 def train_live(config: LiveConfig, data: ImageSet, *, progress: TrainingProgress | None = None,
@@ -417,3 +298,13 @@ class TrainingSlot:
     def current(self) -> LiveRun | None:
         """The training running now, if any."""
         return self._current
+
+    def busy_sentence(self) -> str:
+        """What another session is told while this slot is taken."""
+        current = self._current
+        detail = ""
+        if current is not None:
+            snapshot = current.snapshot()
+            detail = f" (epoch {snapshot.current_epoch} of {snapshot.total_epochs})"
+        return (f"Someone else is training a network on this server right now{detail}. One training runs at a "
+                "time so that the app stays quick for everyone: try again when it has finished.")

@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from core.arithmetic.numbers import format_count
+from core.prediction.answers import format_probability
 from core.training.history import TrainingHistory
+
+#: The curves the comparison chart can draw, with their names on screen.
+COMPARE_METRICS = {
+    "val_accuracy": "validation accuracy",
+    "val_loss": "validation loss",
+    "accuracy": "training accuracy",
+    "loss": "training loss",
+}
+
+#: Comparison-table columns that hold shares (0..1); the table shows them as percentages.
+PERCENT_COLUMNS = ("test accuracy", "precision", "recall", "F1")
+
+#: Wrong photos are shown in whole rows of this many (as ui.components.gallery lays them out).
+PHOTOS_PER_ROW = 6
+
+#: At most this many wrong photos on the page, and this many before a slider offers more.
+MOST_WRONG_PHOTOS = 60
+FIRST_WRONG_PHOTOS = 12
 
 
 def _number(value: object) -> float | None:
@@ -33,6 +54,12 @@ class ComparisonRow:
     f1: float | None
     roc_auc: float | None
     machine: str = ""
+
+    @staticmethod
+    def columns() -> tuple[str, ...]:
+        """The table's column names, in order."""
+        return ("model", "parameters", "epochs", "training time", "test accuracy", "precision", "recall", "F1",
+                "ROC AUC", "trained on")
 
     def as_dict(self) -> dict:
         return {
@@ -75,6 +102,36 @@ def comparison_row(name: str, title: str, card: Mapping[str, object], metrics: M
         roc_auc=_number(metrics.get("roc_auc")),
         machine=str(card.get("machine", "")),
     )
+
+
+def comparison_table(rows: Sequence[ComparisonRow]) -> pd.DataFrame:
+    """One line per model, the shares as percentages (80.0 for 0.8) so the table can print '80.0%'."""
+    table = pd.DataFrame([row.as_dict() for row in rows], columns=list(ComparisonRow.columns()))
+    shares = list(PERCENT_COLUMNS)
+    table[shares] = table[shares].astype(float) * 100
+    return table
+
+
+def describe_card(card: Mapping[str, object]) -> str:
+    """A model card in one line: '1,234 parameters · 12 epochs of 20 asked · batch 32 · ...'."""
+    parts = []
+    if isinstance(card.get("parameters"), int):
+        parts.append(f"{format_count(card['parameters'])} parameters")
+    if card.get("epochs_run"):
+        requested = card.get("epochs_requested")
+        parts.append(f"{card['epochs_run']} epochs" + (f" of {requested} asked" if requested else ""))
+    if card.get("batch_size"):
+        parts.append(f"batch {card['batch_size']}")
+    if card.get("augmentation"):
+        parts.append(f"augmentation: {card['augmentation']}")
+    if isinstance(card.get("training_seconds"), (int, float)):
+        parts.append(f"{format_duration(card['training_seconds'])} on {card.get('machine', 'unknown machine')}")
+    return " · ".join(parts)
+
+
+def format_seconds(seconds: float | None) -> str:
+    """A running clock: '…' while unknown, '0 s' under half a second, else like :func:`format_duration`."""
+    return "…" if seconds is None else format_duration(seconds) or "0 s"
 
 
 def format_duration(seconds: float | None) -> str:
@@ -187,6 +244,11 @@ class WrongPhoto:
         """How sure the model was of its wrong answer."""
         return max(self.probabilities) if self.probabilities else float("nan")
 
+    @property
+    def caption(self) -> str:
+        """'really cats, said dogs (70.0% sure)'."""
+        return f"really {self.true_class}, said {self.predicted_class} ({format_probability(self.confidence)} sure)"
+
 
 def wrong_photos(metrics: Mapping[str, object], test_folder: str | Path | None) -> list[WrongPhoto]:
     """The misclassified test photos that exist under ``test_folder``, most confident mistakes first."""
@@ -207,3 +269,42 @@ def wrong_photos(metrics: Mapping[str, object], test_folder: str | Path | None) 
         found.append(WrongPhoto(path, entry["file"], str(entry.get("true", "?")),
                                 str(entry.get("predicted", "?")), probabilities))
     return sorted(found, key=lambda photo: -photo.confidence if math.isfinite(photo.confidence) else 0.0)
+
+
+def wrong_photos_note(found: int, listed: int, test_folder: str | Path) -> str:
+    """What the gallery of mistakes shows: ``found`` on this machine of the ``listed`` in metrics.json."""
+    if found:
+        return f"{found} mistakes on this machine's test photos, the most confident first."
+    if listed:
+        return (f"The model got {listed} test photos wrong, but the test photos are not on this machine "
+                f"(looked in {test_folder}).")
+    return "No mistakes are listed in metrics.json."
+
+
+def wrong_photo_slider_max(found: int) -> int | None:
+    """The most photos the 'How many to show' slider offers (whole rows), or None when all fit at once."""
+    if found <= FIRST_WRONG_PHOTOS:
+        return None
+    whole_rows = -(-found // PHOTOS_PER_ROW) * PHOTOS_PER_ROW
+    return min(MOST_WRONG_PHOTOS, whole_rows)
+
+
+def roc_auc_sentence(auc: float) -> str:
+    return (f"ROC AUC on the whole test set (metrics.json): {auc:.3f}. 1.0 means every dog scored above every "
+            "cat; 0.5 is guessing.")
+
+
+def roc_threshold_sentence(positive_class: str) -> str:
+    return (f"Each point is one threshold: a photo is called {positive_class} when its probability is above it. "
+            "Lowering the threshold finds more of them but raises more false alarms.")
+
+
+#: Test photos scored for a ROC curve: at least this many, by default at most this many.
+ROC_FEWEST_PHOTOS = 20
+ROC_DEFAULT_PHOTOS = 200
+
+
+def roc_photo_choices(test_photos: int) -> tuple[int, int, int]:
+    """(fewest, most, default) test photos to score, for ``test_photos`` in the test set (0: unknown)."""
+    most = max(test_photos or 1000, ROC_FEWEST_PHOTOS)
+    return ROC_FEWEST_PHOTOS, most, min(ROC_DEFAULT_PHOTOS, most)

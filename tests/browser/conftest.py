@@ -7,6 +7,7 @@ Playwright cannot download its own browser here, so it launches
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -17,6 +18,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.support.requirements import require
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
@@ -33,6 +36,28 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _answers_health(url: str) -> bool:
+    """Whether Streamlit's health endpoint says the server is up."""
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen, timeout_s: float = 90.0,
+                        poll_s: float = 0.25) -> None:
+    """Poll the health endpoint until it answers; fail at once if the server exits, or after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while not _answers_health(url):
+        if process.poll() is not None:
+            pytest.fail("streamlit exited early; see artifacts/streamlit-browser-tests.log")
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"streamlit did not answer on /_stcore/health within {timeout_s:.0f} s")
+        time.sleep(poll_s)  # between polls of a condition, not a fixed wait for the app
+
+
 @pytest.fixture(scope="session")
 def app_url():
     """Start the app once for all browser tests and stop it afterwards."""
@@ -46,34 +71,27 @@ def app_url():
         cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-        if process.poll() is not None:
-            pytest.fail("streamlit exited early; see artifacts/streamlit-browser-tests.log")
-    else:
-        process.kill()
-        pytest.fail("streamlit did not answer on /_stcore/health within 90 s")
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        _wait_until_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
 
 
 @pytest.fixture(scope="session")
 def browser():
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
+    """Debian's Chromium driven by Playwright: a skip on a laptop without them, a failure in CI."""
+    require(Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None,
+            f"Chromium at {CHROMIUM} (apt-get install chromium)")
+    require(importlib.util.find_spec("playwright") is not None, "The playwright package (pip install playwright)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()

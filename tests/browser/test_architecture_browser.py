@@ -26,8 +26,12 @@ def test_architecture_page_shows_the_classic_numbers(app_url, page):
     # lazily on a freshly started server, after the text is already there).
     page.locator(".js-plotly-plot").nth(2).wait_for(state="attached", timeout=60_000)
     assert page.locator(".js-plotly-plot").count() >= 3
+    # The charts are for reading: no Plotly toolbar (ui.components.charts.CHART_CONFIG).
+    assert page.locator(".js-plotly-plot .modebar-btn").count() == 0
     # Streamlit scrolls inside its own container: a tall window puts the whole page in the picture.
     page.set_viewport_size({"width": 1400, "height": 3400})
-    page.wait_for_timeout(1500)
+    page.wait_for_function("""() => window.innerHeight === 3400
+        && document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3""")
+    wait_for_app(page)
     path = screenshot(page, "architecture_classic")
     assert path.stat().st_size > 10_000

@@ -1,11 +1,11 @@
-"""In a real browser: upload on the Classify page, then the photo carries over to the inside page and its Grad-CAM."""
+"""In a real browser: the photo carries over from the Classify page to Grad-CAM, and a click on a feature map."""
 
 from __future__ import annotations
 
 import pytest
 
 from core.models import registry
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, wait_for_app
 from tests.conftest import SHARED_DATA, make_photo_bytes
 
 NAV_LABEL = "Filters, feature maps, Grad-CAM"
@@ -15,6 +15,17 @@ ALL_CHARTS_DRAWN = """() => {
 }"""
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 NOTHING_STALE = "() => document.querySelectorAll('[data-stale=\"true\"]').length === 0"
+ZOOMED_MAP_DRAWN = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .some(plot => plot._fullLayout && (plot.layout.title?.text || '').includes(' · map '))"""
+# Where cell (row, column) of the zoomed map is on screen, from the chart's own axes.
+CELL_ON_SCREEN = """([row, column]) => {
+  const plot = Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .find(plot => (plot.layout.title?.text || '').includes(' · map '));
+  plot.scrollIntoView();
+  const box = plot.getBoundingClientRect();
+  const xaxis = plot._fullLayout.xaxis, yaxis = plot._fullLayout.yaxis;
+  return {x: box.left + xaxis._offset + xaxis.l2p(column), y: box.top + yaxis._offset + yaxis.l2p(row)};
+}"""
 TWO_GRADCAM_TITLES = """() => Array.from(document.querySelectorAll('.gtitle'))
   .filter(title => (title.textContent || '').startsWith('Grad-CAM for')).length === 2"""
 
@@ -29,7 +40,6 @@ def photo_to_upload() -> tuple[str, bytes, str]:
 
 def settle(page) -> None:
     """Wait until the script run is over and every Plotly chart on screen is drawn."""
-    page.wait_for_timeout(1500)
     page.wait_for_function(IDLE, timeout=120_000)
     page.wait_for_function(NOTHING_STALE, timeout=120_000)
     page.wait_for_function(ALL_CHARTS_DRAWN, timeout=120_000)
@@ -66,6 +76,30 @@ def test_photo_carries_over_and_gradcam_overlay_shows(app_url, page):
     overlay = page.locator('[data-testid="stPlotlyChart"]', has=page.locator(".gtitle", has_text="Grad-CAM for")).first
     assert overlay.locator("image").count() >= 1
     titles.first.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
     path = screenshot(page, "inside_gradcam")
     assert path.stat().st_size > 10_000
+
+
+@pytest.mark.browser
+def test_clicking_a_feature_map_cell_explains_that_cell(app_url, page):
+    """A real click on the zoomed map (its payload carries customdata as a dict) moves the drill-down there."""
+    page.goto(f"{app_url}/inside")
+    page.get_by_text("Showing: ").wait_for(timeout=120_000)  # after the model picker and its toggle
+    untrained = page.locator('[data-testid="stCheckbox"]').filter(has_text="untrained")
+    if untrained.count():  # The untrained classic network: its first maps are small enough to click.
+        untrained.click()
+    page.get_by_text("Showing: Classic 4-block CNN, untrained").wait_for(timeout=120_000)
+    wait_for_app(page)
+    page.get_by_role("tab", name="Feature maps").click()
+    page.get_by_text("Zoom into one map").wait_for(timeout=120_000)
+    wait_for_app(page)
+    page.wait_for_function(ZOOMED_MAP_DRAWN, timeout=120_000)
+    assert page.get_by_text("The value at row 2, column 3 of map").count() == 0
+
+    cell = page.evaluate(CELL_ON_SCREEN, [2, 3])
+    page.mouse.move(cell["x"], cell["y"])
+    page.mouse.click(cell["x"], cell["y"])
+    page.get_by_text("The value at row 2, column 3 of map").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert page.get_by_text("matches the model: ✓").count() == 1
+    assert page.locator('[data-testid="stException"]').count() == 0

@@ -13,7 +13,7 @@ from core.imaging.demo import DEFAULT_DEMO, DEMO_PHOTOS
 from core.imaging.photo import UPLOAD_TYPES, Photo
 from ui import resources
 from ui.components.messages import file_problem
-from ui.session import current_photo, set_current_photo
+from ui.session import current_photo, has_own_photo, set_current_photo
 
 KEEP_CURRENT = "(keep current)"
 
@@ -59,7 +59,7 @@ def photo_tabs(key: str, label: str = "Photos of cats or dogs (JPEG, PNG, WebP, 
 def follow(photo: Photo) -> None:
     """Make ``photo`` the session's photo unless it already is."""
     current = current_photo()
-    if current.digest != photo.digest or current.name != photo.name:
+    if not has_own_photo() or current.digest != photo.digest or current.name != photo.name:
         set_current_photo(photo)
 
 

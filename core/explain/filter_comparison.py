@@ -1,0 +1,75 @@
+"""One convolution layer's filters next to a freshly initialised copy, and the sentences that compare them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.arithmetic.numbers import format_count
+from core.explain.filters import LayerFilters, summarise
+
+#: The title of the untrained side of every comparison.
+FRESH_TITLE = "freshly initialised (untrained)"
+
+
+@dataclass(frozen=True, eq=False)
+class FilterComparison:
+    """The filters a layer has now (``learned``) and the ones Keras would start it with (``fresh``)."""
+
+    learned: LayerFilters
+    fresh: LayerFilters
+    trained: bool  # False when the model itself is untrained
+
+    def __post_init__(self) -> None:
+        if self.learned.kernel.shape != self.fresh.kernel.shape:
+            raise ValueError(f"Cannot compare filters of shape {self.learned.kernel.shape} with "
+                             f"{self.fresh.kernel.shape}.")
+
+    @property
+    def layer(self) -> str:
+        return self.learned.layer
+
+    @property
+    def learned_title(self) -> str:
+        return "trained" if self.trained else "this model (untrained)"
+
+    @property
+    def sides(self) -> tuple[tuple[LayerFilters, str], tuple[LayerFilters, str]]:
+        """(filters, title) for the model's own filters, then the fresh ones."""
+        return (self.learned, self.learned_title), (self.fresh, FRESH_TITLE)
+
+    @property
+    def in_colour(self) -> bool:
+        """True when the filters look at red, green and blue, so each can be drawn as a colour."""
+        return self.learned.input_channels == 3
+
+    @property
+    def weight_limit(self) -> float:
+        """The largest weight, in size, on either side: one gray scale for both grids."""
+        return float(max(np.abs(self.learned.kernel).max(), np.abs(self.fresh.kernel).max()))
+
+    @property
+    def size_text(self) -> str:
+        """'**conv1**: 32 filters of 3×3×3 weights + 1 bias each = 896 numbers.' (markdown)."""
+        learned = self.learned
+        kernel_height, kernel_width = learned.kernel_size
+        shape = f"**{self.layer}**: {learned.filter_count} filters of {kernel_height}×{kernel_width}×" \
+                f"{learned.input_channels} weights"
+        if learned.bias is None:
+            return f"{shape} (no bias) = {format_count(learned.kernel.size)} numbers."
+        return f"{shape} + 1 bias each = {format_count(learned.kernel.size + learned.filter_count)} numbers."
+
+    @property
+    def summary_text(self) -> str:
+        """How far training moved the biases and weights from where Keras starts them."""
+        if self.learned.bias is None:
+            return "This layer has no bias: a batch-normalisation layer right after it adds the offset."
+        learned, fresh = summarise(self.learned), summarise(self.fresh)
+        return (
+            f"Keras starts every bias at exactly 0 (untrained: {fresh.bias_nonzero} of "
+            f"{self.fresh.filter_count} are non-zero). This model: {learned.bias_nonzero} non-zero, "
+            f"mean {learned.bias_mean:+.4f}. Weights: trained range "
+            f"{learned.weight_min:+.3f}…{learned.weight_max:+.3f}, untrained "
+            f"{fresh.weight_min:+.3f}…{fresh.weight_max:+.3f}."
+        )

@@ -1,0 +1,185 @@
+"""AppTest: the "inside the model" page with the demo photo and the classic network."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.testing.v1 import AppTest
+
+from core.imaging.photo import Photo
+from core.models import registry
+from tests.conftest import PROJECT_ROOT, page_text
+from ui.session import PHOTO_KEY
+
+PAGE = str(PROJECT_ROOT / "app_pages" / "inside.py")
+FEATURES, GRADCAM, PATTERN = "Feature maps", "Where it looked", "What a filter looks for"
+
+
+def classic_app(section: str | None = None, photo: Photo | None = None) -> tuple[AppTest, str]:
+    """The page showing the classic model: the shipped one when present, else the untrained one."""
+    app = AppTest.from_file(PAGE, default_timeout=180)
+    if photo is not None:
+        app.session_state[PHOTO_KEY] = photo
+    if section is not None:
+        app.session_state["inside_section"] = section
+    app.run()
+    assert not app.exception, app.exception
+    available = [info.name for info in registry.list_models() if info.available]
+    if "classic" in available:
+        app.selectbox(key="inside_model").set_value("classic").run()
+        if app.toggle(key="inside_untrained").value:
+            app.toggle(key="inside_untrained").set_value(False).run()
+        model_key = "classic"
+    else:
+        if available:  # Other models are shipped, but not classic: use the untrained one.
+            app.toggle(key="inside_untrained").set_value(True).run()
+        model_key = "classic (untrained)"
+    assert not app.exception, app.exception
+    return app, model_key
+
+
+def number_input(app: AppTest, label: str):
+    return next(widget for widget in app.number_input if widget.label == label)
+
+
+def test_feature_maps_for_two_layers_show_their_shapes():
+    app, model_key = classic_app(FEATURES)
+    assert [s.value for s in app.subheader] == ["conv1: 32 maps of 148×148 (148×148×32)"]
+    table = app.dataframe[0].value
+    assert list(table["feature maps (height×width×maps)"]) == [
+        "148×148×32", "74×74×32", "72×72×64", "36×36×64", "34×34×128", "17×17×128", "15×15×128", "7×7×128"]
+    assert any("matches the model: ✓" in s.value for s in app.success)
+
+    app.selectbox(key=f"inside_layer_{model_key}").set_value("pool2").run()
+    assert not app.exception, app.exception
+    assert [s.value for s in app.subheader] == ["pool2: 64 maps of 36×36 (36×36×64)"]
+    assert any("matches the model: ✓" in s.value for s in app.success)
+    assert "keeps its max" in page_text(app)
+
+    app.selectbox(key=f"inside_layer_{model_key}").set_value("conv3").run()
+    assert not app.exception, app.exception
+    assert [s.value for s in app.subheader] == ["conv3: 128 maps of 34×34 (34×34×128)"]
+    assert len(app.multiselect) == 1 and len(app.multiselect[0].value) == 3  # the 3 strongest of 64 input maps
+    assert "3×3×64 window of the maps made by **pool2**" in page_text(app)
+    assert any("matches the model: ✓" in s.value for s in app.success)
+
+
+def test_drill_down_follows_the_typed_position():
+    app, _ = classic_app(FEATURES)
+    number_input(app, "Row").set_value(0).run()
+    number_input(app, "Column").set_value(146).run()
+    assert not app.exception, app.exception
+    body = page_text(app)
+    assert "row 0, column 146" in body and "ReLU: max(0," in body
+    assert any("matches the model: ✓" in s.value for s in app.success)
+
+
+def click_chart(app: AppTest, key: str, payload: dict) -> None:
+    """Rerun as if the browser reported ``payload`` as the selection of the Plotly chart ``key``.
+
+    AppTest cannot click a chart, so the selection goes in the way the browser
+    sends it: as the chart's widget state, next to every other widget's value.
+    """
+    chart = next(element for element in app.get("plotly_chart") if element.proto.id.endswith(f"-{key}"))
+    states = app._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps(payload)))
+    app._run(states)
+
+
+def test_clicking_a_feature_map_cell_moves_the_drill_down():
+    """The click payload as Streamlit delivers it for this chart: customdata as a dict keyed "0", "1"."""
+    app, model_key = classic_app(FEATURES)
+    channel = app.selectbox(key=f"inside_map_{model_key}_conv1").value
+    assert "row 2, column 3 of map" not in page_text(app)
+    payload = {"selection": {"points": [{"x": 3, "y": 2, "customdata": {"0": 2, "1": 3}, "curve_number": 1,
+                                         "point_number": 2 * 148 + 3, "point_index": 2 * 148 + 3}],
+                             "point_indices": [2 * 148 + 3], "box": [], "lasso": []}}
+    click_chart(app, f"inside_zoom_{model_key}_conv1_{channel}", payload)
+    assert not app.exception, app.exception
+    assert f"The value at row 2, column 3 of map {channel}" in page_text(app)
+    assert (number_input(app, "Row").value, number_input(app, "Column").value) == (2, 3)
+    assert any("matches the model: ✓" in s.value for s in app.success)
+
+    # The chart keeps reporting that click; a position typed afterwards still wins.
+    number_input(app, "Column").set_value(5).run()
+    assert not app.exception, app.exception
+    assert f"The value at row 2, column 5 of map {channel}" in page_text(app)
+
+
+def test_filters_section_compares_trained_and_untrained():
+    app, model_key = classic_app()
+    body = page_text(app)
+    assert "**conv1**: 32 filters of 3×3×3 weights + 1 bias each = 896 numbers." in body
+    assert "Keras starts every bias at exactly 0" in body
+    app.selectbox(key=f"inside_layer_{model_key}").set_value("pool2").run()
+    assert not app.exception, app.exception
+    assert "**conv2**: 64 filters of 3×3×32 weights + 1 bias each = 18,496 numbers." in page_text(app)
+
+
+def test_gradcam_section_renders_for_classic():
+    app, model_key = classic_app(GRADCAM)
+    captions = [c.value for c in app.caption]
+    assert sum("conv4: a 15×15 map stretched to 150×150" in c for c in captions) == 2
+    assert len(app.get("plotly_chart")) == 4  # two Grad-CAM overlays, saliency, saliency on the photo
+    assert app.slider(key="inside_opacity").value == 0.5
+    app.slider(key="inside_opacity").set_value(0.8).run()
+    assert not app.exception, app.exception
+    if model_key == "classic":
+        assert "untrained" not in " ".join(captions).lower()
+
+
+def test_photo_from_the_classify_page_is_used():
+    pixels = np.zeros((90, 120, 3), np.uint8)
+    pixels[:, 60:] = (250, 200, 10)
+    app, _ = classic_app(FEATURES, photo=Photo(name="from-classify.png", pixels=pixels, source="upload"))
+    assert any("from-classify.png" in expander.label for expander in app.expander)
+    assert [s.value for s in app.subheader] == ["conv1: 32 maps of 148×148 (148×148×32)"]
+
+
+@pytest.mark.slow
+def test_pattern_search_runs_on_demand():
+    app, model_key = classic_app(PATTERN)
+    assert "Press the button" in page_text(app)
+    app.slider(key="inside_pattern_steps").set_value(10).run()
+    app.button(key="inside_pattern_go").click().run()
+    assert not app.exception, app.exception
+    assert "Maximised: the mean response of the filter before its activation function" in page_text(app)
+
+
+def test_nested_transfer_model_renders(monkeypatch):
+    """The transfer architecture (MobileNet nested inside the classifier) on every section, without shipped files."""
+    import keras
+
+    import ui.resources as common
+    from core.models import architectures
+
+    keras.utils.set_random_seed(0)
+    model = architectures.transfer(image_size=96, weights=None)
+    info = registry.ModelInfo(name="nested-test", title="Transfer (test)", architecture="transfer", kind="transfer",
+                              input_size=(96, 96), class_names=("cats", "dogs"), test_accuracy=0.9,
+                              folder=Path("/nonexistent"))
+    monkeypatch.setattr(common, "cached_model_list", lambda: [info])
+    monkeypatch.setattr(common, "cached_model", lambda name: model)
+    base = model.layers[2].name
+
+    app = AppTest.from_file(PAGE, default_timeout=180)
+    app.session_state["inside_section"] = FEATURES
+    app.run()
+    assert not app.exception, app.exception
+    assert [s.value for s in app.subheader] == [f"{base}/conv1: 8 maps of 48×48 (48×48×8)"]
+    assert any("matches the model: ✓" in s.value for s in app.success)
+    app.selectbox(key="inside_layer_nested-test").set_value("head/head_conv").run()
+    assert [s.value for s in app.subheader] == ["head/head_conv: 128 maps of 3×3 (3×3×128)"]
+    assert any("matches the model: ✓" in s.value for s in app.success)
+
+    app.session_state["inside_section"] = GRADCAM
+    app.run()
+    assert not app.exception, app.exception
+    assert sum("head/head_conv: a 3×3 map" in c.value for c in app.caption) == 2
+    app.selectbox(key="inside_cam_layer_nested-test").set_value(f"{base}/conv_pw_13_relu").run()
+    assert not app.exception, app.exception
+    assert sum(f"{base}/conv_pw_13_relu: a 3×3 map" in c.value for c in app.caption) == 2

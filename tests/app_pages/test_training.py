@@ -1,0 +1,353 @@
+"""The Training page in Streamlit's AppTest: histories, comparison, evaluation, a live training."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from core.models import registry
+from core.models.architectures import tiny
+from core.training import live_data, live_evaluation, live_model, live_progress, live_run
+from core.training.metrics import binary_metrics
+from tests.conftest import PROJECT_ROOT, make_photo_bytes
+
+PAGE = str(PROJECT_ROOT / "app_pages" / "training.py")
+
+
+def write_model_folder(root: Path, name: str, epochs: int = 12, best: int = 6, accuracy: float = 0.8,
+                       input_size: int = 150, wrong_file: str = "cats/cat_1.jpg") -> Path:
+    """A model folder with a card, a history and metrics, but no network file."""
+    folder = root / name
+    folder.mkdir(parents=True)
+    epochs_axis = np.arange(1, epochs + 1)
+    loss = 0.7 * np.exp(-epochs_axis / 4)
+    val_loss = 0.3 + 0.01 * (epochs_axis - best) ** 2
+    history = {
+        "loss": loss.tolist(), "accuracy": (1 - loss / 1.5).tolist(),
+        "val_loss": val_loss.tolist(), "val_accuracy": (accuracy - 0.002 * (epochs_axis - best) ** 2).tolist(),
+        "seconds": [10.0] * epochs, "learning_rate": [1e-3] * epochs,
+    }
+    (folder / "history.json").write_text(json.dumps(history))
+    (folder / "metrics.json").write_text(json.dumps({
+        "accuracy": accuracy, "precision": 0.81, "recall": 0.79, "f1": 0.8, "roc_auc": 0.88,
+        "confusion_matrix": [[40, 10], [10, 40]], "count": 100, "class_names": ["cats", "dogs"],
+        "wrong": [{"file": wrong_file, "true": "cats", "predicted": "dogs", "probabilities": [0.3, 0.7]}],
+    }))
+    (folder / "model.json").write_text(json.dumps({
+        "name": name, "architecture": name, "kind": "keras", "input_size": [input_size, input_size],
+        "class_names": ["cats", "dogs"], "parameters": 1234, "epochs_run": epochs, "epochs_requested": 20,
+        "best_epoch": best, "stopped_early": True, "training_seconds": 10.0 * epochs, "machine": "x86_64 CPU x2",
+        "batch_size": 32, "augmentation": "training",
+    }))
+    return folder
+
+
+@pytest.fixture
+def models_dir(tmp_path, monkeypatch):
+    """Point the registry at a folder of synthetic models (the real ones may not exist yet)."""
+    folder = tmp_path / "models"
+    folder.mkdir()
+    list_models, get_model_info, load_model = registry.list_models, registry.get_model_info, registry.load_model
+    monkeypatch.setattr(registry, "list_models", lambda models_dir=folder, weights=None: list_models(folder, weights))
+    monkeypatch.setattr(registry, "get_model_info",
+                        lambda name, models_dir=folder, weights=None: get_model_info(name, folder, weights))
+    monkeypatch.setattr(registry, "load_model",
+                        lambda info, weights=None, models_dir=folder: load_model(info, weights, folder))
+    monkeypatch.setattr(registry, "MODELS_DIR", folder)
+    yield folder
+    # Leave no synthetic model list behind in Streamlit's process-wide caches.
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def run_page(timeout: float = 120) -> AppTest:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    app = AppTest.from_file(PAGE, default_timeout=timeout)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def chart_count(app: AppTest) -> int:
+    return len(app.get("plotly_chart"))
+
+
+def texts(elements) -> str:
+    return "\n".join(str(element.value) for element in elements)
+
+
+def test_page_degrades_gracefully_without_models(models_dir):
+    app = run_page()
+    assert "No shipped models found" in texts(app.info)
+    assert "python -m core.training.train" in texts(app.info)
+
+
+def test_every_model_gets_its_charts_readings_and_table_row(models_dir):
+    names = ["baseline", "augmented", "classic"]
+    for index, name in enumerate(names):
+        write_model_folder(models_dir, name, epochs=10 + index * 3, best=5 + index, accuracy=0.7 + 0.05 * index)
+    app = run_page()
+    subheaders = texts(app.subheader)
+    for name in names:
+        assert registry.TITLES[name] in subheaders
+    # Two history charts per model, one comparison chart, two confusion matrices.
+    assert chart_count(app) == 2 * len(names) + 1 + 2
+    readings = texts(app.info) + texts(app.warning)
+    assert "Validation loss has risen" in readings
+    table = app.dataframe[0].value
+    assert len(table) == len(names)
+    assert set(table["parameters"]) == {1234}
+    assert sorted(table["test accuracy"].round(1)) == [70.0, 75.0, 80.0]  # percentages
+    markdown = texts(app.markdown)
+    assert "Precision 80.0%" in markdown and "of the 50 photos the model called dogs, 40 really were dogs" in markdown
+
+
+def test_comparison_follows_the_chosen_models(models_dir):
+    for name in ("baseline", "augmented"):
+        write_model_folder(models_dir, name)
+    app = run_page()
+    before = chart_count(app)
+    app.multiselect(key="training_compare_models").set_value([]).run()
+    assert not app.exception
+    assert chart_count(app) == before - 1
+    assert "Pick at least one model" in texts(app.caption)
+
+
+def test_evaluation_gallery_and_roc_curve_from_local_test_photos(models_dir, tmp_path, monkeypatch):
+    from core.models.architectures import tiny
+    from tests.conftest import make_class_folder
+
+    folder = write_model_folder(models_dir, "baseline", input_size=32, wrong_file="cats/cats_003.png")
+    tiny(image_size=32).save(folder / "model.keras")
+    data = tmp_path / "data"
+    make_class_folder(data / "test", per_class=12, size=40)
+    monkeypatch.setenv("CNN_CLASSROOM_DATA", str(data))
+    app = run_page()
+    assert "1 mistakes on this machine's test photos" in texts(app.caption)
+    assert len(app.image) == 1
+    app.number_input(key="training_roc_count_baseline").set_value(20)
+    app.button(key="training_roc_button_baseline").click().run()
+    assert not app.exception and not app.error, texts(app.error)
+    roc = [element for element in app.get("plotly_chart") if "roc_baseline" in str(element.proto.id)]
+    assert roc, "the ROC curve is missing"
+    figure = json.loads(roc[0].proto.spec)
+    assert figure["layout"]["title"]["text"] == "ROC curve on 20 test photos"
+    # The scores are cached: an unrelated rerun draws the curve again without recomputing.
+    app.run()
+    assert any("roc_baseline" in str(element.proto.id) for element in app.get("plotly_chart"))
+
+
+def zip_of_classes(per_class: dict[str, int], size: int = 40, extra: dict[str, bytes] | None = None) -> bytes:
+    rng = np.random.default_rng(1)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for index, (name, count) in enumerate(per_class.items()):
+            for number in range(count):
+                pixels = rng.integers(0, 60, (size, size, 3)).astype(np.uint8)
+                pixels[..., index % 3] += 150
+                image = io.BytesIO()
+                Image.fromarray(pixels).save(image, format="PNG")
+                archive.writestr(f"photos/{name}/{name}_{number}.png", image.getvalue())
+        for file_name, data in (extra or {}).items():
+            archive.writestr(file_name, data)
+    return buffer.getvalue()
+
+
+def use_own_photos(app: AppTest, archive: bytes) -> AppTest:
+    source = app.radio(key="training_source")
+    if source.value != "your own photos":
+        source.set_value("your own photos").run()
+    app.file_uploader(key="training_zip_upload").set_value(("photos.zip", archive, "application/zip"))
+    return app.run()
+
+
+def test_bad_data_messages(models_dir):
+    app = run_page()
+    use_own_photos(app, zip_of_classes({"cats": 8}))
+    assert not app.exception
+    assert "Only one class" in texts(app.error)
+    assert app.button(key="training_start").disabled
+
+    use_own_photos(app, zip_of_classes({"cats": 8, "dogs": 3}, extra={"photos/dogs/broken.jpg": b"nope"}))
+    errors = texts(app.error)
+    assert "at least 5 readable photos" in errors and "'dogs' has 3" in errors
+    assert "broken.jpg" in texts(app.markdown)
+
+    app.file_uploader(key="training_zip_upload").set_value(("photos.zip", b"not a zip", "application/zip")).run()
+    assert "not a valid zip archive" in texts(app.error)
+
+
+def test_live_training_of_two_epochs_completes_and_shows_its_curve(models_dir):
+    app = run_page()
+    app.radio(key="training_architecture").set_value("tiny")
+    app.select_slider(key="training_image_size").set_value(32)
+    app.slider(key="training_epochs").set_value(2)
+    use_own_photos(app, zip_of_classes({"cats": 10, "dogs": 10}))
+    assert not app.error, texts(app.error)
+    app.button(key="training_start").click().run()
+    assert not app.exception
+    if "training_live_run" in app.session_state:  # not yet collected by the page
+        assert app.session_state["training_live_run"].wait(120), "the live training did not finish"
+    # While the run exists the page shows its progress; the next run collects the result.
+    app.run()
+    assert not app.exception
+    result = app.session_state["training_live_result"]
+    assert result.epochs_run == 2
+    assert "It finished after 2 epochs" in texts(app.success)
+    chart = [element for element in app.get("plotly_chart") if "live_result_chart" in str(element.proto.id)]
+    assert chart, "the final training curve is missing"
+    figure = json.loads(chart[0].proto.spec)
+    training_loss = next(trace for trace in figure["data"] if trace["name"] == "training")
+    assert len(training_loss["y"]) == 2
+    labels = [button.label for button in app.get("download_button")]
+    assert labels == ["Model (.keras)", "History (JSON)", "History (CSV)"]
+    assert "Accuracy" in texts(app.markdown)
+    # Tried at once on the session's photo (the demo cat), in the network's own classes.
+    assert "The network says **cats**" in texts(app.markdown) or "The network says **dogs**" in texts(app.markdown)
+    # Nothing was written to models/ ...
+    assert list(models_dir.iterdir()) == []
+    # ... until the learner asks, and never over a shipped model's name.
+    app.text_input(key="training_save_name").set_value("classic")
+    app.button(key="training_save").click().run()
+    assert "shipped model" in texts(app.error)
+    app.text_input(key="training_save_name").set_value("live-class-demo")
+    app.button(key="training_save").click().run()
+    assert "Saved to models/live-class-demo" in texts(app.success)
+    assert registry.get_model_info("live-class-demo").card["live"] is True
+
+
+def test_a_second_session_is_told_to_wait(models_dir, monkeypatch):
+    # Hold the first training after its first batch until this test has looked at the second session,
+    # and let it go only once Stop was pressed: where it stops does not depend on timing.
+    gate = threading.Event()
+    batch_finished = live_progress.TrainingProgress.batch_finished
+
+    def held_batch_finished(progress, batch_in_epoch):
+        batch_finished(progress, batch_in_epoch)
+        gate.wait(120)
+
+    monkeypatch.setattr(live_progress.TrainingProgress, "batch_finished", held_batch_finished)
+    first = run_page()
+    first.radio(key="training_architecture").set_value("tiny")
+    first.select_slider(key="training_image_size").set_value(32)
+    first.slider(key="training_epochs").set_value(30)
+    use_own_photos(first, zip_of_classes({"cats": 10, "dogs": 10}))
+    first.button(key="training_start").click().run()
+    run = first.session_state["training_live_run"]
+    try:
+        # Another browser session: same server process, its own session state.
+        second = AppTest.from_file(PAGE, default_timeout=120).run()
+        assert not second.exception
+        assert "Someone else is training a network on this server right now" in texts(second.warning)
+        use_own_photos(second, zip_of_classes({"cats": 10, "dogs": 10}))
+        second.button(key="training_start").click().run()
+        assert "Someone else is training" in texts(second.warning)
+        assert "training_live_run" not in second.session_state
+    finally:
+        run.stop()
+        gate.set()
+        assert run.wait(120)
+    first.run()
+    # 16 training photos in one batch of 16: Stop after the first batch ends a whole first epoch.
+    assert "You stopped it after 1 epoch in" in texts(first.success)
+    assert first.session_state["training_live_result"].epochs_run == 1
+
+
+def untrained_result(image_size: int = 32) -> live_run.LiveResult:
+    """A finished live training without the training: a seeded tiny network and a known evaluation.
+
+    Of the 6 held-out photos (3 cats, 3 dogs) it gets 4 right: one cat called a dog at 70%, one dog
+    called a cat at 80%.
+    """
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = tiny(image_size=image_size)
+    rng = np.random.default_rng(0)
+    labels = np.array([0, 0, 0, 1, 1, 1], np.int32)
+    images = rng.integers(0, 255, (6, image_size, image_size, 3)).astype(np.uint8)
+    holdout = live_data.ImageSet(images, labels, ("cats", "dogs"))
+    dog_probability = np.array([0.1, 0.2, 0.7, 0.9, 0.6, 0.2])
+    evaluation = live_evaluation.LiveEvaluation(
+        accuracy=4 / 6, confusion_matrix=np.array([[2, 1], [1, 2]]),
+        probabilities=np.stack([1 - dog_probability, dog_probability], axis=1), labels=labels,
+        class_names=("cats", "dogs"), binary=binary_metrics(labels, dog_probability))
+    history = {"loss": (0.7, 0.6), "accuracy": (0.5, 0.6), "val_loss": (0.69, 0.65), "val_accuracy": (0.5, 0.5),
+               "seconds": (1.0, 1.0)}
+    config = live_model.LiveConfig(architecture="tiny", image_size=image_size, epochs=2, dropout=0.0)
+    return live_run.LiveResult(model=model, history=history, config=config, class_names=("cats", "dogs"),
+                               stopped_by_user=False, partial_last_epoch=False, training_seconds=2.0,
+                               train_counts={"cats": 12, "dogs": 12}, holdout=holdout,
+                               evaluation=evaluation)
+
+
+@pytest.fixture
+def finished_app(models_dir) -> AppTest:
+    """The page of a session whose live training has finished (put straight into its session state)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    app = AppTest.from_file(PAGE, default_timeout=120)
+    app.session_state["training_live_result"] = untrained_result()
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_a_finished_training_shows_its_result(finished_app):
+    app = finished_app
+    assert "It finished after 2 epochs in 2 s; the network keeps what it learned." in texts(app.success)
+    markdown = texts(app.markdown)
+    assert "Accuracy **67%** on 6 held-out photos (3 cats, 3 dogs), which were never used" in markdown
+    assert "of the 3 photos the model called dogs, 2 really were dogs" in markdown
+    # Its two mistakes, with how sure it was of each wrong answer.
+    assert "The 2 held-out photo(s) it got wrong" in [expander.label for expander in app.expander]
+    captions = [image.proto.imgs[0].caption for image in app.image]
+    assert "really cats, said dogs (70.0%)" in captions and "really dogs, said cats (80.0%)" in captions
+    # The file names start from the architecture and the image size.
+    assert app.text_input(key="training_save_name").value == "live-tiny-32px"
+    assert "RGB photos of 32×32 pixels" in texts(app.caption)
+
+
+def test_try_a_photo_uses_the_session_photo_then_an_upload(finished_app):
+    app = finished_app
+    assert "No photo uploaded: using" in texts(app.caption)
+    assert "The network says **" in texts(app.markdown)
+    bars = [element for element in app.get("plotly_chart") if "live_try_chart" in str(element.proto.id)]
+    assert bars, "the probability bars are missing"
+    # The one probability-bars figure: singular class names, in the network's class order.
+    assert json.loads(bars[0].proto.spec)["data"][0]["y"] == ["cat", "dog"]
+
+    app.file_uploader(key="training_try_upload").set_value(("mine.png", make_photo_bytes(fmt="PNG"), "image/png"))
+    app.run()
+    assert not app.exception
+    assert "No photo uploaded" not in texts(app.caption)
+    assert "mine.png" in [image.proto.imgs[0].caption for image in app.image]
+
+    app.file_uploader(key="training_try_upload").set_value(("broken.jpg", b"not a photo", "image/jpeg"))
+    app.run()
+    assert not app.exception
+    assert "**broken.jpg**:" in texts(app.error)
+    assert not [element for element in app.get("plotly_chart") if "live_try_chart" in str(element.proto.id)]
+
+
+@pytest.mark.slow
+def test_real_shipped_models_all_render():
+    infos = registry.list_models()
+    if not infos:
+        pytest.skip("no shipped models in models/ yet")
+    app = run_page(timeout=180)
+    subheaders = texts(app.subheader)
+    for info in infos:
+        assert info.title in subheaders
+    with_history = [info for info in infos if (info.folder / "history.json").is_file()]
+    assert chart_count(app) >= 2 * len(with_history)

@@ -1,0 +1,43 @@
+"""Gathering the live-training photos before decoding: sources, sample sizes, merged classes and their texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.training import live_photos
+
+
+def test_the_dataset_is_offered_only_where_it_is():
+    assert live_photos.photo_sources(True) == ["cats and dogs", "your own photos"]
+    assert live_photos.photo_sources(False) == ["your own photos"]
+
+
+@pytest.mark.parametrize("files, choices", [(5000, (20, 2000, 200)), (150, (20, 150, 150)), (400, (20, 400, 200))])
+def test_sample_size_choices(files, choices):
+    assert live_photos.sample_size_choices(files) == choices
+
+
+def test_an_empty_dataset_cannot_be_sampled():
+    with pytest.raises(ValueError, match="no photos"):
+        live_photos.sample_size_choices(0)
+
+
+def test_classes_from_a_zip_and_the_uploaders_merge_by_name():
+    from_zip = {"cats": [("a.png", b"a")], "dogs": [("b.png", b"b")]}
+    uploaded = {"dogs": [("c.png", b"c")], "birds": [("d.png", b"d")]}
+    merged = live_photos.merge_classes(from_zip, uploaded)
+    assert merged == {"cats": [("a.png", b"a")], "dogs": [("b.png", b"b"), ("c.png", b"c")],
+                      "birds": [("d.png", b"d")]}
+    assert from_zip["dogs"] == [("b.png", b"b")]  # the sources are left as they were
+    assert live_photos.merge_classes() == {}
+
+
+def test_frozen_classes_are_sorted_and_hashable():
+    frozen = live_photos.freeze_classes({"dogs": [("b.png", b"b")], "cats": [("a.png", b"a")]})
+    assert frozen == (("cats", (("a.png", b"a"),)), ("dogs", (("b.png", b"b"),)))
+    assert hash(frozen) == hash(live_photos.freeze_classes({"cats": [("a.png", b"a")], "dogs": [("b.png", b"b")]}))
+
+
+def test_texts():
+    assert live_photos.photos_per_class({"cats": 200, "dogs": 180}) == "Photos per class: cats: 200, dogs: 180"
+    assert live_photos.skipped_title(["a", "b", "c"]) == "3 file(s) skipped"

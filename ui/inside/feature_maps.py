@@ -1,0 +1,93 @@
+"""Section 2, "Feature maps": every map of the chosen layer, one map zoomed in, and all layers at a glance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.explain.captions import dead_maps_note, layers_overview_table, map_option, maps_heading
+from core.explain.feature_maps import FeatureMaps
+from core.explain.layer_text import border_note
+from core.figures import explain
+from core.models import layers
+from ui.components.charts import clickable_chart, clicked, show_chart
+from ui.inside import cell, drill_down
+from ui.inside.setup import Inspection
+
+INTRODUCTION = (
+    "A **feature map** is what one filter produces on the whole input: one number per position, bright "
+    "where the filter found its pattern. A convolution layer makes one map per filter; a **pooling** "
+    "layer then halves each map, keeping the largest value of every 2×2 block. The maps below are "
+    "sorted so the most active come first."
+)
+
+
+@dataclass(frozen=True)
+class GridSpec:
+    per_map: bool  # each map's brightness stretched on its own, or one scale for the layer
+
+
+def read_grid_spec() -> GridSpec:
+    return GridSpec(st.toggle("Stretch each map's brightness on its own", value=True, key="inside_per_map",
+                              help="Off: one colour scale for the whole layer, so weak maps look dark."))
+
+
+def pick_map(maps: FeatureMaps, model_key: str) -> int:
+    """The map to zoom into, strongest first in the list."""
+    order = [int(channel) for channel in maps.order]
+    means = maps.channel_means
+    return st.selectbox("Map", order, key=f"inside_map_{model_key}_{maps.layer}",
+                        format_func=lambda channel: map_option(channel, means, order[0]))
+
+
+def show_zoom(inspection: Inspection, maps: FeatureMaps, channel: int) -> cell.Cell:
+    """The chosen map at full size, the drill-down cell outlined; a click on a cell moves the drill-down there."""
+    values = maps.activations[..., channel]
+    height, width = values.shape
+    state = st.session_state
+    brightest = np.unravel_index(int(np.argmax(values)), values.shape)
+    cell.start_at(state, (inspection.model_key, maps.layer, channel, inspection.photo_key),
+                  (int(brightest[0]), int(brightest[1])))
+    # One chart key per map, so a click on one map is never read as a click on another.
+    selection_key = f"inside_zoom_{inspection.model_key}_{maps.layer}_{channel}"
+    cell.follow_click(state, clicked(selection_key), height, width)
+    current = cell.current_cell(state, height, width)
+    clickable_chart(explain.feature_map_figure(values, f"{maps.layer} · map {channel} · {height}×{width}",
+                                               (current.row, current.column),
+                                               clickable=height * width <= explain.CLICKABLE_CELLS),
+                    key=selection_key)
+    return current
+
+
+def show_overview(inspection: Inspection) -> None:
+    st.markdown("##### All layers at a glance")
+    show_chart(explain.layers_overview_figure(inspection.all_maps), key="inside_overview")
+    st.dataframe(pd.DataFrame(layers_overview_table(inspection.all_maps)), hide_index=True, width="stretch")
+    first_conv = inspection.conv_paths[0]
+    note = border_note(layers.find_layer(inspection.model, first_conv), inspection.input_size[0],
+                       inspection.maps_by_layer[first_conv].shape[0])
+    if note is not None:
+        st.caption(note)
+
+
+def show(inspection: Inspection) -> None:
+    st.markdown(INTRODUCTION)
+    maps = inspection.maps_by_layer[inspection.layer]
+    st.subheader(maps_heading(maps))
+    note = dead_maps_note(maps)
+    if note is not None:
+        st.caption(note)
+    spec = read_grid_spec()
+    show_chart(explain.feature_grid_figure(maps, per_map=spec.per_map), key="inside_grid")
+
+    st.markdown("##### Zoom into one map")
+    channel = pick_map(maps, inspection.model_key)
+    start = show_zoom(inspection, maps, channel)
+    st.markdown("##### How was one number made? (drill-down)")
+    st.caption("Click a cell of the map above, or type its position. It starts at the brightest cell.")
+    chosen = drill_down.read_cell(st.session_state, maps.shape[0], maps.shape[1], start)
+    drill_down.show(inspection, channel, chosen)
+    show_overview(inspection)

@@ -1,0 +1,73 @@
+"""Section 4, "What a filter looks for": activation maximisation, run on demand."""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass
+
+import streamlit as st
+
+from core.explain import activation_max
+from core.explain.captions import pattern_caption
+from core.explain.layer_text import filter_layer_for, no_filters_reason
+from core.figures import heatmaps
+from core.models import layers
+from ui.components.charts import show_chart
+from ui.inside.setup import Inspection
+from ui.resources import inside as inside_resources
+
+INTRODUCTION = (
+    "Which input would make one filter respond as strongly as possible? Start from gray noise and change "
+    "the picture step by step in the direction that raises that filter's response (*gradient ascent*), "
+    "shifting it a little and blurring it lightly along the way so it does not turn into pixel noise."
+)
+
+#: The last search asked for, as a plain (model, layer, filter, steps) tuple; its result shows until a setting
+#: changes.
+REQUEST_KEY = "inside_pattern_request"
+
+
+@dataclass(frozen=True)
+class PatternSpec:
+    model_key: str
+    layer: str
+    channel: int
+    steps: int
+
+
+def read_spec(inspection: Inspection) -> PatternSpec:
+    conv_layer = filter_layer_for(inspection.layer, inspection.layer_paths, inspection.conv_paths)
+    if conv_layer != inspection.layer:
+        st.caption(f"{no_filters_reason(inspection.model, inspection.layer)} Using **{conv_layer}**, the last "
+                   "ordinary convolution up to this layer.")
+    filter_count = int(layers.find_layer(inspection.model, conv_layer).filters)
+    maps_by_layer = inspection.maps_by_layer
+    # Start at the filter that responds most to this photo.
+    strongest = int(maps_by_layer[conv_layer].order[0]) if conv_layer in maps_by_layer else 0
+    columns = st.columns(2)
+    with columns[0]:
+        channel = st.number_input(f"Filter of {conv_layer} (0–{filter_count - 1})", 0, filter_count - 1, strongest,
+                                  key=f"inside_pattern_filter_{inspection.model_key}_{conv_layer}")
+    with columns[1]:
+        steps = st.slider("Steps", 10, 80, activation_max.DEFAULT_STEPS, 10, key="inside_pattern_steps",
+                          help="More steps give a stronger pattern but take longer.")
+    return PatternSpec(inspection.model_key, conv_layer, int(channel), int(steps))
+
+
+def show(inspection: Inspection) -> None:
+    st.markdown(INTRODUCTION)
+    spec = read_spec(inspection)
+    if st.button("Find the pattern", key="inside_pattern_go", type="primary"):
+        st.session_state[REQUEST_KEY] = astuple(spec)
+    if st.session_state.get(REQUEST_KEY) != astuple(spec):
+        st.caption("Press the button: the search takes a few seconds, and its result is kept.")
+        return
+    with st.spinner(f"Gradient ascent, {spec.steps} steps…"):
+        pattern = inside_resources.cached_pattern(spec.model_key, spec.layer, spec.channel, spec.steps,
+                                                  inspection.model)
+    columns = st.columns(2)
+    with columns[0]:
+        show_chart(heatmaps.pattern_figure(pattern.display_image(), f"{spec.layer} · filter {spec.channel}"),
+                   key="inside_pattern")
+    with columns[1]:
+        show_chart(heatmaps.ascent_history_figure(pattern.history), key="inside_pattern_history")
+    st.caption(pattern_caption(pattern))

@@ -1,0 +1,52 @@
+"""The editor of the lab's input or kernel: the grid, and an expander to resize, type or paste it."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from core.arithmetic import numbers
+from core.arithmetic.lab_settings import resized_matrix
+from ui.components.number_grid import number_grid
+from ui.lab import state
+
+
+def matrix_editor(name: str, max_side: int, key_suffix: str = "") -> np.ndarray | None:
+    """An editable grid for the lab's ``name`` ("image" or "kernel"); returns the checked matrix or None.
+
+    Widget keys carry the editor version, so loading a preset or a crop starts fresh grids.
+    """
+    what = "kernel" if name == "kernel" else "input"
+    version = state.editor_version()
+    keys = {control: f"lab_{name}_{control}_{version}{key_suffix}" for control in ("editor", "rows", "cols", "text",
+                                                                                    "paste")}
+    base = state.matrix(name)
+    rows, cols = base.shape
+    cells = number_grid(base, keys["editor"], narrow=True)
+    try:
+        matrix = numbers.parse_matrix(cells, name=what, max_rows=max_side, max_cols=max_side)
+    except ValueError as error:
+        st.error(str(error))
+        matrix = None
+    if matrix is not None and not np.array_equal(matrix, base):
+        st.session_state[f"lab_{name}"] = matrix.tolist()  # so other views and the link see the edit
+    current = matrix if matrix is not None else base
+    with st.expander(f"Resize, type or paste the {what}"):
+        size_left, size_right = st.columns(2)
+        new_rows = int(size_left.number_input("Rows", 1, max_side, int(rows), key=keys["rows"]))
+        new_cols = int(size_right.number_input("Columns", 1, max_side, int(cols), key=keys["cols"]))
+        if (new_rows, new_cols) != (rows, cols):
+            state.set_matrix(name, resized_matrix(current, new_rows, new_cols))
+            st.rerun()
+        text = st.text_area("One row per line; numbers separated by commas or spaces.",
+                            value=numbers.matrix_to_text(current), key=keys["text"])
+        if st.button("Use these numbers", key=keys["paste"]):
+            try:
+                pasted = numbers.parse_matrix_text(text, name=what, max_rows=max_side, max_cols=max_side)
+            except ValueError as error:
+                st.error(str(error))
+            else:
+                state.set_matrix(name, pasted)
+                state.restart_steps()
+                st.rerun()
+    return matrix

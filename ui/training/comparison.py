@@ -1,0 +1,57 @@
+"""Compare models: one curve per model, and a table of their test numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.figures import training as figures
+from core.models import registry
+from core.training import report
+from core.training.history import TrainingHistory
+from ui.resources import training as training_resources
+
+
+@dataclass(frozen=True)
+class ComparisonSpec:
+    """Which models to draw, and which curve."""
+
+    model_names: tuple[str, ...]
+    metric: str  # a key of report.COMPARE_METRICS
+
+
+def comparison_controls(names: list[str], titles: dict[str, str]) -> ComparisonSpec:
+    chosen = st.multiselect("Models", names, default=names, format_func=lambda name: titles[name],
+                            key="training_compare_models")
+    metric = st.radio("Curve", list(report.COMPARE_METRICS), format_func=report.COMPARE_METRICS.get,
+                      horizontal=True, key="training_compare_metric")
+    return ComparisonSpec(tuple(chosen), metric)
+
+
+def show_comparison_table(infos: list[registry.ModelInfo], histories: dict[str, TrainingHistory]) -> None:
+    rows = [report.comparison_row(info.name, info.title, info.card, training_resources.model_metrics(info),
+                                  histories.get(info.name)) for info in infos]
+    percent = st.column_config.NumberColumn(format="%.1f%%")
+    st.dataframe(report.comparison_table(rows), hide_index=True, column_config={
+        "parameters": st.column_config.NumberColumn(format="localized"),
+        **{column: percent for column in report.PERCENT_COLUMNS},
+        "ROC AUC": st.column_config.NumberColumn(format="%.3f"),
+    }, key="compare_table")
+
+
+def show_comparison(infos: list[registry.ModelInfo]) -> None:
+    histories = {info.name: training_resources.model_history(info) for info in infos}
+    # Only readable histories can be drawn; the table still lists every model.
+    histories = {name: history for name, history in histories.items() if isinstance(history, TrainingHistory)}
+    titles = {info.name: info.title for info in infos}
+    spec = comparison_controls(list(histories), titles)
+    if spec.model_names:
+        figure = figures.comparison_figure({name: histories[name] for name in spec.model_names}, spec.metric,
+                                           titles)
+        st.plotly_chart(figure, key="compare_chart")
+    else:
+        st.caption("Pick at least one model to draw its curve.")
+    show_comparison_table(infos, histories)
+    st.caption("Test numbers come from photos no model saw during training. More parameters or more epochs do "
+               "not guarantee a better model: compare the test accuracy with the training time.")

@@ -1,0 +1,98 @@
+"""Train live: photos, settings, Start; the progress while it runs; the result once it is done.
+
+The training runs in a background thread (:class:`core.training.live_run.LiveRun`),
+one at a time for the whole server. The session keeps the run while it is
+going and its result afterwards (keys in :mod:`ui.training.keys`).
+"""
+
+from __future__ import annotations
+
+import gc
+import uuid
+
+import streamlit as st
+
+from core.training import live_data, live_model, live_run
+from ui.resources import training as training_resources
+from ui.training.keys import BYTES_KEY, ERROR_KEY, RESULT_KEY, RUN_KEY, SESSION_KEY
+from ui.training.live_photos import PhotoChoice, show_photos
+from ui.training.live_progress import busy_message, show_progress
+from ui.training.live_result import show_result
+from ui.training.live_settings import show_settings
+
+
+def collect_finished_run() -> None:
+    """Move a finished run's result into the session and let the run go."""
+    run: live_run.LiveRun | None = st.session_state.get(RUN_KEY)
+    if run is None or not run.done:
+        return
+    del st.session_state[RUN_KEY]
+    if run.result is not None:
+        st.session_state[RESULT_KEY] = run.result
+        st.session_state.pop(ERROR_KEY, None)
+    else:
+        st.session_state[ERROR_KEY] = run.error or "the training ended without a result"
+
+
+def start_training(config: live_model.LiveConfig, data: live_data.ImageSet) -> live_run.LiveRun | None:
+    """Start a run in the server's one slot; None (with the reason shown) when it cannot start."""
+    session_id = st.session_state.setdefault(SESSION_KEY, uuid.uuid4().hex[:8])
+    slot = training_resources.cached_training_slot()
+    try:
+        run = slot.start(config, data, owner=session_id)
+    except ValueError as error:
+        st.error(str(error))
+        return None
+    if run is None:
+        busy_message(slot)  # the previous result stays
+        return None
+    st.session_state[RUN_KEY] = run
+    # Let go of the previous model while the new one trains.
+    for key in (RESULT_KEY, BYTES_KEY, ERROR_KEY):
+        st.session_state.pop(key, None)
+    gc.collect()
+    return run
+
+
+def show_start(config: live_model.LiveConfig, choice: PhotoChoice | None,
+               run: live_run.LiveRun | None) -> live_run.LiveRun | None:
+    """Step 3: the Start button; the run going on after it (if any)."""
+    st.subheader("3. Train")
+    running = run is not None
+    ready = choice is not None
+    if st.button("Start training", icon=":material/play_arrow:", type="primary", disabled=running or not ready,
+                 key="training_start"):
+        with st.spinner("Preparing the photos…"):
+            data = choice.load()
+        run = start_training(config, data)
+    elif not running:
+        slot = training_resources.cached_training_slot()
+        if slot.current is not None:
+            busy_message(slot)
+    if not ready and not running:
+        st.caption("Add photos above to start.")
+    return run
+
+
+def show_live_training() -> None:
+    st.write(
+        "Train a small CNN here and watch the curves move. The photos are split: most train the network, "
+        "the rest are held out to check it. On a laptop CPU an epoch on a few hundred small photos takes seconds."
+    )
+    collect_finished_run()
+    run: live_run.LiveRun | None = st.session_state.get(RUN_KEY)
+    # Shown in this order, filled in the other: decoding the photos needs the chosen image size.
+    photos_box = st.container()
+    settings_box = st.container()
+    with settings_box:
+        config = show_settings()
+    with photos_box:
+        choice = show_photos(config.image_size)
+    run = show_start(config, choice, run)
+    if run is not None:
+        show_progress(run)
+    if st.session_state.get(ERROR_KEY):
+        st.error(f"The training failed: {st.session_state[ERROR_KEY]}")
+    result = st.session_state.get(RESULT_KEY)
+    if result is not None and run is None:
+        show_result(result)

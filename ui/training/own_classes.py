@@ -1,0 +1,66 @@
+"""Train your own classes: a zip of class folders and/or one uploader per class, decoded once."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.imaging.photo import UPLOAD_TYPES
+from core.training import live_data
+from core.training.live_photos import ClassFiles, freeze_classes, merge_classes, skipped_title
+from ui.components.messages import file_problem
+from ui.resources import training as training_resources
+
+
+def zip_classes() -> tuple[ClassFiles, list[str]]:
+    """The classes of an uploaded zip of class folders, and the files it skipped."""
+    archive = st.file_uploader("A zip of class folders (e.g. cats/…, dogs/…)", type=["zip"],
+                               key="training_zip_upload")
+    if archive is None:
+        return {}, []
+    try:
+        # Unpacked in memory on each run (fast); only the decoded photos are cached.
+        return live_data.read_zip_of_classes(archive.getvalue())
+    except ValueError as error:
+        file_problem(archive.name, str(error))
+        return {}, []
+
+
+def uploaded_classes() -> ClassFiles:
+    """One name and one uploader per class, side by side."""
+    classes: ClassFiles = {}
+    class_count = st.number_input("Classes", 2, 6, 2, key="training_class_count")
+    for index, column in enumerate(st.columns(int(class_count))):
+        with column:
+            name = st.text_input("Class name", f"class {index + 1}", key=f"training_class_name_{index}").strip()
+            uploads = st.file_uploader(f"Photos of {name or 'this class'}", type=UPLOAD_TYPES,
+                                       accept_multiple_files=True, key=f"training_class_upload_{index}")
+            if not uploads:
+                continue
+            if not name:
+                st.error("Give this class a name.")
+                continue
+            classes.setdefault(name, []).extend((upload.name, upload.getvalue()) for upload in uploads)
+    return classes
+
+
+def show_skipped(problems: list[str]) -> None:
+    if problems:
+        with st.expander(skipped_title(problems), expanded=len(problems) <= 5, icon=":material/warning:"):
+            for problem in problems:
+                st.write(f"- {problem}")
+
+
+def own_photos(image_size: int) -> live_data.ImageSet | None:
+    """The learner's classes as arrays of ``image_size`` pixels, or None (with a hint) before any photo."""
+    st.caption(f"Two or more classes, at least {live_data.MIN_IMAGES_PER_CLASS} photos each. Photos stay in memory "
+               "and are never saved on the server.")
+    from_zip, problems = zip_classes()
+    st.caption("…or add each class's photos here:")
+    classes = merge_classes(from_zip, uploaded_classes())
+    if not classes:
+        st.info("Add photos to start: a zip of class folders, or several photos per class above.")
+        return None
+    # All the photos are decoded in one cached call: the uploads are many, and each rerun would decode them again.
+    data = training_resources.cached_class_images(freeze_classes(classes), image_size)
+    show_skipped([*problems, *data.problems])
+    return data
