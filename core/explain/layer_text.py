@@ -73,3 +73,11 @@ def border_note(first_conv: keras.layers.Layer, input_side: int, output_side: in
     return (f"A 3×3 convolution without padding has no full window at the edges, so it loses a "
             f"1-pixel border ({input_side} → {output_side}); a 2×2 pooling halves the size, "
             "rounding down (an odd row or column at the edge is dropped).")
+
+
+def stand_in_note(model, layer: str, conv_layer: str, verb: str = "Showing") -> str | None:
+    """Why another layer's filters stand in for ``layer`` (None when it has its own)."""
+    if conv_layer == layer:
+        return None
+    return (f"{no_filters_reason(model, layer)} {verb} **{conv_layer}**, the last ordinary convolution up to "
+            "this layer.")

@@ -85,9 +85,10 @@ def test_clicking_a_feature_map_cell_explains_that_cell(app_url, page):
     """A real click on the zoomed map (its payload carries customdata as a dict) moves the drill-down there."""
     page.goto(f"{app_url}/inside")
     page.get_by_text("Showing: ").wait_for(timeout=120_000)  # after the model picker and its toggle
+    wait_for_app(page)  # a click during a run can land on an element that is about to be redrawn
+    # The untrained classic network: its first maps are small enough to click.
     untrained = page.locator('[data-testid="stCheckbox"]').filter(has_text="untrained")
-    if untrained.count():  # The untrained classic network: its first maps are small enough to click.
-        untrained.click()
+    untrained.click()
     page.get_by_text("Showing: Classic 4-block CNN, untrained").wait_for(timeout=120_000)
     wait_for_app(page)
     page.get_by_role("tab", name="Feature maps").click()

@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.explain import filters
 from core.explain.filter_comparison import FilterComparison
-from core.explain.layer_text import filter_layer_for, no_filters_reason
+from core.explain.layer_text import filter_layer_for, stand_in_note
 from core.figures import explain
 from ui.components.charts import show_chart
 from ui.inside.setup import Inspection
@@ -40,9 +40,9 @@ class GridSpec:
 def filter_layer(inspection: Inspection) -> str:
     """The layer whose filters are shown, with a note when it is not the chosen layer itself."""
     conv_layer = filter_layer_for(inspection.layer, inspection.layer_paths, inspection.conv_paths)
-    if conv_layer != inspection.layer:
-        st.info(f"{no_filters_reason(inspection.model, inspection.layer)} Showing **{conv_layer}**, the last "
-                "ordinary convolution up to this layer.")
+    note = stand_in_note(inspection.model, inspection.layer, conv_layer, "Showing")
+    if note:
+        st.info(note)
     return conv_layer
 
 

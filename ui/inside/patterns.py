@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.explain import activation_max
 from core.explain.captions import pattern_caption
-from core.explain.layer_text import filter_layer_for, no_filters_reason
+from core.explain.layer_text import filter_layer_for, stand_in_note
 from core.figures import heatmaps
 from core.models import layers
 from ui.components.charts import show_chart
@@ -36,9 +36,9 @@ class PatternSpec:
 
 def read_spec(inspection: Inspection) -> PatternSpec:
     conv_layer = filter_layer_for(inspection.layer, inspection.layer_paths, inspection.conv_paths)
-    if conv_layer != inspection.layer:
-        st.caption(f"{no_filters_reason(inspection.model, inspection.layer)} Using **{conv_layer}**, the last "
-                   "ordinary convolution up to this layer.")
+    note = stand_in_note(inspection.model, inspection.layer, conv_layer, "Using")
+    if note:
+        st.caption(note)
     filter_count = int(layers.find_layer(inspection.model, conv_layer).filters)
     maps_by_layer = inspection.maps_by_layer
     # Start at the filter that responds most to this photo.

@@ -11,6 +11,7 @@ from core.explain.layer_text import (
     input_description,
     layer_option,
     no_filters_reason,
+    stand_in_note,
 )
 
 LAYER_PATHS = ("conv1", "pool1", "depthwise", "conv2", "pool2")
@@ -72,6 +73,14 @@ def test_the_reason_a_layer_has_no_filters_of_its_own():
     model = small_model()
     assert no_filters_reason(model, "pool1") == "**pool1** has no filters of its own: pooling only picks values."
     assert no_filters_reason(model, "depthwise").startswith("**depthwise** is a depthwise convolution")
+
+
+def test_a_stand_in_layer_is_named_with_the_reason():
+    model = small_model()
+    assert stand_in_note(model, "conv2", "conv2") is None
+    assert stand_in_note(model, "pool1", "conv1", "Using") == (
+        "**pool1** has no filters of its own: pooling only picks values. Using **conv1**, the last ordinary "
+        "convolution up to this layer.")
 
 
 def test_layer_options_name_the_kind_and_shape():
