@@ -8,8 +8,9 @@ import streamlit as st
 
 from core.figures.selection import clicked_cell
 
-#: No toolbar, no scroll zoom: charts in a lesson are for reading, not for panning.
-CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
+#: Every chart of the app: no toolbar and no scroll zoom (a lesson's charts are for reading, and a
+#: phone scrolls the page, not the chart); a drag still zooms and a double-click resets it.
+CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": "reset"}
 
 
 def show_chart(figure, key: str | None = None, *, width: str = "stretch", theme: str | None = "streamlit") -> None:

@@ -10,6 +10,7 @@ from core.figures import training as figures
 from core.models import registry
 from core.training import report
 from core.training.history import TrainingHistory
+from ui.components.charts import show_chart
 from ui.resources import training as training_resources
 
 
@@ -49,7 +50,7 @@ def show_comparison(infos: list[registry.ModelInfo]) -> None:
     if spec.model_names:
         figure = figures.comparison_figure({name: histories[name] for name in spec.model_names}, spec.metric,
                                            titles)
-        st.plotly_chart(figure, key="compare_chart")
+        show_chart(figure, key="compare_chart")
     else:
         st.caption("Pick at least one model to draw its curve.")
     show_comparison_table(infos, histories)

@@ -8,6 +8,7 @@ from core.figures import training as figures
 from core.models import registry
 from core.training import readings, report
 from core.training.history import TrainingHistory, early_stopping_point
+from ui.components.charts import show_chart
 from ui.resources import training as training_resources
 
 
@@ -24,10 +25,10 @@ def show_model_curves(info: registry.ModelInfo, history: TrainingHistory) -> Non
     stop = early_stopping_point(history, info.card)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(figures.history_figure(history, "accuracy", early_stop=stop), key=f"acc_{info.name}")
+        show_chart(figures.history_figure(history, "accuracy", early_stop=stop), key=f"acc_{info.name}")
         show_reading(readings.accuracy_reading(history, len(info.class_names)))
     with right:
-        st.plotly_chart(figures.history_figure(history, "loss", early_stop=stop), key=f"loss_{info.name}")
+        show_chart(figures.history_figure(history, "loss", early_stop=stop), key=f"loss_{info.name}")
         show_reading(readings.loss_reading(history))
 
 

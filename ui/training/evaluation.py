@@ -10,6 +10,7 @@ from core.data.files import default_data_dir
 from core.figures import training as figures
 from core.models import registry
 from core.training import report
+from ui.components.charts import show_chart
 from ui.components.gallery import GalleryItem, gallery
 from ui.resources import training as training_resources
 from ui.training.roc import show_roc
@@ -25,11 +26,11 @@ def choose_model(evaluated: list[registry.ModelInfo]) -> registry.ModelInfo:
 def show_confusion(summary: report.ConfusionSummary, name: str) -> None:
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(figures.confusion_figure(summary.counts, summary.class_names, title="Counts"),
-                        key=f"cm_counts_{name}")
+        show_chart(figures.confusion_figure(summary.counts, summary.class_names, title="Counts"),
+                   key=f"cm_counts_{name}")
     with right:
-        st.plotly_chart(figures.confusion_figure(summary.normalised, summary.class_names, normalised=True),
-                        key=f"cm_norm_{name}")
+        show_chart(figures.confusion_figure(summary.normalised, summary.class_names, normalised=True),
+                   key=f"cm_norm_{name}")
     st.caption("Rows: what the photo really shows. Columns: what the model said. The diagonal is correct.")
 
 

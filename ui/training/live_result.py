@@ -36,17 +36,19 @@ def show_holdout_charts(evaluation: LiveEvaluation) -> None:
     """Counts on the left; on the right the ROC curve for two classes, else the shares of each class."""
     summary = report.confusion_summary(evaluation.as_dict())
     left, right = st.columns(2)
-    left.plotly_chart(figures.confusion_figure(summary.counts, summary.class_names, title="Counts"),
-                      key="live_cm_counts")
-    if evaluation.has_both_classes:
-        scores = evaluation.probabilities[:, 1]
-        false_positive_rate, true_positive_rate = roc_curve(evaluation.labels, scores)
-        right.plotly_chart(figures.roc_figure(false_positive_rate, true_positive_rate,
-                                              roc_auc(evaluation.labels, scores), evaluation.class_names[1]),
-                           key="live_roc")
-    else:
-        right.plotly_chart(figures.confusion_figure(summary.normalised, summary.class_names, normalised=True),
-                           key="live_cm_norm")
+    with left:
+        show_chart(figures.confusion_figure(summary.counts, summary.class_names, title="Counts"),
+                   key="live_cm_counts")
+    with right:
+        if evaluation.has_both_classes:
+            scores = evaluation.probabilities[:, 1]
+            false_positive_rate, true_positive_rate = roc_curve(evaluation.labels, scores)
+            show_chart(figures.roc_figure(false_positive_rate, true_positive_rate,
+                                          roc_auc(evaluation.labels, scores), evaluation.class_names[1]),
+                       key="live_roc")
+        else:
+            show_chart(figures.confusion_figure(summary.normalised, summary.class_names, normalised=True),
+                       key="live_cm_norm")
 
 
 def show_holdout(result: live_run.LiveResult) -> None:

@@ -11,6 +11,7 @@ from core.figures import training as figures
 from core.models import registry
 from core.training import report
 from core.training.metrics import roc_auc, roc_curve
+from ui.components.charts import show_chart
 from ui.resources import training as training_resources
 
 #: {model name: photos to score}: the curves the learner asked for, kept across reruns.
@@ -66,6 +67,6 @@ def show_roc(info: registry.ModelInfo, summary: report.ConfusionSummary, stored_
         st.error(f"The ROC curve cannot be drawn: {error}")
         return
     positive = summary.class_names[1]
-    st.plotly_chart(figures.roc_figure(false_positive_rate, true_positive_rate, roc_auc(labels, scores), positive,
-                                       title=f"ROC curve on {len(labels)} test photos"), key=f"roc_{info.name}")
+    show_chart(figures.roc_figure(false_positive_rate, true_positive_rate, roc_auc(labels, scores), positive,
+                                  title=f"ROC curve on {len(labels)} test photos"), key=f"roc_{info.name}")
     st.caption(report.roc_threshold_sentence(positive))
