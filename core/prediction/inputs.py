@@ -114,8 +114,3 @@ class ModelInput:
 
     def crop(self, top: int, left: int, size: int = CROP_SIZE) -> PixelCrop:
         return pixel_crop(self.pixels, top, left, size)
-
-
-def model_input(photo: np.ndarray, size: tuple[int, int], scaling: str) -> ModelInput:
-    """``photo`` resized to the model's (height, width), as the network receives it."""
-    return ModelInput(model_inputs([photo], size)[0], scaling)

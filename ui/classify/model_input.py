@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.imaging.photo import Photo
 from core.models.registry import ModelInfo
-from core.prediction.inputs import CROP_SIZE, ModelInput, input_scaling, model_input
+from core.prediction.inputs import CROP_SIZE, ModelInput, input_scaling
 from ui import resources
 
 CHANNELS = ("Red", "Green", "Blue")
@@ -33,7 +33,8 @@ def crop_controls(received: ModelInput) -> CropSpec:
 
 
 def model_input_view(photo: Photo, info: ModelInfo) -> None:
-    received = model_input(photo.pixels, info.input_size, input_scaling(resources.cached_model(info.name)))
+    pixels = resources.cached_model_pixels(photo.digest, tuple(info.input_size), photo.pixels)
+    received = ModelInput(pixels, input_scaling(resources.cached_model(info.name)))
     st.write(received.description)
     image_column, numbers_column = st.columns([1, 1.6])
     with image_column:

@@ -13,7 +13,6 @@ from core.explain.feature_maps import FeatureMaps
 from core.explain.layer_text import layer_option
 from core.explain.model_answer import ModelAnswer, model_answer
 from core.imaging.photo import Photo
-from core.imaging.resize import resize_for_model
 from core.models import layers
 from ui import resources
 from ui.components.model_picker import model_picker
@@ -117,7 +116,7 @@ def choose_layer(model: keras.Model, model_key: str) -> tuple[str, tuple[str, ..
 def inspect(choice: ModelChoice, photo: Photo) -> Inspection:
     """Pick the layer, then run the model on the photo once for every section."""
     input_size = tuple(int(side) for side in choice.model.input_shape[1:3])
-    model_pixels = resize_for_model(photo.pixels, input_size)
+    model_pixels = resources.cached_model_pixels(photo.digest, input_size, photo.pixels)
     layer, layer_paths, conv_paths = choose_layer(choice.model, choice.key)
     with st.spinner("Running the model on your photo…"):
         all_maps = inside_resources.cached_feature_maps(choice.key, photo.digest, choice.model, photo.pixels)

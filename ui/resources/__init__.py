@@ -10,11 +10,13 @@ from __future__ import annotations
 import gc
 
 import keras
+import numpy as np
 import streamlit as st
 
 from core.imaging.decode import ImageLoadError
 from core.imaging.demo import DEFAULT_DEMO, demo_photo_bytes
 from core.imaging.photo import Photo, photo_from_bytes
+from core.imaging.resize import resize_for_model
 from core.models import registry
 
 _frozen = False
@@ -56,3 +58,9 @@ def cached_photo(name: str, data: bytes, source: str) -> Photo | str:
         return photo_from_bytes(name, data, source)
     except ImageLoadError as error:
         return str(error)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_model_pixels(photo_key: str, size: tuple[int, int], _pixels: np.ndarray) -> np.ndarray:
+    """The photo (identified by its digest) resized to a model's input once, not on every slider move or click."""
+    return resize_for_model(_pixels, size)

@@ -7,7 +7,6 @@ from core.models import architectures
 from core.prediction.inputs import (
     ModelInput,
     input_scaling,
-    model_input,
     model_inputs,
     pixel_crop,
 )
@@ -46,7 +45,7 @@ def test_pixel_crop_channels():
 
 def test_model_input_describes_itself():
     photo = np.full((300, 400, 3), 10, np.uint8)
-    received = model_input(photo, (150, 160), "uses them as they are")
+    received = ModelInput(model_inputs([photo], (150, 160))[0], "uses them as they are")
     assert received.pixels.shape == (150, 160, 3)
     assert (received.height, received.width) == (150, 160)
     assert received.description == (
