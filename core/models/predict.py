@@ -4,7 +4,7 @@ One function serves the app, the training page, live training, evaluation and
 the scripts: it checks the input shape, runs ``model(x, training=False)`` on
 batches (traced once per model into a TensorFlow graph), and returns class
 probabilities. Streamlit serves every browser session from threads of one
-process, so the traced call is guarded by a lock.
+process: the tracing is guarded by a lock, the traced graph is safe to share.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from core.training.metrics import class_probabilities
 #: Photos per model call: large enough to use both cores, small enough for a phone photo batch.
 BATCH_SIZE = 64
 
-# Keras models are not guaranteed thread-safe while one call builds its graph.
+# Keras models are not guaranteed thread-safe while a trace builds their graph.
 _PREDICT_LOCK = threading.Lock()
 _INFERENCE_FUNCTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -45,21 +45,28 @@ def predict_probabilities(model: keras.Model, pixels: np.ndarray, batch_size: in
 def _run(model: keras.Model, batch: np.ndarray) -> np.ndarray:
     if keras.backend.backend() != "tensorflow":  # training on a GPU machine under JAX or PyTorch
         return keras.ops.convert_to_numpy(model(batch, training=False))
-    with _PREDICT_LOCK:
-        return _inference_function(model)(batch).numpy()
+    # The traced graph runs outside the lock: TensorFlow releases the GIL while it computes, so
+    # two sessions' predictions overlap instead of queueing.
+    return _inference_function(model)(batch).numpy()
 
 
 def _inference_function(model: keras.Model):
-    """``model(x, training=False)`` traced once into a graph per model.
+    """``model(x, training=False)`` traced once into one graph per model, for any batch size.
 
     Calling a Keras model eagerly re-dispatches every layer in Python (about
     30 ms for `classic` on a laptop CPU); the traced graph does the same
-    arithmetic in a few milliseconds.
+    arithmetic in a few milliseconds. Tracing builds the model's graph, which
+    is not safe from two threads at once: it happens once, under the lock.
     """
+    function = _INFERENCE_FUNCTIONS.get(model)
+    if function is not None:
+        return function
     import tensorflow as tf
 
-    function = _INFERENCE_FUNCTIONS.get(model)
-    if function is None:
-        function = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
-        _INFERENCE_FUNCTIONS[model] = function
+    with _PREDICT_LOCK:
+        function = _INFERENCE_FUNCTIONS.get(model)
+        if function is None:
+            signature = tf.TensorSpec((None, *model.input_shape[1:]), tf.float32)
+            function = tf.function(lambda x: model(x, training=False)).get_concrete_function(signature)
+            _INFERENCE_FUNCTIONS[model] = function
     return function

@@ -43,12 +43,15 @@ def classic_app(section: str | None = None, photo: Photo | None = None) -> tuple
 
 
 def number_input(app: AppTest, label: str):
-    return next(widget for widget in app.number_input if widget.label == label)
+    """The number input whose label starts with ``label`` ("Row" finds "Row (1–148)")."""
+    return next(widget for widget in app.number_input if widget.label.startswith(label))
 
 
 def test_feature_maps_for_two_layers_show_their_shapes():
     app, model_key = classic_app(FEATURES)
     assert [s.value for s in app.subheader] == ["conv1: 32 maps of 148×148 (148×148×32)"]
+    assert not app.dataframe  # every layer's maps are the heaviest view: only when asked for
+    app.toggle(key="inside_overview_on").set_value(True).run()
     table = app.dataframe[0].value
     assert list(table["feature maps (height×width×maps)"]) == [
         "148×148×32", "74×74×32", "72×72×64", "36×36×64", "34×34×128", "17×17×128", "15×15×128", "7×7×128"]
@@ -70,11 +73,12 @@ def test_feature_maps_for_two_layers_show_their_shapes():
 
 def test_drill_down_follows_the_typed_position():
     app, _ = classic_app(FEATURES)
-    number_input(app, "Row").set_value(0).run()
-    number_input(app, "Column").set_value(146).run()
+    # Rows and columns count from 1, as in the lab: row 1, column 147 is the top-right corner of conv1's 148×148.
+    number_input(app, "Row").set_value(1).run()
+    number_input(app, "Column").set_value(147).run()
     assert not app.exception, app.exception
     body = page_text(app)
-    assert "row 0, column 146" in body and "ReLU: max(0," in body
+    assert "row 1, column 147" in body and "input rows 1–3, columns 147–149" in body and "ReLU: max(0," in body
     assert any("matches the model: ✓" in s.value for s in app.success)
 
 
@@ -94,20 +98,21 @@ def test_clicking_a_feature_map_cell_moves_the_drill_down():
     """The click payload as Streamlit delivers it for this chart: customdata as a dict keyed "0", "1"."""
     app, model_key = classic_app(FEATURES)
     channel = app.selectbox(key=f"inside_map_{model_key}_conv1").value
-    assert "row 2, column 3 of map" not in page_text(app)
+    assert "row 3, column 4 of map" not in page_text(app)
     payload = {"selection": {"points": [{"x": 3, "y": 2, "customdata": {"0": 2, "1": 3}, "curve_number": 1,
                                          "point_number": 2 * 148 + 3, "point_index": 2 * 148 + 3}],
                              "point_indices": [2 * 148 + 3], "box": [], "lasso": []}}
     click_chart(app, f"inside_zoom_{model_key}_conv1_{channel}", payload)
     assert not app.exception, app.exception
-    assert f"The value at row 2, column 3 of map {channel}" in page_text(app)
-    assert (number_input(app, "Row").value, number_input(app, "Column").value) == (2, 3)
+    # The click reports 0-based positions; the page counts from 1, as the lab does.
+    assert f"The value at row 3, column 4 of map {channel}" in page_text(app)
+    assert (number_input(app, "Row").value, number_input(app, "Column").value) == (3, 4)
     assert any("matches the model: ✓" in s.value for s in app.success)
 
     # The chart keeps reporting that click; a position typed afterwards still wins.
-    number_input(app, "Column").set_value(5).run()
+    number_input(app, "Column").set_value(6).run()
     assert not app.exception, app.exception
-    assert f"The value at row 2, column 5 of map {channel}" in page_text(app)
+    assert f"The value at row 3, column 6 of map {channel}" in page_text(app)
 
 
 def test_filters_section_compares_trained_and_untrained():

@@ -1,6 +1,6 @@
 """What a test needs from the machine: skip without it on a laptop, fail without it in CI.
 
-CI (``CI=true``) installs Chromium, Playwright, pillow-heif and lays ``../shared``
+CI (``CI=true``) installs Chromium, nginx, Playwright, pillow-heif and lays ``../shared``
 (real photos, MobileNet weights) beside the clone, so a missing one there means
 a broken install, not a reason to skip.
 """

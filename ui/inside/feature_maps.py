@@ -10,6 +10,7 @@ import streamlit as st
 
 from core.explain.captions import dead_maps_note, layers_overview_table, map_option, maps_heading
 from core.explain.feature_maps import FeatureMaps
+from core.explain.layer_sequence import map_stage, receptive_field_sentence, shrink_sentence
 from core.explain.layer_text import border_note
 from core.figures import explain
 from core.models import layers
@@ -18,10 +19,10 @@ from ui.inside import cell, drill_down
 from ui.inside.setup import Inspection
 
 INTRODUCTION = (
-    "A **feature map** is what one filter produces on the whole input: one number per position, bright "
-    "where the filter found its pattern. A convolution layer makes one map per filter; a **pooling** "
-    "layer then halves each map, keeping the largest value of every 2×2 block. The maps below are "
-    "sorted so the most active come first."
+    "A **feature map** is what one filter produces on the whole input: one number per position, large "
+    "where the input under the filter looks like the filter's pattern. A convolution layer makes one map per "
+    "filter, and the same filter is used at every position (**weight sharing**), so a pattern is found "
+    "wherever it is. The maps below are sorted so the most active come first."
 )
 
 
@@ -63,21 +64,29 @@ def show_zoom(inspection: Inspection, maps: FeatureMaps, channel: int) -> cell.C
 
 
 def show_overview(inspection: Inspection) -> None:
+    """Every layer's maps side by side: run only when asked for (it is the heaviest view of the page)."""
     st.markdown("##### All layers at a glance")
-    show_chart(explain.layers_overview_figure(inspection.all_maps), key="inside_overview")
-    st.dataframe(pd.DataFrame(layers_overview_table(inspection.all_maps)), hide_index=True, width="stretch")
+    layer_count = len(inspection.layer_paths)
+    if not st.toggle(f"Show a few maps of all {layer_count} layers", key="inside_overview_on",
+                     help="Runs the photo through every layer and keeps each one's maps."):
+        return
+    all_maps = inspection.all_maps()
+    show_chart(explain.layers_overview_figure(all_maps), key="inside_overview")
+    st.dataframe(pd.DataFrame(layers_overview_table(all_maps)), hide_index=True, width="stretch")
     first_conv = inspection.conv_paths[0]
     note = border_note(layers.find_layer(inspection.model, first_conv), inspection.input_size[0],
-                       inspection.maps_by_layer[first_conv].shape[0])
+                       inspection.maps(first_conv).shape[0])
     if note is not None:
         st.caption(note)
 
 
 def show(inspection: Inspection) -> None:
-    st.markdown(INTRODUCTION)
-    maps = inspection.maps_by_layer[inspection.layer]
+    st.markdown(INTRODUCTION + " " + shrink_sentence(inspection.model))
+    maps = inspection.maps(inspection.layer)
+    stage = map_stage(inspection.model, inspection.layer)
     st.subheader(maps_heading(maps))
-    note = dead_maps_note(maps)
+    st.markdown(stage.sentence + " " + receptive_field_sentence(inspection.model, inspection.layer))
+    note = dead_maps_note(maps, after_relu=stage.shown_after_relu)
     if note is not None:
         st.caption(note)
     spec = read_grid_spec()

@@ -40,9 +40,8 @@ def read_spec(inspection: Inspection) -> PatternSpec:
     if note:
         st.caption(note)
     filter_count = int(layers.find_layer(inspection.model, conv_layer).filters)
-    maps_by_layer = inspection.maps_by_layer
     # Start at the filter that responds most to this photo.
-    strongest = int(maps_by_layer[conv_layer].order[0]) if conv_layer in maps_by_layer else 0
+    strongest = int(inspection.maps(conv_layer).order[0])
     columns = st.columns(2)
     with columns[0]:
         channel = st.number_input(f"Filter of {conv_layer} (0–{filter_count - 1})", 0, filter_count - 1, strongest,

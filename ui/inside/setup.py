@@ -45,7 +45,6 @@ class Inspection:
     layer: str  # the chosen layer's path
     layer_paths: tuple[str, ...]  # every convolution and pooling layer
     conv_paths: tuple[str, ...]  # the plain Conv2D layers (the ones with filters to draw)
-    all_maps: tuple[FeatureMaps, ...]  # every layer's feature maps for the photo
     answer: ModelAnswer
 
     @property
@@ -64,9 +63,15 @@ class Inspection:
     def input_size(self) -> tuple[int, int]:
         return int(self.model_pixels.shape[0]), int(self.model_pixels.shape[1])
 
-    @property
-    def maps_by_layer(self) -> dict[str, FeatureMaps]:
-        return {maps.layer: maps for maps in self.all_maps}
+    def maps(self, layer: str) -> FeatureMaps:
+        """One layer's feature maps for the photo (computed on first use, then cached)."""
+        return inside_resources.cached_feature_maps(self.model_key, self.photo_key, self.model, self.photo.pixels,
+                                                    (layer,))[0]
+
+    def all_maps(self) -> list[FeatureMaps]:
+        """Every convolution and pooling layer's maps: only for the view that asks for them all."""
+        return inside_resources.cached_feature_maps(self.model_key, self.photo_key, self.model, self.photo.pixels,
+                                                    self.layer_paths)
 
 
 def choose_model() -> ModelChoice:
@@ -114,16 +119,14 @@ def choose_layer(model: keras.Model, model_key: str) -> tuple[str, tuple[str, ..
 
 
 def inspect(choice: ModelChoice, photo: Photo) -> Inspection:
-    """Pick the layer, then run the model on the photo once for every section."""
+    """Pick the layer and get the model's answer; each section computes only the maps it shows."""
     input_size = tuple(int(side) for side in choice.model.input_shape[1:3])
     model_pixels = resources.cached_model_pixels(photo.digest, input_size, photo.pixels)
     layer, layer_paths, conv_paths = choose_layer(choice.model, choice.key)
     with st.spinner("Running the model on your photo…"):
-        all_maps = inside_resources.cached_feature_maps(choice.key, photo.digest, choice.model, photo.pixels)
         probabilities = inside_resources.cached_probabilities(choice.key, photo.digest, choice.model, photo.pixels)
     return Inspection(choice=choice, photo=photo, model_pixels=model_pixels, layer=layer, layer_paths=layer_paths,
-                      conv_paths=conv_paths, all_maps=tuple(all_maps),
-                      answer=model_answer(choice.class_names, probabilities))
+                      conv_paths=conv_paths, answer=model_answer(choice.class_names, probabilities))
 
 
 def show_answer(inspection: Inspection) -> None:

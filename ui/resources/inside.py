@@ -6,12 +6,28 @@ pixels are identified by ``model_key`` and ``photo_key`` instead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import keras
 import numpy as np
 import streamlit as st
 
+from core.caching import BoundedCache
 from core.explain import activation_max, feature_maps, filters, gradcam, probe, saliency
 from core.models import architectures
+
+#: Bytes of explanations (feature maps, heat maps, gradients) one server process keeps for all its
+#: sessions: about ten photos' maps of every transfer-model layer (15 MB each), or a class's
+#: chosen-layer maps, Grad-CAMs and saliency maps. Streamlit's own caches count entries, not bytes.
+EXPLANATIONS_MAX_BYTES = 192 * 1024 * 1024
+#: An explanation nobody looked at for half an hour is recomputed if asked for again (it takes < 1 s).
+EXPLANATIONS_IDLE_SECONDS = 30 * 60
+
+
+@st.cache_resource(show_spinner=False)
+def explanations() -> BoundedCache:
+    """The one explanations cache of this process, shared by every session (values are never edited)."""
+    return BoundedCache(EXPLANATIONS_MAX_BYTES, EXPLANATIONS_IDLE_SECONDS)
 
 
 @st.cache_resource(show_spinner="Building the untrained classic network…")
@@ -20,10 +36,11 @@ def cached_untrained_classic() -> keras.Model:
     return architectures.classic()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def cached_feature_maps(model_key: str, photo_key: str, _model: keras.Model, _pixels: np.ndarray
-                        ) -> list[feature_maps.FeatureMaps]:
-    return feature_maps.compute_feature_maps(_model, _pixels)
+def cached_feature_maps(model_key: str, photo_key: str, _model: keras.Model, _pixels: np.ndarray,
+                        layers: Sequence[str] | None = None) -> list[feature_maps.FeatureMaps]:
+    """The feature maps of ``layers`` (default: every convolution and pooling layer)."""
+    key = ("feature_maps", model_key, photo_key, None if layers is None else tuple(layers))
+    return explanations().get_or_compute(key, lambda: feature_maps.compute_feature_maps(_model, _pixels, layers))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -37,22 +54,24 @@ def cached_probabilities(model_key: str, photo_key: str, _model: keras.Model, _p
     return gradcam.probabilities_from_logits(keras.ops.convert_to_numpy(logits))[0]
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
 def cached_layer_io(model_key: str, photo_key: str, layer: str, _model: keras.Model, _pixels: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray]:
-    return feature_maps.layer_input_output(_model, _pixels, layer)
+    return explanations().get_or_compute(("layer_io", model_key, photo_key, layer),
+                                         lambda: feature_maps.layer_input_output(_model, _pixels, layer))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def cached_grad_cam(model_key: str, photo_key: str, layer: str, class_index: int, _model: keras.Model,
                     _pixels: np.ndarray) -> gradcam.GradCam:
-    return gradcam.grad_cam(_model, _pixels, class_index=class_index, layer=layer)
+    return explanations().get_or_compute(
+        ("grad_cam", model_key, photo_key, layer, class_index),
+        lambda: gradcam.grad_cam(_model, _pixels, class_index=class_index, layer=layer))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
 def cached_saliency(model_key: str, photo_key: str, class_index: int, samples: int, _model: keras.Model,
                     _pixels: np.ndarray) -> saliency.Saliency:
-    return saliency.saliency_map(_model, _pixels, class_index=class_index, smooth_samples=samples)
+    return explanations().get_or_compute(
+        ("saliency", model_key, photo_key, class_index, samples),
+        lambda: saliency.saliency_map(_model, _pixels, class_index=class_index, smooth_samples=samples))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -61,7 +80,8 @@ def cached_filters(model_key: str, layer: str, _model: keras.Model) -> tuple[fil
     return filters.get_filters(_model, layer), filters.untrained_filters(_model, layer)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def cached_pattern(model_key: str, layer: str, channel: int, steps: int, _model: keras.Model
                    ) -> activation_max.ActivationMaximisation:
-    return activation_max.maximise_activation(_model, layer, channel, steps=steps)
+    return explanations().get_or_compute(
+        ("pattern", model_key, layer, channel, steps),
+        lambda: activation_max.maximise_activation(_model, layer, channel, steps=steps))
