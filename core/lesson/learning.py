@@ -1,0 +1,70 @@
+"""Step 8: how the model learned: its training curves and its first filter before and after training."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import keras
+
+from core.arithmetic.numbers import format_number
+from core.explain.filters import LayerFilters, get_filters, untrained_filters
+from core.lesson.checkpoint import StepText, checkpoint
+from core.lesson.first_layer import first_conv_path
+from core.models.layers import find_layer
+from core.training.history import TrainingHistory, best_epoch
+
+
+@dataclass(frozen=True, eq=False)
+class LearningLesson:
+    model_name: str
+    history: TrainingHistory
+    trained: LayerFilters  # the first convolution's filters now
+    untrained: LayerFilters  # the same layer freshly initialised, as training started
+    channel: int  # the filter steps 2 to 4 followed
+    frozen_base: bool  # the first layer was not trained here (MobileNet's ImageNet filters)
+
+
+def learning_text(lesson: LearningLesson) -> StepText:
+    history = lesson.history
+    best = best_epoch(history)
+    kernel_now = lesson.trained.kernel[..., lesson.channel]
+    kernel_then = lesson.untrained.kernel[..., lesson.channel]
+    if history.has_validation and best is not None:
+        accuracy = (f" and {history.val_accuracy[best - 1]:.1%} of the validation photos right"
+                    if len(history.val_accuracy) == history.epochs else "")
+        curves = (f"Training ran {history.epochs} epochs (passes over the training photos); the validation loss, "
+                  f"measured on photos it never learned from, was lowest at epoch {best}{accuracy}.")
+    else:
+        curves = f"Training ran {history.epochs} epochs; this model's history has no validation numbers."
+    if lesson.frozen_base:
+        filters = (f"The `{lesson.model_name}` model's first filters were learned by MobileNet on ImageNet's "
+                   "photos (over a million) and kept frozen here; only the head on top trained on cats and dogs. "
+                   "Before that training they were random numbers, like the \"before training\" grid.")
+    else:
+        filters = (f"Filter {lesson.channel} started as random numbers between {format_number(kernel_then.min())} and "
+                   f"{format_number(kernel_then.max())}; training nudged them, photo after photo, to between "
+                   f"{format_number(kernel_now.min())} and {format_number(kernel_now.max())}.")
+    sentences = (
+        ("Nobody wrote these filters: training started from random weights and, after each batch of photos, moved "
+        "every weight a little in the direction that made the loss (the size of the mistakes) smaller."),
+        curves,
+        filters,
+    )
+    if best is None:
+        question = "How many epochs did training run?"
+        right, wrong = str(history.epochs), [str(history.epochs + 1), "1", str(max(history.epochs // 2, 2))]
+        why = f"The curves have {history.epochs} points, one per epoch."
+    else:
+        question = "At which epoch was the validation loss lowest?"
+        right = str(best)
+        wrong = [str(history.epochs), "1", str(max(1, (best + history.epochs) // 2)), str(max(1, best // 2))]
+        why = f"The validation loss curve has its lowest point at epoch {best}."
+    return StepText(sentences, checkpoint(question, right, wrong, why, position=best or 1))
+
+
+def learning_lesson(model: keras.Model, model_name: str, history: TrainingHistory, channel: int) -> LearningLesson:
+    """The first convolution's filters now and freshly initialised, with the model's training history."""
+    path = first_conv_path(model)
+    return LearningLesson(model_name=model_name, history=history, trained=get_filters(model, path),
+                          untrained=untrained_filters(model, path), channel=channel,
+                          frozen_base=not find_layer(model, path).trainable)

@@ -1,0 +1,52 @@
+"""What every step has: the sentences for the teacher, a "try it" pointer, the checkpoint and the QR code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from core.lesson.checkpoint import Checkpoint, StepText
+from core.lesson.steps import step_info
+from ui.lesson import navigation
+from ui.lesson.navigation import LessonSpec
+
+
+def sentences(text: StepText) -> None:
+    st.markdown("\n".join(f"- {sentence}" for sentence in text.sentences))
+    for note in text.notes:
+        st.caption(note)
+
+
+def try_it(step: int, presenting: bool) -> None:
+    info = step_info(step)
+    try:
+        st.page_link(info.try_page, label=f"Try it: {info.try_label}", icon="👉")
+    except StreamlitPageNotFoundError:  # the page run on its own (tests) has no navigation to link into
+        st.markdown(f"👉 Try it: **{info.try_label}** in the menu")
+    if not presenting:
+        st.caption(f"…and {info.try_what}.")
+
+
+def checkpoint(question: Checkpoint, key: str) -> None:
+    """The one-question quiz: nothing chosen at first, instant feedback once a student picks."""
+    with st.container(key="lesson_check"):
+        chosen = st.radio(f"**Checkpoint:** {question.question}", question.options, index=None, key=key,
+                          horizontal=True)
+        if chosen is not None:
+            (st.success if question.is_right(chosen) else st.warning)(question.feedback(chosen))
+
+
+def step_layout(spec: LessonSpec, text: StepText, visual: Callable[[], None], numbers: Callable[[], None]) -> None:
+    """One screen: the visual; key numbers and sentences; the QR code and pointer; the checkpoint below."""
+    left, middle, right = st.columns([1.1, 1.15, 0.32], gap="medium")
+    with left:
+        visual()
+    with middle:
+        numbers()
+        sentences(text)
+    with right:
+        navigation.show_qr(spec)
+    checkpoint(text.checkpoint, key=f"lesson_check_{spec.model_name}_{spec.step}")
+    try_it(spec.step, spec.presenting)

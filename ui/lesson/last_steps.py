@@ -1,0 +1,72 @@
+"""Steps 8 to 10: how the model learned, what it cannot do, and the recap."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from core.figures.training import history_figure
+from core.lesson import learning, limits, recap
+from core.lesson.decision import DecisionLesson
+from core.lesson.first_layer import FirstLayerLesson
+from core.lesson.learning import LearningLesson
+from core.prediction.answers import format_probability, singular
+from core.training.history import best_epoch, early_stopping_point
+from ui.components.charts import show_chart
+from ui.lesson.frame import step_layout
+from ui.lesson.grids import grid_html, show_grids
+from ui.lesson.navigation import LessonSpec
+
+
+def learning_step(spec: LessonSpec, lesson: LearningLesson, card: dict) -> None:
+    text = learning.learning_text(lesson)
+    history = lesson.history
+
+    def visual() -> None:
+        figure = history_figure(history, "loss", title="Loss per epoch (lower is better)",
+                                early_stop=early_stopping_point(history, card), height=300 if spec.presenting else 340)
+        show_chart(figure, key=f"lesson_curves_{spec.model_name}")
+
+    def numbers() -> None:
+        show_grids([grid_html(lesson.untrained.kernel[..., 0, lesson.channel], "before training (red weights)",
+                              decimals=2),
+                    grid_html(lesson.trained.kernel[..., 0, lesson.channel], "after training", decimals=2)])
+        best = best_epoch(history)
+        if best is not None and len(history.val_accuracy) == history.epochs:
+            st.metric(f"Validation accuracy at epoch {best}", f"{history.val_accuracy[best - 1]:.1%}")
+
+    step_layout(spec, text, visual, numbers)
+
+
+def limits_step(spec: LessonSpec, trials: list[limits.Trial]) -> None:
+    text = limits.limits_text(trials)
+
+    def visual() -> None:
+        columns = st.columns(len(trials))
+        for column, trial in zip(columns, trials):
+            answer = trial.answer
+            column.image(trial.pixels.astype(np.uint8), width="stretch")
+            column.markdown(f"**{answer.names[answer.predicted]}** "
+                            f"{format_probability(answer.probabilities[answer.predicted])}")
+            column.caption(trial.label)
+
+    def numbers() -> None:
+        first = next(trial for trial in trials if trial.kind == "neither")
+        st.metric(f"{first.label.split(' (')[0]}: the model says", first.answer.names[first.answer.predicted])
+
+    step_layout(spec, text, visual, numbers)
+
+
+def recap_step(spec: LessonSpec, first: FirstLayerLesson, chain_text: str, decision: DecisionLesson) -> None:
+    text = recap.recap_text(first, decision)
+
+    def visual() -> None:
+        st.markdown("\n".join(f"{number}. {line}" for number, line in
+                              enumerate(recap.recap_lines(first, chain_text, decision), start=1)))
+
+    def numbers() -> None:
+        predicted = decision.predicted
+        st.metric("From pixels to", f"{singular(decision.class_names[predicted])} "
+                                    f"{format_probability(decision.probabilities[predicted])}")
+
+    step_layout(spec, text, visual, numbers)

@@ -1,0 +1,75 @@
+"""Steps 5 to 7: deeper layers' maps, from maps to one neuron and the probability, and Grad-CAM."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from core.arithmetic.numbers import format_count, format_number
+from core.explain.gradcam import GradCam, overlay
+from core.lesson import decision, deeper, looked
+from core.lesson.decision import DecisionLesson
+from core.lesson.deeper import DeeperLesson
+from core.prediction.answers import format_probability, singular
+from ui.lesson.frame import step_layout
+from ui.lesson.navigation import LessonSpec
+
+
+def deeper_step(spec: LessonSpec, lesson: DeeperLesson) -> None:
+    text = deeper.deeper_text(lesson)
+
+    def visual() -> None:
+        columns = st.columns(len(lesson.pictured))
+        for column, maps in zip(columns, lesson.pictured):
+            channel, picture = deeper.strongest_map(maps)
+            column.image(picture, width="stretch",
+                         caption=f"{maps.layer.split('/')[-1]}: {maps.label}, map {channel}")
+        st.markdown(f'<div class="lesson-code">{lesson.chain_text}</div>', unsafe_allow_html=True)
+
+    def numbers() -> None:
+        first, last = lesson.pictured[0], lesson.pictured[-1]
+        left, right = st.columns(2)
+        left.metric("First layer's maps", first.label)
+        right.metric("Last maps", last.label)
+
+    step_layout(spec, text, visual, numbers)
+
+
+def decision_step(spec: LessonSpec, lesson: DecisionLesson) -> None:
+    text = decision.decision_text(lesson)
+
+    def visual() -> None:
+        st.markdown(f'<div class="lesson-code">{lesson.terms_text}</div>', unsafe_allow_html=True)
+        st.caption(f"The {decision.SHOWN_TERMS} largest of the neuron's {format_count(lesson.neuron.inputs.size)} "
+                   f"products w×x, with the real weights of `{lesson.output_layer.split('/')[-1]}`.")
+        if lesson.is_sigmoid:
+            # Three significant digits, so a confident model's 1.2e-12 is not written as 0.
+            st.markdown(f'<div class="lesson-code">P({singular(lesson.class_names[1])}) = σ(z) = 1 / (1 + e^(−z)) = '
+                        f'{lesson.probabilities[1]:.3g}</div>', unsafe_allow_html=True)
+
+    def numbers() -> None:
+        z_column, probability = st.columns(2)
+        z_column.metric("z = w·x + b", format_number(lesson.neuron.z))
+        index = 1 if lesson.is_sigmoid else lesson.predicted
+        name = singular(lesson.class_names[index]) if index < len(lesson.class_names) else f"class {index}"
+        probability.metric(f"P({name})", format_probability(lesson.probabilities[index]))
+
+    step_layout(spec, text, visual, numbers)
+
+
+def looked_step(spec: LessonSpec, cam: GradCam, pixels: np.ndarray, class_names: tuple[str, ...],
+                probabilities: np.ndarray) -> None:
+    text = looked.looked_text(cam, class_names, probabilities)
+    predicted = int(np.argmax(probabilities))
+
+    def visual() -> None:
+        left, right = st.columns(2)
+        left.image(pixels.astype(np.uint8), width="stretch", caption="The photo")
+        right.image(overlay(pixels.astype(np.uint8), cam.heatmap, 0.55), width="stretch",
+                    caption=f"Grad-CAM for {singular(class_names[cam.class_index])} "
+                            f"({cam.layer.split('/')[-1]})")
+
+    def numbers() -> None:
+        st.metric(f"The model says {singular(class_names[predicted])}", format_probability(probabilities[predicted]))
+
+    step_layout(spec, text, visual, numbers)
