@@ -5,11 +5,18 @@ Start it with ``streamlit run app.py``.
 
 import streamlit as st
 
+from ui.components.style import apply_style
+from ui.components.weights_fetch import fetch_weights_once
 from ui.resources import freeze_garbage_once
+from ui.session import keep_photo_in_link
 
 st.set_page_config(page_title="CNN Classroom", page_icon="🐾", layout="wide")
+apply_style()  # the app's one stylesheet: touch targets and the phone layout
 
 pages = {
+    "Teach": [
+        st.Page("app_pages/lesson.py", title="Lesson: pixels to prediction", icon="🎓"),
+    ],
     "Use the model": [
         st.Page("app_pages/classify.py", title="Classify a photo", icon="📷", default=True),
     ],
@@ -27,5 +34,7 @@ pages = {
 }
 
 page = st.navigation(pages)
+fetch_weights_once()  # first start with internet: the default transfer model's base weights, once
 freeze_garbage_once()
+keep_photo_in_link()  # ?photo=<id> on every page: a page switch drops it, a reload reads it back
 page.run()

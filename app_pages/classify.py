@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.prediction.answers import known_classes_note, model_card_text
+from core.prediction.answers import flag_record, model_card_text
+from ui import resources
 from ui.classify.model_input import model_input_view
 from ui.classify.photo_result import photo_results
 from ui.classify.photos import picked_photos
 from ui.classify.results_table import results_table
 from ui.components.model_picker import model_picker
-from ui.resources.classify import cached_predictions
+from ui.resources.classify import cached_answers
+from ui.session import current_photo
 
 st.title("📷 Does this CNN see a cat or a dog?")
 st.write(
@@ -25,14 +27,16 @@ with st.expander("About this model"):
     st.markdown(model_card_text(info))
 
 photos = picked_photos()
-predictions = cached_predictions(info.name, info.input_size, info.class_names,
-                                 tuple(photo.digest for photo in photos), tuple(photo.pixels for photo in photos))
+tools = resources.cached_answer_tools(info.name)
+answers = cached_answers(info.name, tuple((photo.digest, photo.name) for photo in photos),
+                         tuple(photo.pixels for photo in photos))
 
-st.caption(known_classes_note(info.class_names))
+st.caption(tools.note)
 if len(photos) > 1:
-    results_table(photos, predictions)
-photo_results(photos, predictions)
+    results_table(photos, answers)
+photo_results(photos, answers, [flag_record(tools.novelty_card, tools.class_words, answer.neither)
+                                for answer in answers])
 
 st.divider()
 st.subheader("What the network actually receives")
-model_input_view(photos[0], info)
+model_input_view(current_photo(), info)  # the photo that follows the learner

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import resources
+from ui.training.calibration import show_calibration
 from ui.training.comparison import show_comparison
 from ui.training.curves import show_histories
 from ui.training.evaluation import show_evaluation
@@ -14,12 +15,14 @@ st.title("📈 Training: watch a network learn")
 st.write(
     "A network learns by looking at the training photos again and again (each pass is an **epoch**) and "
     "nudging its weights to lower the **loss**. The **validation** photos are never used to change the "
-    "weights: they show whether what it learned works on photos it has not seen."
+    "weights: they show whether what it learned works on photos it has not seen. They do choose which epoch's "
+    "weights are kept (the lowest validation loss), so validation accuracy is slightly optimistic; the **test** "
+    "photos, used for nothing during training, give the fair number."
 )
 
 infos = resources.cached_model_list()
-learning_curves, compare_models, evaluate, train_live = st.tabs(
-    ["Learning curves", "Compare models", "Evaluate", "Train live"])
+learning_curves, compare_models, evaluate, calibrate, train_live = st.tabs(
+    ["Learning curves", "Compare models", "Evaluate", "Calibration", "Train live"])
 with learning_curves:
     if infos:
         show_histories(infos)
@@ -37,5 +40,10 @@ with evaluate:
         show_evaluation(infos)
     else:
         st.info("No shipped models to evaluate yet.")
+with calibrate:
+    if infos:
+        show_calibration(infos)
+    else:
+        st.info("No shipped models to calibrate yet.")
 with train_live:
     show_live_training()

@@ -2,9 +2,14 @@
 
     python bench/classify.py [--model classic] [--repeats 20] [--grain 6]
 
-Ours: the photo's bytes -> ``core.imaging.resize.load_for_model`` (JPEG draft-mode
-decode at 1/8 scale, EXIF orientation, one area resize) ->
-``core.models.predict.predict_probabilities`` (``model(x, training=False)``).
+Ours: exactly what the Classify page calls. The photo's bytes ->
+``core.imaging.photo.photo_from_bytes`` (what ``ui.resources.cached_photo`` runs on an
+upload: JPEG draft-mode decode at 1/2 scale, EXIF orientation, an area resize to the
+1280-pixel working copy) -> ``core.prediction.photo_answer.answer_pixels`` (what
+``ui.resources.classify.cached_answers`` runs: the squeeze to the model's input, one
+traced run of the network for the logits and the "neither" features, the card's
+temperature, the novelty score). The page's caches are left out: each timed run is
+a first upload.
 
 Naive (the classic tutorials): ``keras.utils.load_img(path, target_size=...)``
 (full 12-megapixel decode, nearest-neighbour resize, EXIF ignored) ->
@@ -33,27 +38,30 @@ if str(PROJECT_ROOT) not in sys.path:
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-# noqa: E402
-from core.imaging.resize import load_for_model  # noqa: E402
-from core.models import architectures, predict, registry
+from core.imaging.photo import photo_from_bytes  # noqa: E402
+from core.models import architectures, registry  # noqa: E402
+from core.prediction.inputs import model_inputs  # noqa: E402
+from core.prediction.photo_answer import AnswerTools, answer_pixels, answer_tools  # noqa: E402
 from core.training.metrics import class_probabilities  # noqa: E402
 from tests.support.image_corpus import ORIENTATION_CORNERS, RED, phone_photo_jpeg  # noqa: E402
 
 
-def choose_model(name: str | None) -> tuple[keras.Model, tuple[int, int], str]:
-    """The shipped model ``name`` (default: classic), else an untrained classic CNN."""
+def choose_model(name: str | None) -> tuple[keras.Model, tuple[int, int], str, AnswerTools]:
+    """The shipped model ``name`` (default: classic) with its card's answer tools, else an untrained classic CNN."""
     wanted = name or "classic"
     infos = {info.name: info for info in registry.list_models()}
     info = infos.get(wanted)
     if info is not None and info.available:
-        return registry.load_model(info), info.input_size, f"shipped model {info.name!r} ({info.title})"
+        return (registry.load_model(info), info.input_size, f"shipped model {info.name!r} ({info.title})",
+                answer_tools(info))
     if name is not None and name != "classic":
         known = ", ".join(sorted(n for n, i in infos.items() if i.available)) or "none"
         raise SystemExit(f"No available shipped model named {name!r} (available: {known}).")
     # Same layers and the same number of operations as the trained classic model,
     # so the timing holds; only the probabilities mean nothing.
     keras.utils.set_random_seed(0)
-    return architectures.classic(), (150, 150), "classic CNN built in code, UNTRAINED (no models/classic yet)"
+    return (architectures.classic(), (150, 150), "classic CNN built in code, UNTRAINED (no models/classic yet)",
+            AnswerTools(class_names=("cats", "dogs")))
 
 
 def median_ms(samples: list[float]) -> float:
@@ -86,7 +94,7 @@ def main() -> None:
     arguments = parser.parse_args()
     repeats = max(15, arguments.repeats)
 
-    model, (height, width), model_note = choose_model(arguments.model)
+    model, (height, width), model_note, tools = choose_model(arguments.model)
     print(f"model: {model_note}, input {height}×{width}")
     print(f"CPU: {os.cpu_count()} cores visible, load average {os.getloadavg()[0]:.1f}; "
           "TensorFlow uses its default threads")
@@ -101,19 +109,20 @@ def main() -> None:
         def ours() -> tuple[np.ndarray, np.ndarray, list[float]]:
             cpu_start, start = time.process_time(), time.perf_counter()
             data = path.read_bytes()  # an upload arrives as bytes; reading them keeps the race fair
-            _, model_input = load_for_model(data, (height, width))  # decode (draft), orient, resize
+            photo = photo_from_bytes(path.name, data)  # decode (draft), orient, working copy
             loaded = time.perf_counter()
-            probabilities = predict.predict_probabilities(model, model_input)
+            answer = answer_pixels(model, tools, [(photo.name, photo.pixels)])[0]  # the page's one model run
             done = time.perf_counter()
             cpu = time.process_time() - cpu_start
-            return model_input, probabilities[0], [done - start, loaded - start, done - loaded, cpu]
+            batch = model_inputs([photo.pixels], (height, width))  # for the orientation check below (untimed)
+            return batch[0], np.asarray(answer.raw_probabilities), [done - start, loaded - start, done - loaded, cpu]
 
         def ours_compiled() -> list[float]:
             # For information: the same path with Keras' compiled predict step
             # instead of an eager model(x) call (a possible core.models.predict change).
             start = time.perf_counter()
-            _, model_input = load_for_model(path.read_bytes(), (height, width))
-            class_probabilities(model.predict_on_batch(model_input[None].astype("float32")))
+            batch = model_inputs([photo_from_bytes(path.name, path.read_bytes()).pixels], (height, width))
+            class_probabilities(model.predict_on_batch(batch.astype("float32")))
             return [time.perf_counter() - start]
 
         def naive() -> tuple[np.ndarray, np.ndarray, list[float]]:
@@ -151,7 +160,7 @@ def main() -> None:
 
     print(f"\n{repeats} timed runs each after 2 warm-ups (milliseconds)")
     print(f"{'':38s}{'median':>9s}{'p90':>9s}")
-    print(f"{'ours:  decode+orient+resize':38s}{median_ms(ours_load):9.1f}{p90_ms(ours_load):9.1f}")
+    print(f"{'ours:  decode+orient+working+resize':38s}{median_ms(ours_load):9.1f}{p90_ms(ours_load):9.1f}")
     print(f"{'ours:  predict (model(x))':38s}{median_ms(ours_predict):9.1f}{p90_ms(ours_predict):9.1f}")
     print(f"{'ours:  whole path':38s}{median_ms(ours_total):9.1f}{p90_ms(ours_total):9.1f}")
     print(f"{'naive: load_img+img_to_array':38s}{median_ms(naive_load):9.1f}{p90_ms(naive_load):9.1f}")

@@ -1,6 +1,11 @@
-"""Print the README's table of shipped models from their model.json and metrics.json.
+"""Print the README's tables of shipped models from their model.json and metrics.json.
 
     python scripts/model_table.py
+
+The first table: size, accuracy, the expected calibration error before and
+after temperature scaling (test split), and the "neither" flag's AUROC and its
+two rates (test cats and dogs wrongly flagged, other photos caught). The
+second: how much of each kind of other photo the flag caught.
 """
 
 from __future__ import annotations
@@ -11,6 +16,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+#: The kinds of other photo, in the order the second table lists them (big cats are kept out of "overall").
+KINDS = (("objects_scenes", "objects, scenes"), ("people", "people"), ("animals", "other animals"),
+         ("bigcats", "big cats (apart)"))
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else f"{value:.{digits}%}"
+
+
+def points(value: float | None) -> str:
+    """An ECE in percentage points, as the Training page shows it."""
+    return "" if value is None else f"{100 * value:.1f}"
+
+
+def trust_cells(card: dict) -> str:
+    calibration = card.get("calibration") or {}
+    novelty = card.get("novelty") or {}
+    ece = ""
+    if calibration.get("ece_before") is not None:
+        ece = f"{points(calibration['ece_before'])} → {points(calibration.get('ece_after'))}"
+    auroc = (novelty.get("auroc") or {}).get("overall")
+    caught = (novelty.get("caught") or {}).get("overall")
+    return (f"{ece} | {'' if auroc is None else f'{auroc:.3f}'} | {percent(novelty.get('test_flag_rate'))} | "
+            f"{percent(caught, 0)} |")
+
 
 def row(folder: Path) -> str:
     card = json.loads((folder / "model.json").read_text())
@@ -20,15 +50,36 @@ def row(folder: Path) -> str:
     validation = card.get("validation_accuracy")
     return (f"| `{card['name']}` | {size} | {card['parameters']:,} ({card['trainable_parameters']:,}) | "
             f"{metrics['accuracy']:.1%} | {'' if validation is None else f'{validation:.1%}'} | "
-            f"{card.get('epochs_run')} (best {card.get('best_epoch')}) | {minutes:.0f} min, {card.get('machine')} |")
+            f"{card.get('epochs_run')} (best {card.get('best_epoch')}) | {minutes:.0f} min, {card.get('machine')} | "
+            f"{trust_cells(card)}")
+
+
+def kind_row(folder: Path) -> str | None:
+    novelty = json.loads((folder / "model.json").read_text()).get("novelty")
+    if not novelty:
+        return None
+    caught, auroc = novelty.get("caught") or {}, novelty.get("auroc") or {}
+    cells = [f"{percent(caught.get(kind), 0)} ({'' if auroc.get(kind) is None else f'{auroc[kind]:.2f}'})"
+             for kind, _ in KINDS]
+    return f"| `{folder.name}` | {novelty['layer']}, {novelty['method']} | " + " | ".join(cells) + " |"
 
 
 def main() -> int:
     folders = sorted(path.parent for path in (ROOT / "models").glob("*/model.json"))
-    print("| Model | Input | Parameters (trainable) | Test accuracy | Validation accuracy | Epochs | Training time |")
-    print("|---|---|---|---|---|---|---|")
-    for folder in sorted(folders, key=lambda f: -json.loads((f / "metrics.json").read_text())["accuracy"]):
+    folders = sorted(folders, key=lambda f: -json.loads((f / "metrics.json").read_text())["accuracy"])
+    print("| Model | Input | Parameters (trainable) | Test accuracy | Validation accuracy | Epochs | Training time "
+          "| ECE before → after (points) | \"Neither\" AUROC | Test cats/dogs wrongly flagged "
+          "| Other photos caught |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for folder in folders:
         print(row(folder))
+    kinds = [line for line in (kind_row(folder) for folder in folders) if line]
+    if kinds:
+        print()
+        print("| Model | \"Neither\" score | " + " | ".join(f"{name}: caught (AUROC)" for _, name in KINDS) + " |")
+        print("|---|---|" + "---|" * len(KINDS))
+        for line in kinds:
+            print(line)
     return 0
 
 

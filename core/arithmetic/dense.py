@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.arithmetic.numbers import TIMES, equals, format_count, format_factor, format_number, parse_matrix
+from core.arithmetic.numbers import (
+    TIMES,
+    equals,
+    format_count,
+    format_factor,
+    format_number,
+    parse_matrix,
+    probability_text,
+)
 
 MAX_VECTOR = 32  # numbers a learner can still read in one line
 
@@ -181,6 +189,13 @@ def sigmoid(z: float) -> float:
     return exp_z / (1.0 + exp_z)
 
 
+def log10_sigmoid(z: float) -> float:
+    """log₁₀ σ(z) = −log₁₀(1 + e^(−z)), exact even where σ(z) itself rounds to 0 or 1."""
+    z = float(z)
+    natural = -math.log1p(math.exp(-z)) if z >= 0 else z - math.log1p(math.exp(z))
+    return natural / math.log(10)
+
+
 @dataclass(frozen=True)
 class SigmoidStep:
     z: float
@@ -197,10 +212,17 @@ class SigmoidStep:
         return self.class_names[1] if self.probability > 0.5 else self.class_names[0]
 
     @property
+    def probability_text(self) -> str:
+        """The probability as written: ``0.7311``, or ``0.99999… (1 − 2.1 × 10⁻²³), which rounds to 1``."""
+        return probability_text(log10_sigmoid(self.z), log10_sigmoid(-self.z))  # σ(−z) = 1 − σ(z)
+
+    @property
     def text(self) -> str:
         z_text = format_number(self.z)
         exponent = format_number(-self.z)
-        return f"σ({z_text}) = 1 / (1 + e^({exponent})) {equals(self.probability)}"
+        written = self.probability_text
+        sign = equals(self.probability).split(" ")[0] if written == format_number(self.probability) else "="
+        return f"σ({z_text}) = 1 / (1 + e^({exponent})) {sign} {written}"
 
 
 def sigmoid_step(z: float, class_names: tuple[str, str] = ("cats", "dogs")) -> SigmoidStep:

@@ -113,5 +113,5 @@ def dropout_caption(rate: float, scale: float) -> str:
 
 
 def sigmoid_sentence(result: dense.SigmoidStep) -> str:
-    return (f"A probability of {format_number(result.probability)} for class 1, **dogs** (the second folder in "
+    return (f"A probability of {result.probability_text} for class 1, **dogs** (the second folder in "
             f"alphabetical order), so the answer is **{result.predicted}**. σ(0) = 0.5 exactly; above 0.5 means dogs.")

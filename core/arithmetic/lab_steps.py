@@ -52,6 +52,42 @@ def _span(start: int, length: int, limit: int | None = None) -> str:
     return f"{first}–{last}"
 
 
+#: Rows and columns are counted from 1 wherever a learner reads them (the lab and the drill-down); row 0, or
+#: the one after the last, is then the zero padding around the input.
+COUNTING_NOTE = "Rows and columns count from 1, as in the lab."
+
+
+def window_span(start: int, length: int, axis: str) -> str:
+    """``rows 4–6`` (1-based) for a window starting at 0-based ``start``; ``row 4`` for a window one wide."""
+    first, last = start + 1, start + length
+    return f"{axis} {first}" if length == 1 else f"{axis}s {first}–{last}"
+
+
+def outside(start: int, length: int, size: int) -> list[int]:
+    """The 1-based positions of a window outside an input of ``size`` (0 and below, or past ``size``)."""
+    return [position for position in range(start + 1, start + length + 1) if position < 1 or position > size]
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def padding_note(top: int, left: int, height: int, width: int, input_shape: tuple[int, int],
+                 what_padding_does: str) -> str:
+    """Which of the window's rows and columns are not in the input, and what the layer puts there ("" if none)."""
+    parts = []
+    for axis, positions in (("row", outside(top, height, input_shape[0])),
+                            ("column", outside(left, width, input_shape[1]))):
+        if positions:
+            numbers = _join([str(position) for position in positions])
+            parts.append(f"{axis}{'s' if len(positions) > 1 else ''} {numbers}")
+    if not parts:
+        return ""
+    verb = "lies" if len(parts) == 1 and " and " not in parts[0] else "lie"
+    return (f" {_join(parts).capitalize()} {verb} outside the {input_shape[0]}×{input_shape[1]} input: "
+            f"{what_padding_does}")
+
+
 @dataclass(frozen=True, eq=False)
 class ConvolutionWindow:
     """One convolution step as the page writes it: where its window is, and what it adds up to."""
@@ -73,9 +109,10 @@ class ConvolutionWindow:
     def text(self) -> str:
         kernel_rows, kernel_cols = self.step.kernel.shape[:2]
         padded = self.padded_cells
+        note = padding_note(self.step.input_top, self.step.input_left, kernel_rows, kernel_cols, self.input_shape,
+                            f"that is zero padding, so {padded} of the window's cells are 0.")
         return (f"**Window:** input rows {_span(self.step.input_top, kernel_rows)}, columns "
-                f"{_span(self.step.input_left, kernel_cols)}"
-                + (f" ({padded} of its cells are padding zeros)" if padded else ""))
+                f"{_span(self.step.input_left, kernel_cols)}." + note)
 
     @property
     def result_text(self) -> str:

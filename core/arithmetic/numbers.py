@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,6 +20,9 @@ MAX_STRIDE = 6
 MAX_PADDING = 3
 
 MAX_CHANNELS = 4
+
+#: Biases typed into the lab stay within ± this.
+MAX_BIAS = 1e6
 
 MINUS = "\u2212"  # a real minus sign: "−2", not the hyphen "-2"
 
@@ -76,6 +80,12 @@ def _flat(terms: object) -> list[float]:
 def format_count(value: int) -> str:
     """An integer with thousands separators: 6,272."""
     return f"{int(value):,}"
+
+
+def count_text(count: int, singular: str, plural: str | None = None) -> str:
+    """'1 file', '2 files', '1,000 photos': a count with its noun agreeing ('1 batch', '3 batches' via ``plural``)."""
+    noun = singular if int(count) == 1 else (plural if plural is not None else f"{singular}s")
+    return f"{format_count(count)} {noun}"
 
 
 _CELL_SPLIT = re.compile(r"[,\s;]+")
@@ -223,3 +233,150 @@ def matrix_to_text(matrix: np.ndarray, *, row_separator: str = "\n", ascii_minus
             cells.append(text if ascii_minus else text.replace("-", MINUS))
         rows.append(",".join(cells))
     return row_separator.join(rows)
+
+
+def tidy(values: object, decimals: int = DECIMALS) -> np.ndarray:
+    """``values`` rounded as format_number() writes them, for grids that show raw numbers.
+
+    Sums of decimals carry float noise (``107.00000000000001``); an editable grid
+    would show it digit for digit. Adding 0.0 turns −0 into 0.
+    """
+    return np.round(np.asarray(values, dtype=np.float64), decimals) + 0.0
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def format_power(log10_value: float, digits: int = 2) -> str:
+    """The positive number 10^``log10_value`` as ``2.1 × 10⁻²³``; from its logarithm, so 10⁻⁸⁶⁹ works too."""
+    exponent = math.floor(log10_value)
+    mantissa = round(10 ** (log10_value - exponent), digits - 1)
+    if mantissa >= 10:  # 9.96 rounded up to 10.0
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{format_number(mantissa, digits - 1)} {TIMES} 10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
+
+
+#: How many 9s (or 0s) a probability that rounds to 1 (or 0) shows before its "…".
+SHOWN_REPEATS = 5
+
+
+def probability_text(log10_probability: float, log10_complement: float, decimals: int = DECIMALS) -> str:
+    """A probability as written, saying so when it only rounds to 1 or 0.
+
+    For example ``0.99999… (1 − 2 × 10⁻²³, which rounds to 1)`` rather than a bare "1".
+
+    Both the probability p and 1 − p come as base-10 logarithms: near 1, p and
+    the subtraction 1 − p lose every digit in floating point, and e^(−z)
+    underflows to 0 for a large z, which would make "= 1" look exact.
+    """
+    probability = 10 ** float(log10_probability)
+    written = format_number(probability, decimals)
+    if written == "1" and math.isfinite(log10_complement):
+        nines = min(SHOWN_REPEATS, math.floor(-log10_complement))
+        return f"0.{'9' * nines}… (1 {MINUS} {format_power(log10_complement)}, which rounds to 1)"
+    if written == "0" and math.isfinite(log10_probability):
+        zeros = min(SHOWN_REPEATS, math.floor(-log10_probability))
+        return f"0.{'0' * zeros}… ({format_power(log10_probability)}, which rounds to 0)"
+    return written
+
+
+@dataclass(frozen=True)
+class Clamped:
+    """A number typed by a learner, kept inside what the lab shows, and a sentence when it had to be changed."""
+
+    value: float
+    message: str | None = None
+
+
+def clamp_number(value: object, low: float, high: float, *, name: str, previous: float, whole: bool = True,
+                 reason: str = "") -> Clamped:
+    """``value`` kept between ``low`` and ``high`` (and whole when ``whole``), saying what was used and why.
+
+    An emptied box (None) or something that is not a number keeps ``previous``.
+    ``reason`` is one more sentence: why the limit is there.
+    """
+    kept = format_number(previous)
+    try:
+        number = None if value is None else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not math.isfinite(number):
+        what = "is empty" if value is None else f"({value!r}) is not an ordinary number"
+        return Clamped(previous, f"{name} {what}, so the lab keeps {kept}. Type a number to change it.")
+    used = min(max(round(number) if whole else number, low), high)
+    why = f" {reason}" if reason else ""
+    if used != (round(number) if whole else number):
+        bound = f"more than the lab allows ({format_number(high)} at most)" if number > high else \
+            f"less than the lab allows ({format_number(low)} at least)"
+        return Clamped(used, f"{name} {format_number(number)} is {bound}, so it uses {format_number(used)}.{why}")
+    if used != number:
+        return Clamped(used, f"{name} must be a whole number, so the lab uses {format_number(used)} "
+                             f"(from {format_number(number)}).")
+    return Clamped(used)
+
+
+def _is_empty(cell: object) -> bool:
+    if cell is None:
+        return True
+    if isinstance(cell, str):
+        return cell.strip() == ""
+    return isinstance(cell, (float, np.floating)) and math.isnan(float(cell))
+
+
+@dataclass(frozen=True, eq=False)
+class CellReading:
+    """A grid read from what was typed: empty cells count as ``fill``, and a sentence says which ones."""
+
+    matrix: np.ndarray
+    empty: tuple[tuple[int, int], ...]  # 0-based (row, column) of the cells that were empty
+    name: str
+    fill: float = 0.0
+    column_names: tuple[str, ...] | None = None
+    row_names: tuple[str, ...] | None = None
+
+    def _where(self, row: int, col: int) -> str:
+        """A named cell of a one-row (or one-column) grid by its name, any other by its row and column."""
+        if self.column_names is not None and self.matrix.shape[0] == 1:
+            return f"“{self.column_names[col]}”"
+        if self.row_names is not None and self.matrix.shape[1] == 1:
+            return f"“{self.row_names[row]}”"
+        return f"row {row + 1}, column {col + 1}"
+
+    @property
+    def message(self) -> str | None:
+        if not self.empty:
+            return None
+        fill = format_number(self.fill)
+        if len(self.empty) == 1:
+            where = self._where(*self.empty[0])
+            return (f"The cell {where if where.startswith('“') else 'at ' + where} of the {self.name} is empty, "
+                    f"so the lab counts it as {fill}. Type a number there to change it.")
+        places = "; ".join(self._where(row, col) for row, col in self.empty[:4])
+        more = f" and {len(self.empty) - 4} more" if len(self.empty) > 4 else ""
+        return (f"{len(self.empty)} cells of the {self.name} are empty ({places}{more}), so the lab counts them as "
+                f"{fill}. Type numbers there to change them.")
+
+
+def read_cells(cells: object, *, name: str = "input", max_rows: int = MAX_INPUT_SIDE, max_cols: int = MAX_INPUT_SIDE,
+               fill: float = 0.0, column_names: Sequence[str] | None = None,
+               row_names: Sequence[str] | None = None) -> CellReading:
+    """An edited grid checked by parse_matrix(), except that an emptied cell counts as ``fill`` (with a message).
+
+    A learner who clears a cell to retype it should see the arithmetic carry on,
+    not an error; anything typed that is not a number is still an error.
+    """
+    if hasattr(cells, "to_numpy") and hasattr(cells, "columns"):  # a pandas DataFrame
+        cells = cells.to_numpy(dtype=object)
+    array = np.asarray(cells, dtype=object)
+    empty: list[tuple[int, int]] = []
+    if array.ndim == 2:
+        array = array.copy()
+        for (row, col), cell in np.ndenumerate(array):
+            if _is_empty(cell):
+                empty.append((int(row), int(col)))
+                array[row, col] = fill
+        cells = array.tolist()
+    matrix = parse_matrix(cells, name=name, max_rows=max_rows, max_cols=max_cols)
+    return CellReading(matrix, tuple(empty), name, float(fill),
+                       None if column_names is None else tuple(column_names),
+                       None if row_names is None else tuple(row_names))

@@ -7,11 +7,14 @@ import numpy as np
 
 
 def filter_image(gray: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """Cross-correlate a whole grayscale photo with a 2-D kernel using OpenCV.
+    """Cross-correlate a whole grayscale photo with a 2-D kernel using OpenCV, as the lab's "same" padding does.
 
-    Zero padding keeps the size ("same"), like the lab; OpenCV's filter2D does
-    not flip the kernel, so it computes exactly what the lab shows. Returns
-    float32, signed.
+    OpenCV's filter2D does not flip the kernel, and zero padding keeps the size.
+    Its default anchor is the kernel's centre, rounded down-right for an even
+    kernel, which puts the extra padding row above; TensorFlow's "same" padding
+    (the lab's) puts it below. Anchoring at ((size − 1) // 2) puts it below too,
+    so every output pixel equals the lab's at stride 1, for odd and even
+    kernels alike. Returns float32, signed.
     """
     gray = np.asarray(gray, dtype=np.float32)
     if gray.ndim != 2 or gray.size == 0:
@@ -19,7 +22,8 @@ def filter_image(gray: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     kernel = np.asarray(kernel, dtype=np.float32)
     if kernel.ndim != 2 or kernel.size == 0:
         raise ValueError(f"The photo filter needs a 2-D kernel, got shape {kernel.shape}.")
-    return cv2.filter2D(gray, cv2.CV_32F, kernel, borderType=cv2.BORDER_CONSTANT)
+    anchor = ((kernel.shape[1] - 1) // 2, (kernel.shape[0] - 1) // 2)  # (x, y): the extra zeros go bottom/right
+    return cv2.filter2D(gray, cv2.CV_32F, kernel, anchor=anchor, borderType=cv2.BORDER_CONSTANT)
 
 
 def response_to_uint8(response: np.ndarray, percentile: float = 100.0) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 
@@ -70,3 +71,40 @@ def check_settings(settings: AugmentationSettings) -> None:
         raise ValueError("zoom_fraction must be below 1 (1 would zoom out to nothing).")
     if settings.contrast_fraction > 1:
         raise ValueError("contrast_fraction must be at most 1.")
+
+
+def names_text(names: Sequence[str]) -> str:
+    """'classic', 'classic and compact', 'a, b and c'."""
+    if not names:
+        raise ValueError("No names to list.")
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def models_by_preset(augmentations: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """{preset: model names, sorted} from each model card's "augmentation" entry.
+
+    A card naming something that is not a preset (the transfer model's
+    mirrored cached features) is left out: no slider setting reproduces it.
+    """
+    by_preset: dict[str, list[str]] = {}
+    for model_name, augmentation in augmentations.items():
+        if augmentation in PRESETS:
+            by_preset.setdefault(augmentation, []).append(model_name)
+    return {preset: tuple(sorted(names)) for preset, names in by_preset.items()}
+
+
+#: The order presets are offered in after the tutorial's.
+PRESET_ORDER = ("training", "flip_rotate", "none")
+
+
+def preset_choices(augmentations: Mapping[str, str]) -> dict[str, AugmentationSettings]:
+    """The presets to offer, each labelled with the shipped models (from their cards) trained with it."""
+    choices = {"The long tutorial's settings": TUTORIAL}
+    used = models_by_preset(augmentations)
+    for preset in PRESET_ORDER:
+        if preset in used:
+            names = used[preset]
+            choices[f"What {names_text(names)} {'was' if len(names) == 1 else 'were'} trained with"] = PRESETS[preset]
+    if "training" not in used:
+        choices["This project's milder recipe for from-scratch models"] = TRAINING
+    return choices

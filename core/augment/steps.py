@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core.augment.settings import names_text
 from core.imaging.resize import resize_for_model
 
 if TYPE_CHECKING:
@@ -135,3 +136,16 @@ def augmentation_preview(pixels: np.ndarray, settings: AugmentationSettings, cou
     """:func:`augmentation_samples` together with the :func:`augmentation_steps` that made them."""
     images = augmentation_samples(pixels, settings, count=count, seed=seed, size=size)
     return AugmentationPreview(images, seed, size, tuple(augmentation_steps(settings)))
+
+
+def preview_size_sentence(input_sides: Mapping[str, int], preview_size: int = PREVIEW_SIZE) -> str:
+    """The preview's size said honestly, next to the sizes the models really train at (from their cards)."""
+    text = f"The versions are drawn at {preview_size}×{preview_size} pixels so that four fit in a row."
+    if not input_sides:
+        return text
+    by_side: dict[int, list[str]] = {}
+    for model_name, side in sorted(input_sides.items()):
+        by_side.setdefault(int(side), []).append(model_name)
+    sizes = "; ".join(f"{side}×{side} for {names_text(names)}" for side, names in sorted(by_side.items()))
+    return (text + f" Training resizes each photo to its model's own input first ({sizes}) and makes the same "
+            "kind of changes there.")

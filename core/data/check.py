@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 
 import numpy as np
 
+from core.arithmetic.numbers import count_text
 from core.data.listing import UNSPLIT, DatasetFile, DatasetListing, Progress, Reader, split_order
 from core.imaging.decode import EMPTY_FILE, NOT_AN_IMAGE, TRUNCATED, ImageLoadError, decode_image
 from core.imaging.digest import digest
@@ -97,8 +98,10 @@ class CheckReport:
     def scope_sentence(self) -> str:
         """Which photos the numbers below describe: all of them, or which sample."""
         if not self.sampled:
-            return f"Checked all {len(self.checked):,} photos."
-        return (f"Checked a random sample of {len(self.checked):,} of the {len(self.listing):,} photos "
+            if len(self.checked) == 1:
+                return "Checked the only photo."
+            return f"Checked all {count_text(len(self.checked), 'photo')}."
+        return (f"Checked a random sample of {len(self.checked):,} of the {count_text(len(self.listing), 'photo')} "
                 f"(up to {self.sample_per_class} per class, always the same sample): the sizes, statistics and "
                 f"problems below describe this sample. The command `{CHECK_COMMAND}` checks every file.")
 
@@ -296,12 +299,12 @@ def _duplicate_issue(item: DatasetFile, original: DatasetFile, same_bytes: bool)
 def format_report(report: CheckReport, limit: int = 20) -> str:
     """A plain-text summary of a check for the terminal."""
     listing = report.listing
-    lines = [f"{listing.source}: {len(listing.files):,} photos, layout {listing.layout!r}"
+    lines = [f"{listing.source}: {count_text(len(listing.files), 'photo')}, layout {listing.layout!r}"
              + (f" under {listing.root}/" if listing.root else "")]
     for split, classes in listing.counts().items():
         lines.append(f"  {split:<10} " + ", ".join(f"{name}: {count:,}" for name, count in classes.items()))
-    scope = (f"a sample of {len(report.checked):,} photos ({report.sample_per_class} per class)"
-             if report.sampled else f"all {len(report.checked):,} photos")
+    scope = (f"a sample of {count_text(len(report.checked), 'photo')} ({report.sample_per_class} per class)"
+             if report.sampled else f"all {count_text(len(report.checked), 'photo')}")
     lines.append(f"Checked {scope}: {report.good_count:,} usable.")
     for kind, count in report.counts_by_kind().items():
         lines.append(f"  {kind:<11} {count:,}")
@@ -314,5 +317,6 @@ def format_report(report: CheckReport, limit: int = 20) -> str:
         std = ", ".join(f"{value:.1f}" for value in report.channel_std)
         lines.append(f"Pixel mean (R, G, B): {mean}; standard deviation: {std} (0..255 scale)")
     if listing.stray_files:
-        lines.append(f"{len(listing.stray_files):,} files outside the class folders were ignored.")
+        stray = len(listing.stray_files)
+        lines.append(f"{count_text(stray, 'file')} outside the class folders {'was' if stray == 1 else 'were'} ignored.")
     return "\n".join(lines)

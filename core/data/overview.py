@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.arithmetic.numbers import count_text
 from core.data.listing import DatasetListing
 from core.data.split import DEFAULT_FRACTIONS, plan_split
 
@@ -82,13 +83,17 @@ class ListingSummary:
         count = len(self.listing.other_files)
         if not count:
             return ""
-        return f"{count:,} files in the class folders are not images by their name (see the cleaning report)."
+        verb = "is not an image by its name" if count == 1 else "are not images by their names"
+        return (f"{count_text(count, 'file')} in the class folders {verb} "
+                "(see the cleaning report).")
 
     @property
     def stray_files_sentence(self) -> str:
         """Files outside the class folders ("" when there are none)."""
         count = len(self.listing.stray_files)
-        return f"{count:,} files outside the class folders are ignored." if count else ""
+        if not count:
+            return ""
+        return f"{count_text(count, 'file')} outside the class folders {'is' if count == 1 else 'are'} ignored."
 
 
 def fractions_text(fractions: tuple[float, ...] = DEFAULT_FRACTIONS) -> str:
@@ -120,7 +125,7 @@ class SplitPreview:
     def purpose_lines(self) -> list[str]:
         """'**train** (17 photos): the photos the network learns its weights from.' for each split present."""
         totals = self.totals
-        return [f"**{split}** ({totals[split]:,} photos): {purpose}"
+        return [f"**{split}** ({count_text(totals[split], 'photo')}): {purpose}"
                 for split, purpose in SPLIT_PURPOSES.items() if split in totals]
 
 

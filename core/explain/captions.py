@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import keras
 import numpy as np
 
 from core.explain.activation_max import ActivationMaximisation
 from core.explain.feature_maps import FeatureMaps
+from core.explain.gradcam import default_gradcam_layer
+from core.models.layers import CONV_TYPES, SEPARATOR, find_layer
 from core.prediction.answers import format_probability
 
 
@@ -17,12 +20,17 @@ def maps_heading(maps: FeatureMaps) -> str:
     return f"{maps.layer}: {channels} maps of {height}×{width} ({maps.label})"
 
 
-def dead_maps_note(maps: FeatureMaps) -> str | None:
-    """How many maps stayed zero for this photo, or None when every map found something."""
+def dead_maps_note(maps: FeatureMaps, after_relu: bool = True) -> str | None:
+    """How many maps stayed zero for this photo, or None when every map found something.
+
+    ``after_relu``: whether a ReLU has acted on the shown maps (only then is
+    "ReLU turned every negative sum into 0" the reason).
+    """
     if not maps.dead_channels:
         return None
-    return (f"{maps.dead_channels} of {maps.shape[2]} maps are zero everywhere for this photo: "
-            "their filter found nothing (ReLU turned every negative sum into 0).")
+    reason = ("their filter found nothing (ReLU turned every negative sum into 0)." if after_relu else
+              "every sum of their filter came out exactly 0.")
+    return f"{maps.dead_channels} of {maps.shape[2]} maps are zero everywhere for this photo: {reason}"
 
 
 def map_option(channel: int, means: np.ndarray, strongest: int) -> str:
@@ -57,3 +65,22 @@ def pattern_caption(pattern: ActivationMaximisation) -> str:
     """What the gradient ascent maximised, and how far it got."""
     return (f"Maximised: the {pattern.objective}, from {pattern.start_activation:+.4f} to "
             f"{pattern.final_activation:+.4f}. Contrast stretched for display.")
+
+
+def gradcam_source_sentence(model: keras.Model, layer: str) -> str:
+    """Which layer the heat maps come from: its name, what it is, where it sits and its output size."""
+    found = find_layer(model, layer)
+    height, width, channels = (int(value) for value in found.output.shape[1:4])
+    if isinstance(found, CONV_TYPES):
+        kernel = "×".join(str(int(side)) for side in found.kernel_size)
+        what = f"a {kernel} {'depthwise ' if isinstance(found, keras.layers.DepthwiseConv2D) else ''}convolution"
+    else:
+        what = f"a {type(found).__name__} layer"
+    if SEPARATOR in layer:
+        what += f" inside the nested model **{layer.split(SEPARATOR)[0]}**"
+    text = (f"The heat maps come from **{layer}**, {what}: its output is {height}×{width}×{channels} "
+            f"({channels} maps of {height}×{width}), so each heat-map cell covers about "
+            f"{int(model.input_shape[1]) // height}×{int(model.input_shape[2]) // width} photo pixels.")
+    if layer == default_gradcam_layer(model):
+        text += " It is the default: the last layer of the model whose output still has a picture-like layout."
+    return text

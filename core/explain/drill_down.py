@@ -37,7 +37,8 @@ def _check_position(produced: np.ndarray, row: int, column: int, channel: int) -
     height, width, channels = produced.shape
     if not (0 <= row < height and 0 <= column < width and 0 <= channel < channels):
         raise ValueError(
-            f"Position (row {row}, column {column}, map {channel}) is outside the {shape_label(produced.shape)} output."
+            f"Position (row {row + 1}, column {column + 1}, map {channel}) is outside the "
+            f"{shape_label(produced.shape)} output (rows and columns count from 1)."
         )
 
 
@@ -49,8 +50,9 @@ class ConvArithmetic:
     row: int
     column: int
     channel: int
-    input_top: int  # first input row of the window (negative = zero padding)
+    input_top: int  # first input row of the window, 0-based (negative = zero padding)
     input_left: int
+    input_shape: tuple[int, int]  # rows and columns of the layer's input, to tell padding from input
     window: np.ndarray  # (kh, kw, C) the input values under the kernel
     kernel: np.ndarray  # (kh, kw, C) the filter's weights
     products: np.ndarray  # window * kernel
@@ -98,7 +100,8 @@ def conv_arithmetic(
         recomputed = float(keras.ops.convert_to_numpy(layer.activation(np.array([pre_activation], np.float32)))[0])
     return ConvArithmetic(
         layer=layer_name or layer.name, row=row, column=column, channel=channel, input_top=top, input_left=left,
-        window=window, kernel=kernel, products=products, channel_sums=channel_sums, weighted_sum=weighted_sum,
+        input_shape=(int(received.shape[0]), int(received.shape[1])), window=window, kernel=kernel,
+        products=products, channel_sums=channel_sums, weighted_sum=weighted_sum,
         bias=bias, pre_activation=pre_activation, activation=activation_name, recomputed=float(recomputed),
         model_value=float(produced[row, column, channel]),
     )
@@ -114,6 +117,7 @@ class PoolArithmetic:
     channel: int
     input_top: int
     input_left: int
+    input_shape: tuple[int, int]
     window: np.ndarray  # (ph, pw) the input values of that channel under the window
     operation: str  # "max" or "average"
     recomputed: float
@@ -142,7 +146,8 @@ def pool_arithmetic(
     recomputed = float(np.nanmax(window)) if is_max else float(np.nanmean(window))
     return PoolArithmetic(
         layer=layer_name or layer.name, row=row, column=column, channel=channel, input_top=top, input_left=left,
-        window=window, operation="max" if is_max else "average", recomputed=recomputed,
+        input_shape=(int(received.shape[0]), int(received.shape[1])), window=window,
+        operation="max" if is_max else "average", recomputed=recomputed,
         model_value=float(produced[row, column, channel]),
     )
 

@@ -6,12 +6,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.arithmetic.lab_steps import COUNTING_NOTE, padding_note, window_span
 from core.explain.drill_down import ConvArithmetic, PoolArithmetic
 
 #: Input maps the drill-down shows in full by default (the largest contributions).
 STRONGEST_SHOWN = 3
 
-RGB_NAMES = ("red", "green", "blue")
+RGB_NAMES = ("red channel", "green channel", "blue channel")
+
+#: What the drill-down's colours mean: sign, never a colour channel (purple and orange are no channel's colour).
+SIGN_COLOURS = ("Colours show the sign of each number, not a colour channel: purple is positive, orange is "
+                "negative, white is 0, and the stronger the colour, the larger the number.")
 
 
 def _verdict(recomputed: float, model_value: float, matches: bool) -> str:
@@ -44,12 +49,28 @@ class ConvStory:
     @property
     def introduction(self) -> str:
         result = self.arithmetic
+        height, width = result.window.shape[:2]
+        rows = window_span(result.input_top, height, "row")
+        columns = window_span(result.input_left, width, "column")
+        padding = padding_note(result.input_top, result.input_left, height, width, result.input_shape,
+                               "that is zero padding (the layer adds zeros around its input so the window "
+                               "fits), so the window's numbers there are 0.")
         return (
-            f"The value at row {result.row}, column {result.column} of map {result.channel} comes from a "
-            f"{result.window.shape[0]}×{result.window.shape[1]}×{self.channel_count} window of {self.source}, "
-            f"starting at input row {result.input_top}, column {result.input_left}, and filter {result.channel} "
-            f"of **{result.layer}**."
+            f"The value at row {result.row + 1}, column {result.column + 1} of map {result.channel} comes from "
+            f"filter {result.channel} of **{result.layer}** on a {height}×{width}×{self.channel_count} window of "
+            f"{self.source}: input {rows}, {columns}.{padding} {COUNTING_NOTE}"
         )
+
+    @property
+    def window_is_signed(self) -> bool:
+        return bool(np.nanmin(self.arithmetic.window) < 0)
+
+    @property
+    def colour_caption(self) -> str:
+        """What the colours of the window, kernel and product grids mean."""
+        window = ("The input window uses the same scale." if self.window_is_signed else
+                  "The input window has no negative numbers, so it is gray: black is 0, white its largest number.")
+        return f"{SIGN_COLOURS} {window}"
 
     @property
     def many_channels(self) -> bool:
@@ -100,10 +121,17 @@ class PoolStory:
     @property
     def introduction(self) -> str:
         result = self.arithmetic
+        height, width = result.window.shape[:2]
+        rows = window_span(result.input_top, height, "row")
+        columns = window_span(result.input_left, width, "column")
+        padding = padding_note(result.input_top, result.input_left, height, width, result.input_shape,
+                               f"that is padding, which {result.operation} pooling leaves out (the cells marked "
+                               "“pad”).")
         return (
-            f"**{result.layer}** takes a {result.window.shape[0]}×{result.window.shape[1]} window of map "
-            f"{result.channel} of {self.source} (starting at row {result.input_top}, column {result.input_left}) "
-            f"and keeps its {result.operation}. No weights, nothing learned."
+            f"The value at row {result.row + 1}, column {result.column + 1} of map {result.channel} of "
+            f"**{result.layer}**: it takes a {height}×{width} window of map {result.channel} of {self.source} "
+            f"({rows}, {columns}) and keeps its {result.operation}. No weights, nothing learned.{padding} "
+            f"{COUNTING_NOTE}"
         )
 
     @property

@@ -61,6 +61,31 @@ class FilterComparison:
         return f"{shape} + 1 bias each = {format_count(learned.kernel.size + learned.filter_count)} numbers."
 
     @property
+    def introduction(self) -> str:
+        """What a filter is, with this layer's real kernel size, and where its numbers came from (markdown)."""
+        learned = self.learned
+        height, width = learned.kernel_size
+        channels = learned.input_channels
+        text = (f"A **filter** (or kernel) is a small block of numbers: here {height}×{width} positions, with one "
+                f"number for every input channel at each position ({height}×{width}×{channels} = "
+                f"{format_count(height * width * channels)} numbers per filter in **{self.layer}**). The layer "
+                "slides each filter over its input; at every position it multiplies the numbers underneath by the "
+                "filter's numbers and adds them all up")
+        if height * width == 1:
+            text += " (a 1×1 filter sees one position at a time: it only mixes the channels there)"
+        text += ", then adds the filter's **bias**." if learned.bias is not None else \
+            ". This layer has no bias: the batch normalisation after it adds the shift."
+        if not self.trained:
+            return text + " This model is untrained: these are still its random starting weights."
+        if learned.frozen:
+            return (text + " These weights are frozen: they were learned before (the base's training on ImageNet) "
+                    "and training on cats and dogs did not change them.")
+        start = ("before training, the weights were small random numbers and every bias was exactly 0"
+                 if learned.bias is not None and not np.any(self.fresh.bias) else
+                 "before training, the weights were small random numbers")
+        return text + f" Training chose these numbers; {start}."
+
+    @property
     def summary_text(self) -> str:
         """How far training moved the biases and weights from where Keras starts them."""
         if self.learned.bias is None:

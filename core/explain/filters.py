@@ -30,6 +30,7 @@ class LayerFilters:
     kernel: np.ndarray  # (kernel height, kernel width, input channels, filters)
     bias: np.ndarray | None  # (filters,), or None when the layer has no bias
     trained: bool  # False for a freshly initialised copy
+    frozen: bool = False  # True when training does not change the layer (a pretrained base)
 
     @property
     def filter_count(self) -> int:
@@ -56,7 +57,17 @@ def get_filters(model: keras.Model, layer: str) -> LayerFilters:
     conv = _conv_layer(model, layer)
     kernel = keras.ops.convert_to_numpy(conv.kernel).astype(np.float32)
     bias = keras.ops.convert_to_numpy(conv.bias).astype(np.float32) if conv.use_bias else None
-    return LayerFilters(layer=layer, kernel=kernel, bias=bias, trained=True)
+    return LayerFilters(layer=layer, kernel=kernel, bias=bias, trained=True, frozen=not _is_trained_here(model, layer))
+
+
+def _is_trained_here(model: keras.Model, layer: str) -> bool:
+    """False when the layer, or a nested model holding it, is frozen."""
+    container: keras.layers.Layer = model
+    for part in layer.split("/"):
+        container = container.get_layer(part)
+        if not container.trainable:
+            return False
+    return True
 
 
 def _seeded(initializer_config, seed: int):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.prediction.answers import format_probability, singular
+from core.prediction.honest import model_gives
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,8 @@ class ModelAnswer:
 
     @property
     def headline(self) -> str:
-        """'The model says **dog** (97.3%)' (markdown)."""
-        return (f"The model says **{self.names[self.predicted]}** "
-                f"({format_probability(self.probabilities[self.predicted])})")
+        """'The model gives it 97% dog.': what it computed, in the Classify page's words, never "97% sure"."""
+        return model_gives(self.probabilities[self.predicted], self.names[self.predicted])
 
     @property
     def breakdown(self) -> str:

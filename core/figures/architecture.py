@@ -46,6 +46,8 @@ def shape_flow_figure(steps: Sequence[ShapeStep], title: str = "Feature maps get
     figure = go.Figure()
     x = 0.0
     label_y = []
+    # Every box's lowest and highest point: the axis range must hold the boxes, not only the labels.
+    extents: list[float] = []
     for number, step in enumerate(steps):
         kind = _kind(step)
         color = sample_colorscale("Cividis", [_BLOCK_SHADES[kind]])[0]
@@ -57,6 +59,7 @@ def shape_flow_figure(steps: Sequence[ShapeStep], title: str = "Feature maps get
             thickness = 0.3 + 0.35 * math.log2(step.depth + 1)
             slant = 0.4 + 2.2 * step.width / largest_width
         bottom, top = -height / 2, height / 2
+        extents += [bottom, top + slant]
         faces = [
             [(x, bottom), (x + thickness, bottom), (x + thickness, top), (x, top)],  # front
             [(x, top), (x + thickness, top), (x + thickness + slant, top + slant), (x + slant, top + slant)],  # top
@@ -79,9 +82,12 @@ def shape_flow_figure(steps: Sequence[ShapeStep], title: str = "Feature maps get
         figure.add_annotation(x=center, y=label_y[-1], text=f"<b>{step.name}</b><br>{step.label}",
                               showarrow=False, font=dict(size=11), yanchor="top" if below else "bottom")
         x += thickness + slant + 1.0
-    lowest = min(label_y) - 2.0
-    highest = max(label_y) + 2.0
-    figure.update_xaxes(visible=False, range=[-0.5, x])
+    # Labels hang 0.8 beyond their box and are two lines (about 2.2 units) tall.
+    lowest = min(min(label_y) - 2.4, min(extents) - 0.5)
+    highest = max(max(label_y) + 2.4, max(extents) + 0.5)
+    # A long name centred on the first or last box needs room beside it (about 1 unit per 9 characters).
+    side_room = max(1.0, max(len(step.name) for step in (steps[0], steps[-1])) / 9)
+    figure.update_xaxes(visible=False, range=[-side_room, x - 1.0 + side_room])
     figure.update_yaxes(visible=False, range=[lowest, highest], scaleanchor=None)
     figure.update_layout(plot_bgcolor="rgba(0,0,0,0)", hovermode="closest")
     return chart_layout(figure, title, height=420)
@@ -96,9 +102,12 @@ def parameter_figure(table: ModelTable) -> go.Figure:
         y=[row.name for row in rows], x=[row.parameters for row in rows], orientation="h",
         marker_color=color,
         text=[f"{format_count(row.parameters)} ({row.parameters / total:.1%})" for row in rows],
-        textposition="auto",
+        # Outside the bar and never turned: a tiny bar's label stays horizontal and readable.
+        textposition="outside", textangle=0, cliponaxis=False,
         hovertemplate="%{y}: %{x:,} parameters<extra></extra>",
     ))
+    # Room on the right for the longest bar's label.
+    figure.update_xaxes(range=[0, max([row.parameters for row in rows] + [1]) * 1.35])
     figure.update_layout(xaxis_title="parameters", yaxis_autorange="reversed")
     return chart_layout(figure, "Where the parameters are", height=max(220, 40 * len(rows) + 90))
 

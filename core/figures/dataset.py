@@ -42,7 +42,8 @@ def class_balance_figure(counts: dict[str, dict[str, int]]) -> go.Figure:
         values = [counts[split].get(class_name, 0) for split in splits]
         figure.add_bar(x=splits, y=values, name=class_name, marker_color=color,
                        marker_pattern_shape=PATTERNS[index % len(PATTERNS)],
-                       text=[format_count(value) for value in values], textposition="outside")
+                       text=[format_count(value) for value in values], textposition="outside",
+                       textangle=0, cliponaxis=False)
     figure.update_layout(barmode="group", xaxis_title="split", yaxis_title="photos")
     return chart_layout(figure, "Photos per class and split")
 
@@ -55,7 +56,7 @@ def split_share_figure(counts: dict[str, dict[str, int]]) -> go.Figure:
     for (split, total), color in zip(totals.items(), class_colors(len(totals))):
         figure.add_bar(y=["photos"], x=[total], orientation="h", name=f"{split}: {format_count(total)}",
                        marker_color=color, marker_line=dict(color="white", width=2),
-                       text=[f"{total / grand_total:.0%}"], textposition="inside", insidetextanchor="middle",
+                       text=[f"{total / grand_total:.0%}"], textposition="inside", insidetextanchor="middle", textangle=0,
                        hovertemplate=f"{split}: {format_count(total)} photos ({total / grand_total:.1%})<extra></extra>")
     figure.update_layout(barmode="stack", xaxis_title="photos", yaxis_visible=False)
     chart_layout(figure, "How the photos are split", height=200)

@@ -2,9 +2,10 @@
 
 Colour choices: feature maps and heat maps use Viridis (dark to bright yellow,
 readable in grayscale and for colour-blind viewers); filter weights use a
-black-to-white gray scale centred on zero (mid-gray = 0), signed numbers in
-the drill-down use RdBu centred on zero. Grids of many small maps are drawn as
-one mosaic image (one trace) so the browser stays fast.
+black-to-white gray scale centred on zero (mid-gray = 0), signed feature maps
+use RdBu centred on zero (the drill-down's grids are in core.figures.heatmaps).
+Grids of many small maps are drawn as one mosaic image (one trace) so the
+browser stays fast.
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ import cv2
 import numpy as np
 import plotly.colors
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from core.explain.drill_down import ConvArithmetic, PoolArithmetic
 from core.explain.feature_maps import FeatureMaps
 
 GRAY = [[0.0, "rgb(0,0,0)"], [1.0, "rgb(255,255,255)"]]
@@ -71,8 +70,9 @@ def image_axes(figure: go.Figure, row: int | None = None, col: int | None = None
 
 
 def picture_layout(figure: go.Figure, title: str, height: int) -> go.Figure:
+    # Plotly never wraps a title: long ones carry "<br>", and each extra line gets room.
     figure.update_layout(title=dict(text=title, x=0.0, xanchor="left"), height=height,
-                         margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="white")
+                         margin=dict(l=10, r=10, t=50 + 20 * title.count("<br>"), b=10), plot_bgcolor="white")
     return figure
 
 
@@ -238,7 +238,7 @@ def feature_grid_figure(
     figure.update_layout(annotations=labels)
     image_axes(figure)
     shown = f"{count} of {feature_maps.shape[2]}" if count < feature_maps.shape[2] else f"all {count}"
-    title = f"{feature_maps.layer} · {feature_maps.label} · {shown} maps, strongest first"
+    title = f"{feature_maps.layer} · {feature_maps.label}<br>{shown} maps, strongest first"  # two lines fit a phone
     return picture_layout(figure, title, height=_height_for(grid.shape, 640))
 
 
@@ -270,6 +270,14 @@ def layers_overview_figure(all_maps: Sequence[FeatureMaps], per_layer: int = 8, 
     return figure
 
 
+def one_based_ticks(size: int, count: int = 6) -> dict:
+    """Axis ticks that label 0-based positions 0..size−1 as 1..size, at round steps (1, 5, 10, 20, …)."""
+    step = next(step for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 10**9) if size / step <= count)
+    labels = [1] + list(range(step, size + 1, step))
+    return {"tickmode": "array", "tickvals": [label - 1 for label in labels],
+            "ticktext": [str(label) for label in labels]}
+
+
 def feature_map_figure(
     values: np.ndarray, title: str, selected: tuple[int, int] | None = None, clickable: bool = True,
 ) -> go.Figure:
@@ -278,90 +286,29 @@ def feature_map_figure(
         raise ValueError(f"Expected one (height, width) map, got shape {values.shape}.")
     signed = bool(values.min() < 0)
     limit = float(np.abs(values).max()) or 1.0
+    height, width = values.shape
+    # Rows and columns are labelled from 1, as in the lab and the drill-down; the axes themselves stay 0-based,
+    # so clicks and shapes keep their positions. The hover leaves the position out: Plotly can't add 1 to it,
+    # and a label per cell would double what a phone downloads.
     figure = go.Figure(go.Heatmap(
         z=values, colorscale=SIGNED if signed else HEAT, zmin=-limit if signed else 0.0, zmax=limit,
-        colorbar=dict(title="value", thickness=12),
-        hovertemplate="row %{y}, column %{x}<br>value %{z:.4f}<extra></extra>",
+        colorbar=dict(title="value", thickness=12), hovertemplate="value %{z:.4f}<extra></extra>",
     ))
-    height, width = values.shape
     if clickable and height * width <= CLICKABLE_CELLS:
         rows, columns = np.mgrid[0:height, 0:width]
         figure.add_trace(go.Scattergl(
             x=columns.ravel(), y=rows.ravel(), mode="markers", customdata=np.stack([rows.ravel(), columns.ravel()], 1),
             marker=dict(size=max(4, int(420 / max(height, width))), color="rgba(0,0,0,0)"),
-            hovertemplate="row %{y}, column %{x}<extra>click for the arithmetic</extra>", showlegend=False,
+            hovertemplate="click for the arithmetic<extra></extra>", showlegend=False,
             name="cells",
         ))
     if selected is not None:
         row, column = selected
         figure.add_shape(type="rect", x0=column - 0.5, x1=column + 0.5, y0=row - 0.5, y1=row + 0.5,
                          line=dict(color="#ff00ff", width=3))
-    figure.update_xaxes(showgrid=False, zeroline=False, range=[-0.5, width - 0.5], title="column", constrain="domain")
+    figure.update_xaxes(showgrid=False, zeroline=False, range=[-0.5, width - 0.5], title="column", constrain="domain",
+                        **one_based_ticks(width))
     figure.update_yaxes(showgrid=False, zeroline=False, range=[height - 0.5, -0.5], scaleanchor="x", title="row",
-                        constrain="domain")
+                        constrain="domain", **one_based_ticks(height))
     figure.update_layout(clickmode="event+select", dragmode="zoom")
     return picture_layout(figure, title, height=520)
-
-
-def _number_heatmap(values: np.ndarray, colorscale, low: float, high: float, decimals: int) -> go.Heatmap:
-    return go.Heatmap(
-        z=values, colorscale=colorscale, zmin=low, zmax=high, showscale=False,
-        text=np.vectorize(lambda v: "pad" if np.isnan(v) else f"{v:.{decimals}f}")(values),
-        texttemplate="%{text}", textfont=dict(size=12), hovertemplate="%{z:.6f}<extra></extra>", xgap=2, ygap=2,
-    )
-
-
-def conv_arithmetic_figure(
-    arithmetic: ConvArithmetic, channels: Sequence[int], decimals: int = 3, channel_names: Sequence[str] | None = None,
-) -> go.Figure:
-    """For each chosen input channel: the input window, the kernel slice and their products, with numbers."""
-    channels = list(channels)
-    if not channels:
-        raise ValueError("Choose at least one input channel to show.")
-    titles = []
-    for channel in channels:
-        name = channel_names[channel] if channel_names else f"input map {channel}"
-        titles += [f"input window · {name}", f"kernel · {name}",
-                   f"products (sum {arithmetic.channel_sums[channel]:+.{decimals}f})"]
-    figure = make_subplots(rows=len(channels), cols=3, subplot_titles=titles, horizontal_spacing=0.04,
-                           vertical_spacing=0.12 / max(1, len(channels) - 1) if len(channels) > 1 else 0.1)
-    window_high = float(np.nanmax(np.abs(arithmetic.window))) or 1.0
-    kernel_limit = float(np.abs(arithmetic.kernel).max()) or 1.0
-    product_limit = float(np.abs(arithmetic.products).max()) or 1.0
-    for row, channel in enumerate(channels, start=1):
-        window = arithmetic.window[..., channel]
-        signed_window = bool(np.nanmin(arithmetic.window) < 0)
-        figure.add_trace(_number_heatmap(window, SIGNED if signed_window else HEAT,
-                                         -window_high if signed_window else 0.0, window_high, decimals),
-                         row=row, col=1)
-        figure.add_trace(_number_heatmap(arithmetic.kernel[..., channel], SIGNED, -kernel_limit, kernel_limit,
-                                         decimals), row=row, col=2)
-        figure.add_trace(_number_heatmap(arithmetic.products[..., channel], SIGNED, -product_limit, product_limit,
-                                         decimals + 1), row=row, col=3)
-        for col in (1, 2, 3):
-            image_axes(figure, row=row, col=col)
-    figure.update_annotations(font_size=12)
-    return picture_layout(figure, "", height=70 + 210 * len(channels))
-
-
-def channel_contributions_figure(arithmetic: ConvArithmetic) -> go.Figure:
-    """How much each input channel added to the weighted sum."""
-    sums = arithmetic.channel_sums
-    colours = np.where(sums >= 0, "#2166ac", "#b2182b")
-    figure = go.Figure(go.Bar(x=np.arange(len(sums)), y=sums, marker_color=colours,
-                              hovertemplate="input channel %{x}<br>adds %{y:+.5f}<extra></extra>"))
-    figure.update_layout(xaxis_title="input channel", yaxis_title="sum of window × kernel")
-    return picture_layout(figure, "Contribution of each input channel (blue adds, red subtracts)", height=280)
-
-
-def pool_window_figure(arithmetic: PoolArithmetic, decimals: int = 4) -> go.Figure:
-    """The pooling window with its numbers; the chosen value is outlined."""
-    window = arithmetic.window
-    high = float(np.nanmax(np.abs(window))) or 1.0
-    figure = go.Figure(_number_heatmap(window, HEAT, 0.0 if np.nanmin(window) >= 0 else -high, high, decimals))
-    if arithmetic.operation == "max":
-        row, column = np.unravel_index(np.nanargmax(window), window.shape)
-        figure.add_shape(type="rect", x0=column - 0.5, x1=column + 0.5, y0=row - 0.5, y1=row + 0.5,
-                         line=dict(color="#ff00ff", width=3))
-    image_axes(figure)
-    return picture_layout(figure, f"{arithmetic.operation} pooling window", height=260)

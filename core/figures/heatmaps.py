@@ -1,4 +1,4 @@
-"""Heat maps over the photo: Grad-CAM, saliency, and the pattern a filter likes most."""
+"""Heat maps over the photo (Grad-CAM, saliency, the pattern a filter likes most) and the drill-down's grids."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from core.arithmetic.numbers import MINUS
+from core.explain.drill_down import ConvArithmetic, PoolArithmetic
 from core.figures.explain import GRAY, HEAT_OVER_PHOTO, image_axes, picture_layout
+from core.figures.number_grid import SIGN_NEGATIVE, SIGN_POSITIVE, SIGN_SCALE
 
 
 def overlay_figure(pixels: np.ndarray, heatmap: np.ndarray, opacity: float, title: str) -> go.Figure:
@@ -46,3 +49,95 @@ def ascent_history_figure(history: Sequence[float]) -> go.Figure:
                                   line=dict(color="#1f6feb"), hovertemplate="step %{x}<br>%{y:.4f}<extra></extra>"))
     figure.update_layout(xaxis_title="step", yaxis_title="mean response")
     return picture_layout(figure, "Response of the filter during the search", height=280)
+
+
+# --------------------------------------------------------------------------- the drill-down's number grids
+
+#: Signed numbers use the lab's sign scale (orange < 0 < purple), so a red channel's window can never look
+#: "blue", nor a blue one "red".
+
+PADDING_LABEL = "pad"
+
+
+def signed_label(value: float, decimals: int) -> str:
+    """``−0.125`` with a real minus sign and fixed decimals (the cells line up); ``pad`` for a padding cell."""
+    if np.isnan(value):
+        return PADDING_LABEL
+    text = f"{value:.{decimals}f}"
+    return "0" + text[text.index("."):] if float(text) == 0 else text.replace("-", MINUS)
+
+
+def drill_down_grid_figure(values: np.ndarray, title: str, *, signed: bool, limit: float, decimals: int = 3,
+                           top: int | None = None, left: int | None = None) -> go.Figure:
+    """One small grid of the drill-down with its numbers: signed in orange/purple, unsigned in gray.
+
+    ``top`` and ``left`` (0-based, may be negative for padding) label the rows
+    and columns with the input's own 1-based positions.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 2:
+        raise ValueError(f"A drill-down grid is one 2-D slice, got shape {values.shape}.")
+    limit = float(limit) if limit and np.isfinite(limit) and limit > 0 else 1.0
+    labels = np.vectorize(lambda value: signed_label(value, decimals), otypes=[object])(values)
+    figure = go.Figure(go.Heatmap(
+        z=values, colorscale=SIGN_SCALE if signed else GRAY, zmin=-limit if signed else 0.0, zmax=limit,
+        zmid=0.0 if signed else None, showscale=False, text=labels, texttemplate="%{text}",
+        textfont=dict(size=12), hovertemplate="%{z:.6f}<extra></extra>", xgap=2, ygap=2,
+    ))
+    image_axes(figure)
+    rows, columns = values.shape
+    if top is not None and left is not None:
+        figure.update_xaxes(showticklabels=True, side="top", tickvals=list(range(columns)),
+                            ticktext=[str(left + index + 1) for index in range(columns)])
+        figure.update_yaxes(showticklabels=True, tickvals=list(range(rows)),
+                            ticktext=[str(top + index + 1) for index in range(rows)])
+    figure = picture_layout(figure, title, height=int(90 + 36 * max(rows, 3)))
+    figure.update_layout(title=dict(font=dict(size=13)), margin=dict(l=30, r=10, t=60, b=10))
+    return figure
+
+
+def conv_drill_down_figures(arithmetic: ConvArithmetic, channel: int, name: str,
+                            decimals: int = 3) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """The input window, the kernel slice and their products for one input channel (called ``name``).
+
+    Each grid scales its colours to the largest number of its kind across all
+    channels, so channels can be compared.
+    """
+    window = arithmetic.window[..., channel]
+    signed_window = bool(np.nanmin(arithmetic.window) < 0)
+    window_limit = float(np.nanmax(np.abs(arithmetic.window)))
+    kernel_limit = float(np.abs(arithmetic.kernel).max())
+    product_limit = float(np.abs(arithmetic.products).max())
+    sum_text = signed_label(float(arithmetic.channel_sums[channel]), decimals + 1)
+    return (
+        drill_down_grid_figure(window, f"Input window · {name}", signed=signed_window, limit=window_limit,
+                               decimals=decimals, top=arithmetic.input_top, left=arithmetic.input_left),
+        drill_down_grid_figure(arithmetic.kernel[..., channel], f"Kernel · {name}", signed=True,
+                               limit=kernel_limit, decimals=decimals),
+        drill_down_grid_figure(arithmetic.products[..., channel], f"Products · sum {sum_text}", signed=True,
+                               limit=product_limit, decimals=decimals + 1),
+    )
+
+
+def channel_contributions_figure(arithmetic: ConvArithmetic) -> go.Figure:
+    """How much each input map added to the weighted sum: purple bars add, orange bars subtract."""
+    sums = arithmetic.channel_sums
+    colours = np.where(sums >= 0, SIGN_POSITIVE, SIGN_NEGATIVE)
+    figure = go.Figure(go.Bar(x=np.arange(len(sums)), y=sums, marker_color=colours,
+                              hovertemplate="input map %{x}<br>adds %{y:+.5f}<extra></extra>"))
+    figure.update_layout(xaxis_title="input map", yaxis_title="sum of window × kernel")
+    return picture_layout(figure, "What each input map adds (purple adds, orange subtracts)", height=280)
+
+
+def pool_window_figure(arithmetic: PoolArithmetic, decimals: int = 4) -> go.Figure:
+    """The pooling window with its numbers (input positions from 1); the value kept by max pooling is outlined."""
+    window = arithmetic.window
+    signed = bool(np.nanmin(window) < 0)
+    figure = drill_down_grid_figure(window, f"{arithmetic.operation.capitalize()} pooling window", signed=signed,
+                                    limit=float(np.nanmax(np.abs(window))), decimals=decimals,
+                                    top=arithmetic.input_top, left=arithmetic.input_left)
+    if arithmetic.operation == "max":
+        row, column = np.unravel_index(np.nanargmax(window), window.shape)
+        figure.add_shape(type="rect", x0=column - 0.5, x1=column + 0.5, y0=row - 0.5, y1=row + 0.5,
+                         line=dict(color="#ff00ff", width=3))
+    return figure

@@ -10,7 +10,6 @@ validate the dicts with plotly instead.
 from __future__ import annotations
 
 import numpy as np
-import plotly.colors
 from plotly.basedatatypes import BaseFigure
 
 from core.arithmetic.numbers import format_number
@@ -20,10 +19,14 @@ MAIN_WIDTH = 690  # pixels the charts of one row may use: fits the centred layou
 CHART_EXTRA = 46  # tick labels and margins around each grid
 MIN_CHART = 150  # the browser draws plots at least about this wide
 MIN_CELL = 26
-HIGHLIGHT = "#E69F00"  # Okabe-Ito orange: visible on grey and on red/blue, and to colour-blind viewers
+HIGHLIGHT = "#E69F00"  # Okabe-Ito orange: visible on grey and on the sign colours, and to colour-blind viewers
 FRAME = "#1f6feb"
 GREYS = [[0.0, "rgb(40,40,40)"], [1.0, "rgb(250,250,250)"]]
-RDBU = [[index / 10, colour] for index, colour in enumerate(plotly.colors.diverging.RdBu)]  # red < 0 < blue
+#: Signed numbers everywhere in the lab and the drill-down: orange < 0 < purple, near-white at 0 (ColorBrewer's
+#: colour-blind-safe PuOr). Neither end is a red, green or blue channel's colour, so a sign is never read as one.
+SIGN_NEGATIVE = "#e66101"
+SIGN_POSITIVE = "#5e3c99"
+SIGN_SCALE = [[0.0, SIGN_NEGATIVE], [0.25, "#fdb863"], [0.5, "#f7f7f7"], [0.75, "#b2abd2"], [1.0, SIGN_POSITIVE]]
 DIM_TEXT = "#8a8a8a"
 MISSING_TEXT = "#555555"
 UNKNOWN = "?"  # an output cell the steps have not reached yet
@@ -62,12 +65,45 @@ def text_colours(values: np.ndarray, low: float, high: float, diverging: bool) -
         if np.isnan(value):
             colours.append(MISSING_TEXT)
         elif diverging:
+            # Only the dark purple end needs white; black reads best on the orange end.
             extent = max(abs(low), abs(high), 1e-12)
-            colours.append("white" if abs(value) / extent > 0.62 else "black")
+            colours.append("white" if value / extent > 0.62 else "black")
         else:
             fraction = 0.5 if high <= low else (value - low) / (high - low)
             colours.append("black" if fraction > 0.45 else "white")
     return colours
+
+
+#: Font sizes a grid's numbers may take, largest first, and the width of a digit as a share of the size.
+FONT_SIZES = (15, 13, 11, 10)
+CHARACTER_WIDTH = 0.6
+TEXT_MARGIN = 6  # pixels kept free inside a cell around its number
+
+
+def _text_width(label: object) -> float:
+    """A label's width in digits: a decimal point is about half a digit wide."""
+    text = str(label)
+    return len(text) - 0.5 * text.count(".")
+
+
+def _longest(labels: object) -> float:
+    return max((_text_width(label) for label in np.ravel(np.asarray(labels, dtype=object))), default=1.0)
+
+
+def label_font_size(labels: object, cell: int) -> int:
+    """The largest font (no larger than the cell's usual one) at which the longest label fits inside a cell."""
+    usual = 15 if cell >= 44 else (13 if cell >= 34 else 11)
+    longest = _longest(labels)
+    for size in FONT_SIZES:
+        if size <= usual and longest * size * CHARACTER_WIDTH <= cell - TEXT_MARGIN:
+            return size
+    return FONT_SIZES[-1]
+
+
+def needed_cell(*matrices: np.ndarray) -> int:
+    """The smallest cell in which every number of ``matrices``, as written, fits at the smallest font."""
+    longest = max((_longest(format_labels(matrix)) for matrix in matrices if np.size(matrix)), default=1)
+    return int(np.ceil(longest * FONT_SIZES[-1] * CHARACTER_WIDTH + TEXT_MARGIN))
 
 
 def default_cell(rows: int, cols: int) -> int:
@@ -76,11 +112,14 @@ def default_cell(rows: int, cols: int) -> int:
     return CELL_PIXELS if side <= 7 else max(30, CELL_PIXELS * 7 // side)
 
 
-def fit_cells(*column_counts: int, budget: int = MAIN_WIDTH) -> tuple[int, list[int]]:
-    """A cell size so that grids side by side fit ``budget`` pixels, and st.columns weights to match."""
+def fit_cells(*column_counts: int, budget: int = MAIN_WIDTH, min_cell: int = MIN_CELL) -> tuple[int, list[int]]:
+    """A cell size so that grids side by side fit ``budget`` pixels, and st.columns weights to match.
+
+    ``min_cell`` (see needed_cell()) wins over the budget: numbers must fit their cells.
+    """
     # Each chart also needs its tick labels and margins, and st.columns puts a 1 rem gap between columns.
     cell = (budget - (CHART_EXTRA + 18) * len(column_counts)) // max(sum(column_counts), 1)
-    cell = int(min(max(cell, MIN_CELL), CELL_PIXELS))
+    cell = int(min(max(cell, MIN_CELL, min_cell), max(CELL_PIXELS, min_cell)))
     return cell, [max(count * cell + CHART_EXTRA, MIN_CHART) for count in column_counts]
 
 
@@ -135,7 +174,7 @@ def number_grid_figure(
     if dim is not None:
         colours = [DIM_TEXT if flag else colour for flag, colour in zip(np.asarray(dim).ravel(), colours)]
     if cell is None:
-        cell = default_cell(rows, cols)
+        cell = max(default_cell(rows, cols), needed_cell(values))
     row_index, col_index = np.mgrid[0:rows, 0:cols]
     cell_rows, cell_cols = row_index.ravel(), col_index.ravel()
     shapes = []
@@ -148,12 +187,12 @@ def number_grid_figure(
     spec = {
         "data": [
             {"type": "heatmap", "z": np.where(np.isnan(values), None, values).tolist(),
-             "colorscale": RDBU if diverging else GREYS, "zmin": low, "zmax": high, "showscale": False,
+             "colorscale": SIGN_SCALE if diverging else GREYS, "zmin": low, "zmax": high, "showscale": False,
              "hoverinfo": "skip", "xgap": 1, "ygap": 1},
             # Transparent square markers carry the numbers and make each cell clickable.
             {"type": "scatter", "x": cell_cols.tolist(), "y": cell_rows.tolist(), "mode": "markers+text",
              "text": [str(label) for label in np.asarray(labels).ravel()],
-             "textfont": {"color": colours, "size": 15 if cell >= 44 else (13 if cell >= 34 else 11)},
+             "textfont": {"color": colours, "size": label_font_size(labels, cell)},
              "marker": {"symbol": "square", "size": cell - 6, "color": "rgba(0,0,0,0)"},
              "customdata": [[int(row + 1 + row_offset), int(col + 1 + col_offset)]
                             for row, col in zip(cell_rows, cell_cols)],

@@ -10,6 +10,8 @@ from core.prediction.answers import format_probability, singular
 
 CHOSEN = "#1f6feb"
 OTHER = "#8c959f"
+#: The labelled probabilities on the axis.
+TICKS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def probability_figure(class_names: Sequence[str], probabilities: Sequence[float], *,
@@ -21,12 +23,14 @@ def probability_figure(class_names: Sequence[str], probabilities: Sequence[float
     colours = [CHOSEN if index == chosen else OTHER for index in range(len(values))]
     figure = go.Figure(go.Bar(
         x=values, y=[singular(str(name)) for name in class_names], orientation="h", marker_color=colours,
-        text=[format_probability(p) for p in values], textposition="auto",
+        text=[format_probability(p) for p in values], textposition="auto", textangle=0,
         hovertemplate="%{y}: %{x:.1%}<extra></extra>",
     ))
     if len(values) == 2:
         figure.add_vline(x=0.5, line_dash="dot", line_color="#57606a")
-    figure.update_xaxes(range=[0, 1], tickformat=".0%")
+    # Every quarter labelled up to 100%: the axis must visibly end at certainty, not at the last tick that fits.
+    figure.update_xaxes(range=[0, 1], tickformat=".0%", tickvals=list(TICKS))
     figure.update_yaxes(autorange="reversed")
-    figure.update_layout(height=60 + 40 * len(values), margin=dict(l=10, r=10, t=10, b=10), showlegend=False)
+    # The right margin holds the "100%" label centred on the axis end.
+    figure.update_layout(height=60 + 40 * len(values), margin=dict(l=10, r=30, t=10, b=10), showlegend=False)
     return figure

@@ -1,25 +1,35 @@
-"""Demo photos that work offline, taken from scikit-image's bundled sample data.
+"""Demo photos that work offline: scikit-image's bundled sample data and one shipped dog photo.
 
-Chelsea is a public-domain photo of a cat; the others are not cats or dogs
-and show that a two-class model still answers "cat" or "dog" for anything.
+Chelsea is a public-domain photo of a cat and the German shepherd a public-domain
+photo of a dog (demo_photos/SOURCES.md); the others are not cats or dogs and show
+that a two-class model still answers "cat" or "dog" for anything.
 """
 
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
-#: Shown name -> file name inside ``skimage/data``.
+#: Where the photos this project ships itself live.
+SHIPPED_FOLDER = Path(__file__).resolve().parent / "demo_photos"
+
+#: Shown name -> (where it lives, file name): "skimage" for ``skimage/data``, "shipped" for SHIPPED_FOLDER.
 DEMO_PHOTOS = {
-    "Chelsea the cat": "chelsea.png",
-    "A cup of coffee (neither class)": "coffee.png",
-    "An astronaut (neither class)": "astronaut.png",
+    "Chelsea the cat": ("skimage", "chelsea.png"),
+    "A German shepherd dog": ("shipped", "german_shepherd.jpg"),
+    "A cup of coffee (neither class)": ("skimage", "coffee.png"),
+    "An astronaut (neither class)": ("skimage", "astronaut.png"),
 }
 
 DEFAULT_DEMO = "Chelsea the cat"
+DOG_DEMO = "A German shepherd dog"
 
 
 def demo_photo_bytes(name: str = DEFAULT_DEMO) -> bytes:
     """The encoded file of a bundled demo photo (never written anywhere)."""
     if name not in DEMO_PHOTOS:
         raise ValueError(f"Unknown demo photo {name!r}; choose one of {', '.join(DEMO_PHOTOS)}.")
-    return resources.files("skimage").joinpath("data", DEMO_PHOTOS[name]).read_bytes()
+    where, file_name = DEMO_PHOTOS[name]
+    if where == "shipped":
+        return (SHIPPED_FOLDER / file_name).read_bytes()
+    return resources.files("skimage").joinpath("data", file_name).read_bytes()

@@ -12,6 +12,7 @@ from core.explain.model_answer import ModelAnswer, model_answer
 from core.explain.probe import get_probe, model_input
 from core.imaging.resize import resize_for_model
 from core.lesson.checkpoint import StepText, checkpoint
+from core.models.registry import NoveltyCard
 from core.prediction.answers import format_probability
 
 #: The side a "tiny" photo is shrunk to before it is enlarged again (as scripts/shifted_test.py does).
@@ -66,14 +67,25 @@ def _change(original: ModelAnswer, changed: ModelAnswer, how: str) -> str:
     return f"{how} it still says {_said(changed)}."
 
 
-def limits_text(trials: list[Trial]) -> StepText:
+def flag_sentence(novelty: NoveltyCard | None) -> str:
+    """How well the Classify page's "neither" flag did for this model, from its card; empty without one."""
+    if novelty is None or "overall" not in novelty.caught:
+        return ""
+    wrongly = f", and wrongly flagged {novelty.test_flag_rate:.0%} of test cats and dogs" \
+        if novelty.test_flag_rate is not None else ""
+    return (f" A second score from the network's features (on the Classify page) flags photos unlike its "
+            f"training cats and dogs: it caught {novelty.caught['overall']:.0%} of such photos checked{wrongly}.")
+
+
+def limits_text(trials: list[Trial], novelty: NoveltyCard | None = None) -> StepText:
     by_kind = {trial.kind: trial for trial in trials}
     original = by_kind["original"].answer
     neither = [trial for trial in trials if trial.kind == "neither"]
     names = " or ".join(original.names)
     neither_part = "; ".join(f"{trial.label.split(' (')[0].lower()}: {_said(trial.answer)}" for trial in neither)
     sentences = (
-        f"The model has only two outputs, so every photo gets {names}, even one that is neither: {neither_part}.",
+        f"The model has only two outputs, so every photo gets {names}, even one that is neither: {neither_part}."
+        + flag_sentence(novelty),
         _change(original, by_kind["sideways"].answer,
                 f"It learned from upright photos: your photo says {_said(original)}; turned sideways,")
         + " " + _change(original, by_kind["tiny"].answer, f"Shrunk to {TINY_SIDE} px and enlarged,"),

@@ -16,6 +16,7 @@ from pathlib import Path
 import keras
 
 from core.models import architectures
+from core.models import weights as weights_module
 from core.paths import MODELS_DIR
 
 #: Environment variable pointing the app at another models folder (tests, experiments).
@@ -41,6 +42,47 @@ TITLES = {
 
 
 @dataclass(frozen=True)
+class CalibrationCard:
+    """The card's "calibration" entry: the fitted temperature and what it did (written by core.training.trust)."""
+
+    temperature: float = 1.0  # 1.0: not calibrated, the raw sigmoid/softmax
+    fitted_on: int = 0  # validation photos T was fitted on
+    ece_before: float | None = None  # test split
+    ece_after: float | None = None
+    reliability_before: dict = field(default_factory=dict, compare=False)  # test bins, core.prediction.calibration
+    reliability_after: dict = field(default_factory=dict, compare=False)
+    unsure_rule: dict = field(default_factory=dict, compare=False)  # core.prediction.honest.UnsureRule
+
+    @property
+    def fitted(self) -> bool:
+        return self.fitted_on > 0
+
+
+@dataclass(frozen=True)
+class NoveltyCard:
+    """The card's "novelty" entry: the "neither cat nor dog" score, its threshold and how it did."""
+
+    method: str  # "mahalanobis" or "knn"
+    layer: str  # which features, core.prediction.features
+    threshold: float
+    file: str = "novelty.npz"  # the fitted statistics, beside model.json
+    fitted_on: int = 0  # training photos
+    validation_flag_rate: float = 0.0  # share of validation cats/dogs above the threshold
+    test_flag_rate: float | None = None  # share of test cats/dogs wrongly flagged
+    auroc: dict = field(default_factory=dict, compare=False)  # kind of photo -> AUROC against the test split
+    caught: dict = field(default_factory=dict, compare=False)  # kind of photo -> share flagged
+    milliseconds_per_photo: float | None = None  # measured cost on top of the prediction
+
+
+def _from_card(kind: type, data: dict | None):
+    """A card entry as its dataclass, ignoring keys it does not know (a newer card on older code)."""
+    if not data:
+        return None
+    known = {name: value for name, value in data.items() if name in kind.__dataclass_fields__}
+    return kind(**known)
+
+
+@dataclass(frozen=True)
 class ModelInfo:
     """What the app needs to know about one shipped model before loading it."""
 
@@ -56,6 +98,8 @@ class ModelInfo:
     reason: str = ""  # why it is unavailable
     fix_command: str = ""  # what makes it available
     card: dict = field(default_factory=dict, compare=False, repr=False)
+    calibration: CalibrationCard = field(default_factory=CalibrationCard)
+    novelty: NoveltyCard | None = None
 
     @property
     def label(self) -> str:
@@ -71,8 +115,7 @@ def _weights_status(weights: str | None) -> tuple[bool, str, str]:
         if Path(source).is_file():
             return True, "", ""
         return False, f"The MobileNet weight file {source} does not exist.", ""
-    cached = Path.home() / ".keras" / "models" / architectures.MOBILENET_WEIGHTS_FILE
-    if cached.is_file():
+    if weights_module.keras_cache_file().is_file():
         return True, "", ""
     return (
         False,
@@ -114,6 +157,8 @@ def read_card(folder: Path, weights: str | None = None) -> ModelInfo:
         reason=reason,
         fix_command=fix,
         card=card,
+        calibration=_from_card(CalibrationCard, card.get("calibration")) or CalibrationCard(),
+        novelty=_from_card(NoveltyCard, card.get("novelty")),
     )
 
 
@@ -158,9 +203,8 @@ def load_model(info: ModelInfo | str, weights: str | None = None, models_dir: Pa
 
 
 def download_weights() -> Path:
-    """Fetch MobileNet(0.25) ImageNet weights into the Keras cache (needs internet)."""
-    architectures.mobilenet_base(224, "imagenet")
-    return Path.home() / ".keras" / "models" / architectures.MOBILENET_WEIGHTS_FILE
+    """Fetch MobileNet(0.25) ImageNet weights into the Keras cache (needs internet; checksum verified)."""
+    return weights_module.fetch_weights()
 
 
 if __name__ == "__main__":

@@ -250,10 +250,29 @@ class ShapeStep:
         return f"{self.height}×{self.width}×{self.depth}"
 
 
-def shape_flow(table: ModelTable) -> list[ShapeStep]:
-    """Input, then every layer that changes the shape (convolutions, pooling, flatten, dense...)."""
-    steps: list[ShapeStep] = []
+#: A nested model with at most this many layers (the transfer model's head) is drawn layer by layer.
+EXPANDED_NESTED_LAYERS = 12
+
+
+def _flow_rows(table: ModelTable, nested: dict[str, ModelTable]) -> list[LayerRow]:
+    """The table's rows, a nested model's row replaced by its own layers (without their input) where given."""
+    rows: list[LayerRow] = []
     for row in table.rows:
+        if row.nested and row.name in nested:
+            rows += [inner for inner in nested[row.name].rows if inner.layer_type != "InputLayer"]
+        else:
+            rows.append(row)
+    return rows
+
+
+def shape_flow(table: ModelTable, nested: dict[str, ModelTable] | None = None) -> list[ShapeStep]:
+    """Input, then every layer that changes the shape (convolutions, pooling, flatten, dense...).
+
+    ``nested`` maps a nested model's row name to its own table: those rows are
+    drawn as their layers (the transfer model's head: convolution, pooling, output).
+    """
+    steps: list[ShapeStep] = []
+    for row in _flow_rows(table, nested or {}):
         shape = row.output_shape
         if not shape or any(value is None for value in shape):
             continue
@@ -268,112 +287,6 @@ def shape_flow(table: ModelTable) -> list[ShapeStep]:
             continue
         steps.append(step)
     return steps
-
-
-EXPLANATIONS: dict[str, str] = {
-    "InputLayer": "The photo enters as a grid of numbers: height × width × 3 colour channels (red, green, blue), "
-                  "each from 0 to 255.",
-    "Rescaling": "Divides every pixel value so the numbers are small (0 to 1, or −1 to 1). Networks learn more "
-                 "easily from small numbers. No weights.",
-    "Conv2D": "Slides small filters (for example 3×3) over the image. Each filter gives one feature map that is "
-              "bright where its pattern (an edge, a colour, later a fur texture or an eye) appears. Every filter "
-              "has one weight per input value under it, plus one bias.",
-    "DepthwiseConv2D": "Filters each channel on its own with a small window (MobileNet's cheap convolution); "
-                       "a 1×1 convolution then mixes the channels.",
-    "ReLU": "ReLU keeps positive numbers and replaces negative ones with 0: max(0, x). It is what lets stacked "
-            "layers learn more than one straight-line rule.",
-    "MaxPooling2D": "Keeps the largest value of each 2×2 window, halving height and width. The map gets smaller, "
-                    "keeps the strongest responses and tolerates small shifts. No weights.",
-    "AveragePooling2D": "Keeps the average of each 2×2 window, halving height and width. No weights.",
-    "GlobalAveragePooling2D": "Averages each whole feature map to one number: one value per channel. Far fewer "
-                              "numbers reach the next layer than with Flatten.",
-    "Flatten": "Lays the feature maps out as one long list of numbers (height × width × channels), so that a "
-               "Dense layer can read them. No weights.",
-    "Dense": "Each unit computes a weighted sum of every input plus a bias (z = w·x + b), then applies its "
-             "activation. It has one weight per input per unit, which is why the first Dense layer after "
-             "Flatten holds most of the parameters.",
-    "Dropout": "During training only, sets a random share of the values to 0 (here {rate:.0%}) so the network "
-               "cannot rely on any single feature. At prediction time it does nothing. No weights.",
-    "BatchNormalization": "Re-centres and re-scales each channel using the batch's mean and spread (at prediction "
-                          "time, averages tracked during training), then applies a learned scale γ and shift β. "
-                          "Training becomes faster and steadier.",
-    "ZeroPadding2D": "Adds a border of zeros around the feature maps so the next convolution keeps the size.",
-    "sigmoid": "The output unit uses sigmoid, 1 / (1 + e^−z): it turns any number into a probability between 0 "
-               "and 1. Above 0.5 means the second class (alphabetical order: dogs); sigmoid(0) is exactly 0.5.",
-    "softmax": "The output units use softmax: one probability per class, all adding up to 1.",
-    "Functional": "A whole network used as one layer.",
-}
-
-
-def explain(row: LayerRow, layer: layers.Layer | None = None) -> str:
-    """A short plain-language explanation of one row of the table."""
-    if row.layer_type == "Dense" and row.activation in ("sigmoid", "softmax") and row.name == "output":
-        return EXPLANATIONS[row.activation]
-    if row.nested:
-        frozen = ("Its weights are frozen: training does not change them." if not row.trainable
-                  else "Its weights are trained.")
-        return f"{EXPLANATIONS['Functional']} {frozen}"
-    text = EXPLANATIONS.get(row.layer_type, "")
-    if row.layer_type == "Dropout":
-        rate = float(getattr(layer, "rate", 0.5)) if layer is not None else 0.5
-        text = text.format(rate=rate)
-    if row.layer_type in ("Conv2D", "Dense") and row.activation == "relu":
-        text += " Then ReLU: negative results become 0."
-    return text
-
-
-def glossary_key(row: LayerRow) -> str:
-    """The explanation a row needs: its output activation, "Functional" for a nested model, else its type."""
-    if row.name == "output" and row.activation in ("sigmoid", "softmax"):
-        return row.activation
-    return "Functional" if row.nested else row.layer_type
-
-
-#: Glossary titles that are not the key itself.
-GLOSSARY_TITLES = {"sigmoid": "Output: sigmoid", "softmax": "Output: softmax", "Functional": "Nested model"}
-
-
-def layer_kinds(table: ModelTable) -> list[str]:
-    """The explanation keys a model uses, in order of first appearance (for the glossary).
-
-    A layer with a ReLU activation brings in ReLU right after its own kind.
-    """
-    kinds: list[str] = []
-    for row in table.rows:
-        key = glossary_key(row)
-        if key not in kinds:
-            kinds.append(key)
-        if row.activation == "relu" and "ReLU" not in kinds:
-            kinds.append("ReLU")
-    return kinds
-
-
-@dataclass(frozen=True)
-class GlossaryEntry:
-    """One kind of layer and what it does."""
-
-    title: str
-    text: str
-
-
-def glossary(table: ModelTable, layers_by_name: dict[str, layers.Layer] | None = None) -> list[GlossaryEntry]:
-    """What each kind of layer in ``table`` does, once per kind, in order of first appearance.
-
-    ``layers_by_name`` gives :func:`explain` the real layer where it reads a
-    setting (the dropout rate); without it the defaults are described.
-    """
-    layers_by_name = layers_by_name or {}
-    first_rows: dict[str, LayerRow] = {}
-    for row in table.rows:
-        first_rows.setdefault(glossary_key(row), row)
-    entries = []
-    for kind in layer_kinds(table):
-        if kind == "ReLU" and kind not in first_rows:  # only as an activation: no row of its own
-            entries.append(GlossaryEntry("ReLU", EXPLANATIONS["ReLU"]))
-            continue
-        row = first_rows[kind]
-        entries.append(GlossaryEntry(GLOSSARY_TITLES.get(kind, kind), explain(row, layers_by_name.get(row.name))))
-    return entries
 
 
 def describe_config(layer: layers.Layer) -> dict[str, Any]:

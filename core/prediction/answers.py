@@ -1,10 +1,12 @@
-"""From a decoded photo to a prediction a learner can read."""
+"""The words and numbers every answer shares: class names, percentages, the model card and the "neither" record.
+
+The Classify page's own answer (calibrated, with "not sure" and "neither") is
+:mod:`core.prediction.photo_answer`; this module holds what it and the other
+pages word alike.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -13,15 +15,12 @@ import numpy as np
 from core.arithmetic.numbers import TIMES, format_count
 
 if TYPE_CHECKING:  # only for the type: the figures import this module and need no Keras
-    from core.models.registry import ModelInfo
+    from core.models.registry import ModelInfo, NoveltyCard
 
-#: Below this top-class probability the app says "not sure" instead of a class.
+#: Below this top-class probability the app says "not sure", for a model without a calibrated rule on its card.
 UNSURE_BELOW = 0.65
 
 SINGULAR = {"cats": "cat", "dogs": "dog"}
-
-#: What the results table says instead of a class when the model is not sure.
-NOT_SURE = "not sure"
 
 
 def singular(class_name: str) -> str:
@@ -40,7 +39,7 @@ def format_probability(probability: float) -> str:
 
 @dataclass(frozen=True)
 class Prediction:
-    """One photo's result: the probability of every class, in output order, and how to say it."""
+    """One photo's probability of every class, in output order: what the probability bars show."""
 
     class_names: tuple[str, ...]
     probabilities: tuple[float, ...]
@@ -66,70 +65,74 @@ class Prediction:
         """The class to highlight: the answer, or none when the model is not sure."""
         return None if self.unsure else self.index
 
-    @property
-    def answer(self) -> str:
-        """'cat', or 'not sure': one cell of the results table."""
-        return NOT_SURE if self.unsure else singular(self.label)
 
-    def headline(self) -> str:
-        """'dog (97% sure)' or 'not sure: 55% dog, 45% cat'."""
-        if self.unsure:
-            ranked = sorted(zip(self.probabilities, self.class_names), reverse=True)
-            parts = ", ".join(f"{p:.0%} {singular(name)}" for p, name in ranked)
-            return f"not sure: {parts}"
-        return f"{singular(self.label)} ({self.confidence:.0%} sure)"
-
-    @property
-    def verdict(self) -> str:
-        """The heading (Markdown): "It's a **cat**" or "🤔 Not sure"."""
-        if self.unsure:
-            return "🤔 Not sure"
-        return f"It's a **{singular(self.label)}**"
-
-    @property
-    def explanation(self) -> str:
-        """The sentence under the verdict: how sure, or how close the call was."""
-        if self.unsure:
-            return self.headline().capitalize() + ". The network is close to a coin toss on this photo."
-        return f"{format_probability(self.confidence).capitalize()} sure."
+def _measured_share(share: float) -> str:
+    """A measured share in whole percent: '74%', but 'under 1%' / 'over 99%' rather than a rounded 0% or 100%."""
+    if 0.0 < share < 0.005:
+        return "under 1%"
+    if 0.995 <= share < 1.0:
+        return "over 99%"
+    return f"{share:.0%}"
 
 
-def predictions_from_probabilities(probabilities: np.ndarray, class_names: Sequence[str]) -> list[Prediction]:
-    probabilities = np.asarray(probabilities, dtype=np.float64)
-    if probabilities.ndim != 2 or probabilities.shape[1] != len(class_names):
-        raise ValueError(f"Expected (N, {len(class_names)}) probabilities, got shape {probabilities.shape}.")
-    return [Prediction(tuple(class_names), tuple(float(p) for p in row)) for row in probabilities]
+#: The kinds of "other" photo on a model card, as sentences name them (any other kind: its folder name).
+KIND_WORDS = {"animals": "other animals", "objects_scenes": "objects and scenes", "people": "people",
+              "bigcats": "big cats"}
+
+#: Below this share of other photos caught, the sentence adds that most of them get no flag.
+WEAK_FLAG = 0.5
 
 
-def results_csv(names: list[str], predictions: list[Prediction]) -> str:
-    """A CSV table: file, predicted class, its probability and every class's probability."""
-    if len(names) != len(predictions):
-        raise ValueError(f"Each prediction needs a file name: {len(names)} names, {len(predictions)} predictions.")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    class_names = predictions[0].class_names if predictions else ()
-    writer.writerow(["file", "prediction", "probability", "unsure", *[f"p_{name}" for name in class_names]])
-    for name, prediction in zip(names, predictions):
-        writer.writerow([name, prediction.label, f"{prediction.confidence:.4f}", prediction.unsure,
-                         *[f"{p:.4f}" for p in prediction.probabilities]])
-    return buffer.getvalue()
+def flag_record(card: NoveltyCard | None, class_words: str, flagged: bool = True) -> str:
+    """How well this model's "neither" flag did when it was checked, from its card, for one photo ('' if none).
 
+    Under a flagged photo it always says how often the flag was wrong. Under an
+    unflagged one it is needed only when the flag is weak (it missed most other
+    photos), where "this looks like the cats and dogs I learned from" proves
+    little; the page's note already gives the strong flag's numbers.
+    """
+    if card is None:
+        return ""
+    overall = card.caught.get("overall")
+    if not flagged and (overall is None or overall >= WEAK_FLAG):
+        return ""
+    from core.prediction.novelty import SEPARATE_KINDS  # here: the bar figures import this module without SciPy
 
-def known_classes_note(class_names: Sequence[str]) -> str:
-    """Why every photo gets one of the classes, and when the app says 'not sure' (Markdown)."""
-    return (
-        f"The model only knows **{' and '.join(class_names)}**. A photo of a car or a cup still gets one of "
-        "these answers, because the probabilities always add up to 100%. "
-        f"Below {UNSURE_BELOW:.0%} for the top class we say *not sure*."
-    )
+    def named(kind: str) -> str:
+        return KIND_WORDS.get(kind, kind.replace("_", " "))
+
+    kinds = {kind: share for kind, share in card.caught.items() if kind != "overall"}
+    details = ", ".join(f"{named(kind)} {_measured_share(share)}"
+                        for kind, share in kinds.items() if kind not in SEPARATE_KINDS)
+    apart = "; ".join(f"{named(kind)}, counted apart, {_measured_share(share)}"
+                      for kind, share in kinds.items() if kind in SEPARATE_KINDS)
+    details = "; ".join(part for part in (details, apart) if part)
+    wrongly = None
+    if card.test_flag_rate is not None:
+        wrongly = "none" if card.test_flag_rate == 0 else f"{100 * card.test_flag_rate:.1f}%"
+        wrongly = f"it wrongly flagged {wrongly} of the test {class_words}"
+    if overall is None:
+        return "" if wrongly is None else f"When this model's \"neither\" flag was checked, {wrongly}."
+    sentence = (f"When this model's \"neither\" flag was checked on photos of other things, it caught "
+                f"{_measured_share(overall)} of them" + (f" ({details})" if details else "")
+                + ("" if wrongly is None else f", and {wrongly}") + ".")
+    if overall < WEAK_FLAG:
+        sentence += " So most photos of other things get no flag from it."
+    return sentence
 
 
 def model_card_text(info: ModelInfo) -> str:
-    """The model's card in two short paragraphs (Markdown): input, size, classes, training data."""
+    """The model's card in short paragraphs (Markdown): input, size, classes, training data, and its calibration."""
     card = info.card
     height, width = info.input_size
-    return (
+    text = (
         f"**{info.title}** · input {height}{TIMES}{width} RGB · "
         f"{format_count(card.get('parameters', 0))} parameters · classes: {', '.join(info.class_names)}\n\n"
         f"Trained on: {card.get('dataset', 'unknown')}. {card.get('dataset_licence', '')}"
     )
+    calibration = info.calibration
+    if calibration.fitted:
+        text += (f"\n\nIts percentages are calibrated: its final scores are divided by T = "
+                 f"{calibration.temperature:.2f}, fitted on {calibration.fitted_on:,} validation photos (the Training "
+                 "page's Calibration tab shows what that changed).")
+    return text

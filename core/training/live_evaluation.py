@@ -11,6 +11,7 @@ from core.models.predict import predict_probabilities
 from core.prediction.answers import format_probability
 from core.training.live_data import ImageSet
 from core.training.metrics import BinaryMetrics, binary_metrics
+from core.training.readings import format_share
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class LiveEvaluation:
     def sentence(self, counts: dict[str, int]) -> str:
         """'Accuracy **85%** on 20 held-out photos (10 cats, 10 dogs), which were never used ...'."""
         listing = ", ".join(f"{count} {name}" for name, count in counts.items())
-        return (f"Accuracy **{self.accuracy:.0%}** on {len(self.labels)} held-out photos ({listing}), "
+        return (f"Accuracy **{format_share(self.accuracy)}** on {len(self.labels)} held-out photos ({listing}), "
                 "which were never used to change the weights.")
 
 
@@ -80,11 +81,23 @@ def evaluate_live(model: keras.Model, data: ImageSet) -> LiveEvaluation:
     """Accuracy and confusion matrix (plus precision/recall/F1/ROC AUC for two classes)."""
     if len(data) == 0:
         raise ValueError("There are no held-out photos to evaluate on.")
-    probabilities = predict_probabilities(model, data.images)
-    num_classes = len(data.class_names)
+    return evaluation_from_probabilities(predict_probabilities(model, data.images), data.labels, data.class_names)
+
+
+def evaluation_from_probabilities(probabilities: np.ndarray, labels: np.ndarray,
+                                  class_names: tuple[str, ...]) -> LiveEvaluation:
+    """The evaluation of (N, C) class probabilities against the true labels."""
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    labels = np.asarray(labels)
+    if len(labels) == 0:
+        raise ValueError("There are no held-out photos to evaluate on.")
+    if probabilities.shape != (len(labels), len(class_names)):
+        raise ValueError(f"Expected probabilities of shape {(len(labels), len(class_names))}, "
+                         f"got {probabilities.shape}.")
+    num_classes = len(class_names)
     predicted = probabilities.argmax(axis=1)
     matrix = np.zeros((num_classes, num_classes), dtype=np.int64)
-    np.add.at(matrix, (data.labels, predicted), 1)
-    binary = binary_metrics(data.labels, probabilities[:, 1]) if num_classes == 2 else None
-    return LiveEvaluation(float((predicted == data.labels).mean()), matrix, probabilities,
-                          data.labels.copy(), data.class_names, binary)
+    np.add.at(matrix, (labels, predicted), 1)
+    binary = binary_metrics(labels, probabilities[:, 1]) if num_classes == 2 else None
+    return LiveEvaluation(float((predicted == labels).mean()), matrix, probabilities, labels.copy(),
+                          tuple(class_names), binary)

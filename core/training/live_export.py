@@ -72,7 +72,8 @@ def save_live_model(result: LiveResult, name: str, models_dir: str | Path) -> Pa
     metrics["evaluated_on"] = "photos held out from the live training"
     card = {
         "name": name,
-        "title": f"Live-trained {result.config.architecture} CNN ({name})",
+        "title": (f"Live-trained transfer model ({name})" if result.config.is_transfer
+                  else f"Live-trained {result.config.architecture} CNN ({name})"),
         "architecture": result.config.architecture,
         "kind": "keras",
         "live": True,

@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 FOLDER_SOURCE = "cats and dogs"
 OWN_SOURCE = "your own photos"
 
-#: The dataset sample: at least, at most and by default this many photos.
+#: The dataset sample: at least, at most and by default this many photos (each mode's preset has its own).
 FEWEST_SAMPLE = 20
-MOST_SAMPLE = 2000
+MOST_SAMPLE = 8000
 DEFAULT_SAMPLE = 200
 
 #: Classes as uploads give them: {class name: [(file name, file bytes), ...]}.
@@ -31,11 +31,17 @@ def photo_sources(dataset_found: bool) -> list[str]:
     return ([FOLDER_SOURCE] if dataset_found else []) + [OWN_SOURCE]
 
 
-def sample_size_choices(file_count: int) -> tuple[int, int, int]:
+def sample_size_choices(file_count: int, default: int = DEFAULT_SAMPLE, most: int = MOST_SAMPLE) -> tuple[int, int, int]:
     """(fewest, most, default) photos to sample from a dataset of ``file_count`` photos."""
     if file_count < 1:
         raise ValueError("The dataset folder holds no photos to sample.")
-    return FEWEST_SAMPLE, min(MOST_SAMPLE, file_count), min(DEFAULT_SAMPLE, file_count)
+    most = min(most, file_count)
+    return min(FEWEST_SAMPLE, most), most, max(min(default, most), min(FEWEST_SAMPLE, most))
+
+
+def default_mode(source: str) -> str:
+    """Transfer for the learner's own photos (few photos, seconds); from scratch for the dataset's thousands."""
+    return "transfer" if source == OWN_SOURCE else "scratch"
 
 
 def merge_classes(*groups: Mapping[str, Sequence[tuple[str, bytes]]]) -> ClassFiles:

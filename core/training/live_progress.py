@@ -32,6 +32,7 @@ class ProgressSnapshot:
     elapsed_seconds: float
     remaining_seconds: float | None
     error: str = ""
+    stage: str = ""  # what happens before the first batch (e.g. computing features)
 
     @property
     def fraction(self) -> float:
@@ -54,7 +55,7 @@ class ProgressSnapshot:
     def label(self, stopping: bool = False) -> str:
         """The progress bar's text: what the training is doing right now."""
         if self.state == "starting":
-            text = "Building the network…"
+            text = self.stage or "Building the network…"
         elif self.epochs_done == 0 and self.batch == 0:
             text = "Preparing the first batch (TensorFlow turns the network into a computation graph once)…"
         elif self.batch:
@@ -99,6 +100,12 @@ class TrainingProgress:
         self.first_epoch_ended: float | None = None
         self.ended: float | None = None
         self.error = ""
+        self.stage = ""
+
+    def set_stage(self, text: str) -> None:
+        """What the training does before its first batch, shown on the progress bar."""
+        with self._lock:
+            self.stage = text
 
     def begin(self, batches_per_epoch: int) -> None:
         with self._lock:
@@ -146,7 +153,7 @@ class TrainingProgress:
                 state=self.state, epochs_done=self.epochs_done, total_epochs=self.total_epochs, batch=self.batch,
                 batches_per_epoch=self.batches_per_epoch,
                 history={key: tuple(values) for key, values in self.history.items()},
-                elapsed_seconds=elapsed, remaining_seconds=remaining, error=self.error,
+                elapsed_seconds=elapsed, remaining_seconds=remaining, error=self.error, stage=self.stage,
             )
 
 
@@ -194,3 +201,29 @@ class LiveProgressCallback(keras.callbacks.Callback):
         if self.stop_event.is_set():
             self.stopped_by_user = True
             self.model.stop_training = True
+
+
+class KeepBestWeights(keras.callbacks.Callback):
+    """Remembers the weights of the epoch with the lowest validation loss and puts them back at the end.
+
+    The same rule as the shipped models' early stopping (``restore_best_weights``),
+    kept in memory: the live networks are small, so a copy per improving epoch is cheap.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.best_epoch: int | None = None
+        self.best_loss = float("inf")
+        self._weights: list | None = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        loss = (logs or {}).get("val_loss")
+        if loss is not None and np.isfinite(float(loss)) and float(loss) < self.best_loss:
+            self.best_loss = float(loss)
+            self.best_epoch = epoch + 1
+            self._weights = self.model.get_weights()
+
+    def on_train_end(self, logs=None):
+        if self._weights is not None:
+            self.model.set_weights(self._weights)
+            self._weights = None

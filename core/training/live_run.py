@@ -26,12 +26,28 @@ import tensorflow as tf
 
 from core.augment.layers import build_augmentation
 from core.imaging.resize import resize_for_model
+from core.models.features import FrozenBase
 from core.models.predict import predict_probabilities
-from core.prediction.answers import Prediction, format_probability
-from core.training.live_data import ImageSet, check_class_counts, split_holdout
-from core.training.live_evaluation import HeldOutMistake, LiveEvaluation, evaluate_live, held_out_mistakes
+from core.prediction.answers import Prediction
+from core.prediction.honest import model_gives
+from core.training.live_data import ImageSet, check_class_counts, shrink_for_gallery, split_holdout
+from core.training.live_evaluation import (
+    HeldOutMistake,
+    LiveEvaluation,
+    evaluate_live,
+    evaluation_from_probabilities,
+    held_out_mistakes,
+)
 from core.training.live_model import LIVE_AUGMENTATION, LiveConfig, build_live_model
-from core.training.live_progress import LiveProgressCallback, ProgressSnapshot, TrainingProgress
+from core.training.live_model import head as live_head
+from core.training.live_progress import (
+    KeepBestWeights,
+    LiveProgressCallback,
+    ProgressSnapshot,
+    TrainingProgress,
+)
+from core.training.live_transfer import assemble, transfer_features
+from core.training.metrics import class_probabilities
 from core.training.report import format_seconds
 
 logger = logging.getLogger(__name__)
@@ -43,9 +59,15 @@ def _targets(labels: np.ndarray, num_classes: int) -> np.ndarray:
 
 
 def _dataset(data: ImageSet, batch_size: int, *, training: bool, augmentation: bool, seed: int) -> tf.data.Dataset:
-    dataset = tf.data.Dataset.from_tensor_slices((data.images, _targets(data.labels, len(data.class_names))))
+    return _batches(data.images, data.labels, len(data.class_names), batch_size, training=training,
+                    augmentation=augmentation, seed=seed)
+
+
+def _batches(inputs: np.ndarray, labels: np.ndarray, num_classes: int, batch_size: int, *, training: bool,
+             augmentation: bool, seed: int) -> tf.data.Dataset:
+    dataset = tf.data.Dataset.from_tensor_slices((inputs, _targets(labels, num_classes)))
     if training:
-        dataset = dataset.shuffle(len(data), seed=seed, reshuffle_each_iteration=True)
+        dataset = dataset.shuffle(len(labels), seed=seed, reshuffle_each_iteration=True)
     dataset = dataset.batch(batch_size)
     augment = build_augmentation(LIVE_AUGMENTATION, seed=seed) if training and augmentation else None
 
@@ -72,6 +94,8 @@ class LiveResult:
     train_counts: dict[str, int]
     holdout: ImageSet = field(repr=False)
     evaluation: LiveEvaluation | None = field(default=None, repr=False)
+    kept_epoch: int | None = None  # whose weights were kept: the lowest validation loss
+    feature_seconds: float = 0.0  # transfer mode: time spent running the frozen base
 
     @property
     def epochs_run(self) -> int:
@@ -83,8 +107,15 @@ class LiveResult:
         epochs = self.epochs_run
         how = "You stopped it" if self.stopped_by_user else "It finished"
         partial = " (the last one cut short)" if self.partial_last_epoch else ""
+        features = (f", {format_seconds(self.feature_seconds)} of them for MobileNet to read the photos"
+                    if self.feature_seconds >= 0.5 else "")
+        if self.kept_epoch is None or self.kept_epoch == epochs:
+            kept = "the network keeps what it learned"
+        else:
+            kept = (f"the network keeps the weights of epoch {self.kept_epoch}, where the validation loss was "
+                    "lowest (later epochs did not beat it)")
         return (f"{how} after {epochs} epoch{'s' if epochs != 1 else ''}{partial} in "
-                f"{format_seconds(self.training_seconds)}; the network keeps what it learned.")
+                f"{format_seconds(self.training_seconds)}{features}; {kept}.")
 
     @property
     def holdout_sentence(self) -> str:
@@ -98,7 +129,8 @@ class LiveResult:
     @property
     def file_stem(self) -> str:
         """'live-small-64px': the start of every file the learner downloads."""
-        return f"live-{self.config.architecture}-{self.config.image_size}px"
+        kind = "transfer" if self.config.is_transfer else self.config.architecture
+        return f"live-{kind}-{self.config.image_size}px"
 
     @property
     def usage_note(self) -> str:
@@ -124,9 +156,9 @@ class TriedPhoto:
 
     @property
     def sentence(self) -> str:
-        """'The network says **cats** (97.3%).' (Markdown)."""
-        return (f"The network says **{self.prediction.label}** "
-                f"({format_probability(self.prediction.confidence)}).")
+        """'The model gives it 97% cat.' and why that is not a promise: nothing calibrated this network (Markdown)."""
+        return (f"{model_gives(self.prediction.confidence, self.prediction.label)} Trained here in minutes, it was "
+                "never calibrated: nobody has counted how often its scores like this are right.")
 
     @property
     def input_caption(self) -> str:
@@ -135,36 +167,58 @@ class TriedPhoto:
 
 
 def train_live(config: LiveConfig, data: ImageSet, *, progress: TrainingProgress | None = None,
-               stop_event: threading.Event | None = None, verbose: int = 0) -> LiveResult:
-    """Split, build, compile, fit and evaluate, reporting to ``progress``; returns the result.
+               stop_event: threading.Event | None = None, verbose: int = 0,
+               base: FrozenBase | None = None) -> LiveResult:
+    """Split, build, compile, fit (keeping the best epoch's weights) and evaluate, reporting to ``progress``.
 
-    Runs in the caller's thread (the page runs it in a background thread via
-    :class:`LiveRun`; tests may call it directly).
+    Transfer mode needs ``base``, the frozen feature extractor at the
+    config's image size. Runs in the caller's thread (the page runs it in a
+    background thread via :class:`LiveRun`; tests may call it directly).
     """
     config.validate()
     check_class_counts(data.counts())
     if data.image_size != config.image_size:
         raise ValueError(f"The photos are {data.image_size}×{data.image_size} but the model expects "
                          f"{config.image_size}×{config.image_size}.")
+    if config.is_transfer and base is None:
+        raise ValueError("Transfer mode needs the frozen MobileNet base, which is not available here; "
+                         "train from scratch instead.")
     # Imported here: core.training.train pulls in the training CLI's dependencies.
     from core.training.train import compile_model
 
     progress = progress or TrainingProgress(config.epochs)
     stop_event = stop_event or threading.Event()
+    started = time.perf_counter()
     train_part, holdout = split_holdout(data, config.holdout_fraction, config.seed)
     num_classes = len(data.class_names)
-    batches_per_epoch = math.ceil(len(train_part) / config.batch_size)
-    model = build_live_model(config.architecture, config.image_size, num_classes, config.dropout)
-    compile_model(model, config.learning_rate, num_classes)
-    train_data = _dataset(train_part, config.batch_size, training=True, augmentation=config.augmentation,
-                          seed=config.seed)
-    validation_data = _dataset(holdout, config.batch_size, training=False, augmentation=False, seed=config.seed)
+    keras.utils.set_random_seed(config.seed)
+    if config.is_transfer:
+        train_inputs, train_labels, holdout_features = transfer_features(
+            base, train_part, holdout, mirrored=config.augmentation, on_stage=progress.set_stage)
+        train_data = _batches(train_inputs, train_labels, num_classes, config.batch_size, training=True,
+                              augmentation=False, seed=config.seed)
+        validation_data = _batches(holdout_features, holdout.labels, num_classes, config.batch_size,
+                                   training=False, augmentation=False, seed=config.seed)
+        batches_per_epoch = math.ceil(len(train_labels) / config.batch_size)
+    else:
+        train_data = _dataset(train_part, config.batch_size, training=True, augmentation=config.augmentation,
+                              seed=config.seed)
+        validation_data = _dataset(holdout, config.batch_size, training=False, augmentation=False, seed=config.seed)
+        batches_per_epoch = math.ceil(len(train_part) / config.batch_size)
+    feature_seconds = time.perf_counter() - started if config.is_transfer else 0.0
+    if config.is_transfer:
+        model = live_head(base.feature_count, num_classes, config.dropout)
+    else:
+        model = build_live_model(config.architecture, config.image_size, num_classes, config.dropout)
+    # The learning rate falls smoothly to zero by the last epoch (cosine decay), as for the shipped models.
+    schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, config.epochs * batches_per_epoch)
+    compile_model(model, schedule, num_classes)
     callback = LiveProgressCallback(progress, stop_event)
+    best = KeepBestWeights()
     progress.begin(batches_per_epoch)
-    started = time.perf_counter()
     gradients_before = _custom_gradient_names()
     try:
-        model.fit(train_data, validation_data=validation_data, epochs=config.epochs, callbacks=[callback],
+        model.fit(train_data, validation_data=validation_data, epochs=config.epochs, callbacks=[callback, best],
                   verbose=verbose)
     finally:
         del train_data, validation_data
@@ -173,12 +227,26 @@ def train_live(config: LiveConfig, data: ImageSet, *, progress: TrainingProgress
         _forget_custom_gradients(gradients_before)
     seconds = time.perf_counter() - started
     snapshot = progress.snapshot()
-    evaluation = evaluate_live(model, holdout)
+    if config.is_transfer:
+        probabilities = class_probabilities(predict_probabilities_of_features(model, holdout_features))
+        evaluation = evaluation_from_probabilities(probabilities, holdout.labels, holdout.class_names)
+        model = assemble(base, model)
+        holdout = shrink_for_gallery(holdout)
+    else:
+        evaluation = evaluate_live(model, holdout)
     return LiveResult(
         model=model, history=snapshot.history, config=config, class_names=data.class_names,
         stopped_by_user=callback.stopped_by_user, partial_last_epoch=callback.partial_epoch,
         training_seconds=seconds, train_counts=train_part.counts(), holdout=holdout, evaluation=evaluation,
+        kept_epoch=best.best_epoch, feature_seconds=feature_seconds,
     )
+
+
+def predict_probabilities_of_features(head: keras.Model, features: np.ndarray) -> np.ndarray:
+    """The head's raw outputs for feature vectors, in batches, without Keras' progress machinery."""
+    outputs = [keras.ops.convert_to_numpy(head(features[start:start + 256], training=False))
+               for start in range(0, len(features), 256)]
+    return np.concatenate(outputs) if outputs else np.zeros((0, head.output_shape[-1]))
 
 
 def _gradient_registry() -> dict | None:
@@ -217,8 +285,9 @@ def _forget_custom_gradients(before: set[str]) -> None:
 class LiveRun:
     """One live training running in a background thread, polled and stopped by the page."""
 
-    def __init__(self, config: LiveConfig, owner: str = ""):
+    def __init__(self, config: LiveConfig, owner: str = "", base: FrozenBase | None = None):
         self.config = config.validate()
+        self.base = base
         self.owner = owner
         self.stop_event = threading.Event()
         self.progress = TrainingProgress(config.epochs)
@@ -233,7 +302,8 @@ class LiveRun:
 
         def work():
             try:
-                self.result = train_live(self.config, data, progress=self.progress, stop_event=self.stop_event)
+                self.result = train_live(self.config, data, progress=self.progress, stop_event=self.stop_event,
+                                         base=self.base)
                 self.progress.end("stopped" if self.result.stopped_by_user else "finished")
             except Exception as error:  # the page shows the message; the log keeps the traceback
                 logger.exception("Live training failed")
@@ -272,12 +342,12 @@ class TrainingSlot:
         self._lock = threading.Lock()
         self._current: LiveRun | None = None
 
-    def start(self, config: LiveConfig, data: ImageSet, owner: str) -> LiveRun | None:
+    def start(self, config: LiveConfig, data: ImageSet, owner: str, base: FrozenBase | None = None) -> LiveRun | None:
         """Start a training, or return None when another one is running."""
         if not self._lock.acquire(blocking=False):
             return None
         try:
-            run = LiveRun(config, owner)
+            run = LiveRun(config, owner, base)
         except Exception:
             self._lock.release()
             raise

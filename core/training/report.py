@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from core.arithmetic.numbers import format_count
-from core.prediction.answers import format_probability
+from core.prediction.answers import singular
+from core.prediction.honest import model_gives
 from core.training.history import TrainingHistory
 
 #: The curves the comparison chart can draw, with their names on screen.
@@ -59,7 +60,7 @@ class ComparisonRow:
     def columns() -> tuple[str, ...]:
         """The table's column names, in order."""
         return ("model", "parameters", "epochs", "training time", "test accuracy", "precision", "recall", "F1",
-                "ROC AUC", "trained on")
+                "ROC AUC")
 
     def as_dict(self) -> dict:
         return {
@@ -72,7 +73,6 @@ class ComparisonRow:
             "recall": self.recall,
             "F1": self.f1,
             "ROC AUC": self.roc_auc,
-            "trained on": self.machine,
         }
 
 
@@ -110,6 +110,17 @@ def comparison_table(rows: Sequence[ComparisonRow]) -> pd.DataFrame:
     shares = list(PERCENT_COLUMNS)
     table[shares] = table[shares].astype(float) * 100
     return table
+
+
+def machines_sentence(rows: Sequence[ComparisonRow]) -> str:
+    """Where each model was trained, grouped by machine (a sentence below the table, whose width it would overflow)."""
+    by_machine: dict[str, list[str]] = {}
+    for row in rows:
+        by_machine.setdefault(row.machine or "an unknown machine", []).append(row.name)
+    if not by_machine:
+        return ""
+    parts = [f"{', '.join(names)} on {machine}" for machine, names in by_machine.items()]
+    return "Trained: " + "; ".join(parts) + "."
 
 
 def describe_card(card: Mapping[str, object]) -> str:
@@ -212,21 +223,47 @@ def metric_sentences(metrics: Mapping[str, object], photos: str = "test photos")
     (true_negative, false_positive), (false_negative, true_positive) = summary.counts.tolist()
     called_positive = true_positive + false_positive
     real_positive = true_positive + false_negative
-    accuracy = summary.correct / summary.total if summary.total else 0.0
-    precision = true_positive / called_positive if called_positive else 0.0
-    recall = true_positive / real_positive if real_positive else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return MetricSentences(
-        accuracy=(f"**Accuracy {accuracy:.1%}**: {summary.correct:,} of the {summary.total:,} {photos} "
-                  "got the right answer."),
-        precision=(f"**Precision {precision:.1%}**: of the {called_positive:,} photos the model called "
-                   f"{positive}, {true_positive:,} really were {positive} (the other {false_positive:,} were "
-                   f"{negative}): when it says {positive}, you can trust it this often."),
-        recall=(f"**Recall {recall:.1%}**: of the {real_positive:,} real {positive} among the {photos}, the model "
-                f"found {true_positive:,} and missed {false_negative:,}."),
-        f1=(f"**F1 {f1:.1%}**: the harmonic mean of precision and recall, one number that is high only when "
-            "both are high."),
-    )
+    if summary.total == 0:
+        accuracy = f"**Accuracy**: there are no {photos} to measure it on."
+    else:
+        accuracy = (f"**Accuracy {format_rate(summary.correct / summary.total)}**: {summary.correct:,} of the "
+                    f"{summary.total:,} {photos} got the right answer.")
+    if called_positive == 0:
+        precision_text = (f"**Precision: none to measure**: the model never answered {positive} for any of the "
+                          f"{summary.total:,} {photos}, so there is no {positive} answer of its to check. "
+                          f"A model that never says {positive} is not trustworthy about {positive}: it cannot "
+                          "find them.")
+    else:
+        precision = true_positive / called_positive
+        precision_text = (f"**Precision {format_rate(precision)}**: of the {called_positive:,} photos the model "
+                          f"called {positive}, {true_positive:,} really were {positive} (the other "
+                          f"{false_positive:,} were {negative}): when it says {positive}, you can trust it "
+                          "this often.")
+    if real_positive == 0:
+        recall_text = (f"**Recall: none to measure**: there are no real {positive} among the {photos}, so there "
+                       f"is nothing for the model to find.")
+    else:
+        recall = true_positive / real_positive
+        recall_text = (f"**Recall {format_rate(recall)}**: of the {real_positive:,} real {positive} among the "
+                       f"{photos}, the model found {true_positive:,} and missed {false_negative:,}.")
+    if called_positive == 0 or real_positive == 0:
+        f1_text = ("**F1: none to measure**: F1 combines precision and recall, and one of them has nothing to "
+                   "measure here.")
+    else:
+        precision, recall = true_positive / called_positive, true_positive / real_positive
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        f1_text = (f"**F1 {format_rate(f1)}**: the harmonic mean of precision and recall, one number that is "
+                   "high only when both are high.")
+    return MetricSentences(accuracy=accuracy, precision=precision_text, recall=recall_text, f1=f1_text)
+
+
+def format_rate(share: float) -> str:
+    """A rate with one decimal that never rounds up to a perfect score: 0.9996 -> 'over 99.9%'."""
+    if share < 1.0 and round(share * 100, 1) >= 100.0:
+        return "over 99.9%"
+    if share > 0.0 and round(share * 100, 1) <= 0.0:
+        return "under 0.1%"
+    return f"{share:.1%}"
 
 
 @dataclass(frozen=True)
@@ -246,8 +283,8 @@ class WrongPhoto:
 
     @property
     def caption(self) -> str:
-        """'really cats, said dogs (70.0% sure)'."""
-        return f"really {self.true_class}, said {self.predicted_class} ({format_probability(self.confidence)} sure)"
+        """'Really a cat. The model gives it 70% dog.': what it computed, never "70% sure"."""
+        return f"Really a {singular(self.true_class)}. {model_gives(self.confidence, self.predicted_class)}"
 
 
 def wrong_photos(metrics: Mapping[str, object], test_folder: str | Path | None) -> list[WrongPhoto]:

@@ -33,7 +33,13 @@ from core.augment.settings import PRESETS, AugmentationSettings
 from core.data.files import LabeledFiles, default_data_dir, split_folder
 from core.data.pipeline import make_dataset
 from core.models import architectures
-from core.models.folder import now_text, parameter_counts, transfer_parts, write_model_folder
+from core.models.features import frozen_base_output
+from core.models.folder import (
+    now_text,
+    parameter_counts,
+    transfer_parts,
+    write_model_folder,
+)
 from core.paths import MODELS_DIR
 from core.training.devices import describe_machine, make_strategy
 from core.training.evaluation import evaluate
@@ -122,14 +128,12 @@ class HistoryRecorder(keras.callbacks.Callback):
 def base_features(model: keras.Model, files: LabeledFiles, image_size: int, mirrored: bool,
                   batch_size: int = 64) -> tuple[np.ndarray, np.ndarray]:
     """The frozen base's feature maps for every photo (and, if ``mirrored``, for its mirror image too)."""
-    base, _ = transfer_parts(model)
-    rescale = model.get_layer("rescale")
     dataset = make_dataset(files, image_size, batch_size, training=False, cache=False)
     features, targets = [], []
     for pixels, batch_targets in dataset:
         views = [pixels, keras.ops.flip(pixels, axis=2)] if mirrored else [pixels]
         for view in views:
-            features.append(keras.ops.convert_to_numpy(base(rescale(view), training=False)))
+            features.append(frozen_base_output(model, view))
             targets.append(keras.ops.convert_to_numpy(batch_targets))
     return np.concatenate(features), np.concatenate(targets)
 

@@ -51,7 +51,7 @@ def split_data(tmp_path) -> Path:
 
 def test_fresh_install_explains_how_to_get_data_and_still_previews(monkeypatch, tmp_path):
     app = run_page(monkeypatch, tmp_path / "nothing here")
-    assert app.radio(key="dataset_source").options == ["A folder on this computer", "An uploaded zip"]
+    assert app.radio(key="dataset_source").options == ["A zip from your device", "A folder on the app's computer"]
     info = "\n".join(element.value for element in app.info)
     assert "python -m core.data.download filtered --dest data" in info
     assert "python -m core.data.download petimages --dest data" in info
@@ -102,6 +102,9 @@ def test_sampling_says_so(monkeypatch, tmp_path):
 
 def test_another_folder_typed_in(monkeypatch, tmp_path, split_data):
     app = run_page(monkeypatch, tmp_path / "nothing here")
+    # The zip comes first (most learners browse from another device); a folder is the second choice.
+    app.radio(key="dataset_source").set_value("A folder on the app's computer").run()
+    assert "not on the device you are browsing from" in page_text(app)
     app.text_input(key="dataset_folder").input(str(tmp_path / "missing")).run()
     assert not app.exception and "is not a folder" in app.warning[0].value
     app.text_input(key="dataset_folder").input(str(split_data / "train")).run()
@@ -121,7 +124,7 @@ def test_uploaded_zip_is_explored_in_memory(monkeypatch, tmp_path):
                 archive.writestr(f"pets/{name}/{number}.jpg", make_photo_bytes(50, 40, color=(shade, number * 40, 9)))
         archive.writestr("pets/dogs/broken.jpg", b"")
     app = run_page(monkeypatch, tmp_path / "nothing here")
-    app.radio(key="dataset_source").set_value("An uploaded zip").run()
+    app.radio(key="dataset_source").set_value("A zip from your device").run()
     app.file_uploader(key="dataset_zip").set_value(("pets.zip", buffer.getvalue(), "application/zip")).run()
     assert not app.exception
     shown = metrics(app)
@@ -134,7 +137,7 @@ def test_uploaded_zip_is_explored_in_memory(monkeypatch, tmp_path):
 def test_augmentation_presets_resample_and_all_off(monkeypatch, tmp_path):
     app = run_page(monkeypatch, tmp_path / "nothing here")
     first_images = [image.value for image in app.image]
-    app.selectbox(key="aug_preset").set_value("What the shipped models were trained with").run()
+    app.selectbox(key="aug_preset").set_value("What classic and compact were trained with").run()
     assert app.slider(key="aug_rotation").value == 15.0
     assert app.slider(key="aug_shear").value == 0.0
     assert app.slider(key="aug_contrast").value == 0.1

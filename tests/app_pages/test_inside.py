@@ -13,6 +13,9 @@ from streamlit.testing.v1 import AppTest
 from core.imaging.photo import Photo
 from core.models import registry
 from tests.conftest import PROJECT_ROOT, page_text
+from tests.support import honest_answers
+from tests.support.requirements import require
+from ui import resources
 from ui.session import PHOTO_KEY
 
 PAGE = str(PROJECT_ROOT / "app_pages" / "inside.py")
@@ -188,3 +191,15 @@ def test_nested_transfer_model_renders(monkeypatch):
     app.selectbox(key="inside_cam_layer_nested-test").set_value(f"{base}/conv_pw_13_relu").run()
     assert not app.exception, app.exception
     assert sum(f"{base}/conv_pw_13_relu: a 3×3 map" in c.value for c in app.caption) == 2
+
+
+def test_the_answer_uses_the_cards_calibration_as_the_classify_page_does():
+    require(any(info.name == "classic" and info.available for info in registry.list_models()),
+            "the shipped classic model")
+    app, _ = classic_app()
+    demo = resources.cached_demo_photo()
+    calibrated = honest_answers.calibrated_probabilities("classic", [demo.pixels])[0]
+    raw = honest_answers.raw_probabilities("classic", [demo.pixels])[0]
+    headline = f"The model gives it {honest_answers.whole_percent(calibrated[0])} cat."
+    assert headline in page_text(app)
+    assert honest_answers.whole_percent(calibrated[0]) != honest_answers.whole_percent(raw[0])  # T = 1.46 shows

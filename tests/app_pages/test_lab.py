@@ -185,7 +185,8 @@ def test_sharpen_preset_gives_320():
     text = page_text(app)
     assert "0×0 + 0×(−1) + 0×0 + 0×(−1) + 105×5 + 102×(−1) + 0×0 + 103×(−1) + 99×0" in text
     assert "= 320" in text
-    assert "5 of its cells are padding zeros" in text
+    assert ("Row 0 and column 0 lie outside the 5×5 input: that is zero padding, so 5 of the window's cells "
+            "are 0.") in text
     assert _chart_labels(app, "lab_conv_output_chart")[0] == "320"
 
 
@@ -278,9 +279,13 @@ def test_empty_cell_in_the_editor_is_a_message():
     app.session_state[f"lab_image_editor_{version}"] = {
         "edited_rows": {1: {"2": None}}, "added_rows": [], "deleted_rows": []}
     app.run()
-    assert not app.exception
-    assert [error.value for error in app.error] == [
-        "In the input, row 2, column 2 is empty or not a number (NaN). Type a number there."]
+    _no_problems(app)
+    # An emptied cell counts as 0 (said in a note) and the arithmetic carries on with it.
+    assert [info.value for info in app.info] == [
+        "The cell at row 2, column 2 of the input is empty, so the lab counts it as 0. Type a number there to "
+        "change it."]
+    assert app.session_state["lab_image"][1][1] == 0
+    assert "1×1 + 2×0 + 3×(−1) + 0×1 + 0×0 + 2×(−1)" in page_text(app)
 
 
 @pytest.mark.parametrize(("name", "text", "message"), [
@@ -406,3 +411,33 @@ def test_decision_view_chain():
     app.number_input(key="lab_dense_bias").set_value(-10.0).run()
     _no_problems(app)
     assert "ReLU(−7.5) = max(0, −7.5) = 0" in page_text(app)
+
+
+def test_a_stride_beyond_the_lab_is_clamped_with_a_message():
+    app = _app()
+    app.number_input(key="lab_stride").set_value(99).run()
+    _no_problems(app)
+    assert [info.value for info in app.info] == [
+        "Stride 99 is more than the lab allows (6 at most), so it uses 6. A stride of 6 already moves the window "
+        "half across the largest 12 × 12 input in one step."]
+    assert app.session_state["lab_stride"] == 6 and app.query_params["stride"] == "6"
+    assert "⌊(5 + 2×0 − 3) / 6⌋ + 1 = ⌊2 / 6⌋ + 1 = 1" in page_text(app)
+    app.run()
+    assert not app.info  # said once, not on every rerun
+
+
+def test_a_huge_output_neuron_says_its_probability_only_rounds_to_1():
+    app = _app(view="decision")
+    app.number_input(key="lab_output_bias").set_value(50.0).run()
+    _no_problems(app)
+    # z = 0.4×3 + (−0.3)×1.5 + 0.2×0 + 0.5×3 + (−0.6)×0.8 + 0.3×2.2 + 50 = 52.43; 1 − σ(52.43) ≈ 1.7 × 10⁻²³.
+    assert "A probability of 0.99999… (1 − 1.7 × 10⁻²³, which rounds to 1) for class 1" in page_text(app)
+
+
+def test_the_pooled_map_from_the_convolution_shows_no_float_noise():
+    app = _app(image=";".join([",".join(["0.1"] * 5)] * 5), kernel="0.1,0.1;0.1,0.1", view="decision")
+    _no_problems(app)
+    # Every window sums 4 × 0.1 × 0.1 = 0.04, which floating point makes 0.04000000000000001.
+    pooled = app.get("dataframe")[0].value
+    assert pooled.to_numpy().tolist() == [[0.04, 0.04], [0.04, 0.04]]
+    assert "x = [0.04, 0.04, 0.04, 0.04]" in page_text(app)

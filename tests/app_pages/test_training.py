@@ -16,7 +16,13 @@ from streamlit.testing.v1 import AppTest
 
 from core.models import registry
 from core.models.architectures import tiny
-from core.training import live_data, live_evaluation, live_model, live_progress, live_run
+from core.training import (
+    live_data,
+    live_evaluation,
+    live_model,
+    live_progress,
+    live_run,
+)
 from core.training.metrics import binary_metrics
 from tests.conftest import PROJECT_ROOT, make_photo_bytes
 
@@ -103,8 +109,10 @@ def test_every_model_gets_its_charts_readings_and_table_row(models_dir):
     # Two history charts per model, one comparison chart, two confusion matrices.
     assert chart_count(app) == 2 * len(names) + 1 + 2
     readings = texts(app.info) + texts(app.warning)
-    assert "Validation loss has risen" in readings
-    table = app.dataframe[0].value
+    # The shipped weights are the best epoch's: the readings describe it, and say why the later ones were not kept.
+    assert "Validation loss rose for" in readings and "whose weights were kept" in readings
+    assert "slightly optimistic" in texts(app.caption)
+    table = app.table[0].value
     assert len(table) == len(names)
     assert set(table["parameters"]) == {1234}
     assert sorted(table["test accuracy"].round(1)) == [70.0, 75.0, 80.0]  # percentages
@@ -147,6 +155,58 @@ def test_evaluation_gallery_and_roc_curve_from_local_test_photos(models_dir, tmp
     assert any("roc_baseline" in str(element.proto.id) for element in app.get("plotly_chart"))
 
 
+def add_calibration(folder: Path, before: list[dict], after: list[dict], temperature: float, fitted_on: int) -> None:
+    """A calibration entry on the model's card, as core.training.trust writes it (test-split bins)."""
+    card = json.loads((folder / "model.json").read_text())
+    card["calibration"] = {"temperature": temperature, "fitted_on": fitted_on,
+                           "reliability_before": {"split": "test", "bins": before},
+                           "reliability_after": {"split": "test", "bins": after}}
+    (folder / "model.json").write_text(json.dumps(card))
+
+
+def reliability_bin(lower: float, count: int, said: float, right: float) -> dict:
+    return {"lower": lower, "upper": lower + 0.1, "count": count, "mean_confidence": said, "accuracy": right}
+
+
+def test_the_calibration_tab_draws_the_reliability_diagram_and_the_error_before_and_after(models_dir):
+    # 100 test photos: 20 scored 50-60% (said 55%, right 60%), 80 scored 90-100% (said 97%, right 87%):
+    # ECE 0.2 x 5 + 0.8 x 10 = 9.0 points. After T = 1.8 the 80 said 88%: 0.2 x 2 + 0.8 x 1 = 1.2 points.
+    before = [reliability_bin(0.5, 20, 0.55, 0.60), reliability_bin(0.9, 80, 0.97, 0.87)]
+    after = [reliability_bin(0.5, 20, 0.58, 0.60), reliability_bin(0.8, 80, 0.88, 0.87)]
+    add_calibration(write_model_folder(models_dir, "baseline", accuracy=0.8), before, after, 1.8, 100)
+    # A second model where scaling made the test photos worse: the page must not claim it helped.
+    add_calibration(write_model_folder(models_dir, "augmented", accuracy=0.7), after, before, 0.6, 100)
+    app = run_page()
+    assert app.selectbox(key="training_calibration_model").value == "baseline"
+    markdown = texts(app.markdown)
+    assert "**calibrated** when they match how often it is right" in markdown
+    assert ("Dividing the model's final scores (before the sigmoid or softmax) by T = 1.80 (fitted on 100 validation "
+            "photos) softened (the model was over-confident) its percentages: on the 100 test photos they are off "
+            "by 1.2 points on average, 9.0 before.") in markdown
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Expected calibration error, before"] == "9.0 points"
+    assert metrics["After temperature scaling"] == "1.2 points"
+    [chart] = [element for element in app.get("plotly_chart") if "reliability_baseline" in str(element.proto.id)]
+    traces = {trace["name"]: trace for trace in json.loads(chart.proto.spec)["data"]}
+    assert traces["before calibration (ECE 9.0 points)"]["x"] == [0.55, 0.97]
+    assert traces["before calibration (ECE 9.0 points)"]["y"] == [0.6, 0.87]
+    assert traces["after calibration (ECE 1.2 points)"]["x"] == [0.58, 0.88]
+    assert "did not help" not in texts(app.caption)
+
+    app.selectbox(key="training_calibration_model").set_value("augmented").run()
+    assert not app.exception
+    assert "sharpened (the model was under-confident)" in texts(app.markdown)
+    assert "on these test photos it did not help" in texts(app.caption)
+    assert any("reliability_augmented" in str(element.proto.id) for element in app.get("plotly_chart"))
+
+
+def test_models_without_a_calibration_get_a_message_not_a_diagram(models_dir):
+    write_model_folder(models_dir, "baseline")
+    app = run_page()
+    assert "No shipped model has a calibration on its card yet" in texts(app.info)
+    assert not any("reliability_" in str(element.proto.id) for element in app.get("plotly_chart"))
+
+
 def zip_of_classes(per_class: dict[str, int], size: int = 40, extra: dict[str, bytes] | None = None) -> bytes:
     rng = np.random.default_rng(1)
     buffer = io.BytesIO()
@@ -171,6 +231,78 @@ def use_own_photos(app: AppTest, archive: bytes) -> AppTest:
     return app.run()
 
 
+def from_scratch(app: AppTest, epochs: int) -> AppTest:
+    """Own photos default to transfer learning: switch to the tiny CNN from scratch at 32 px."""
+    app.radio(key="training_mode_transfer").set_value("scratch").run()
+    app.radio(key="training_architecture").set_value("tiny")
+    app.select_slider(key="training_image_size_scratch").set_value(32)
+    app.slider(key="training_epochs_scratch").set_value(epochs)
+    return app.run()
+
+
+def test_duplicate_uploads_are_dropped_with_their_names(models_dir):
+    photos = {f"photos/cats/cat_{index}.png": make_photo_bytes(30 + index, 30, fmt="PNG") for index in range(6)}
+    photos.update({f"photos/dogs/dog_{index}.png": make_photo_bytes(50, 40 + index, fmt="PNG") for index in range(6)})
+    photos["photos/dogs/sneaky.png"] = photos["photos/cats/cat_0.png"]
+    photos["photos/cats/again.png"] = photos["photos/cats/cat_1.png"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in photos.items():
+            archive.writestr(name, data)
+    app = use_own_photos(run_page(), buffer.getvalue())
+    warning = texts(app.warning)
+    assert "Dropped 2 exact duplicates" in warning
+    assert "dogs/sneaky.png (the same pixels as cats/cat_0.png)" in warning
+    assert "cats/again.png (the same pixels as cats/cat_1.png)" in warning
+    assert "Photos per class: cats: 6, dogs: 6" in texts(app.caption)
+
+
+def test_own_photos_default_to_transfer_learning_which_trains_a_head(models_dir, monkeypatch):
+    import keras
+
+    from core.models import features
+    from ui.resources import training as training_resources
+
+    def colour_base(image_size):  # a fixture base: each photo's mean colour, no weights needed
+        inputs = keras.Input(shape=(image_size, image_size, 3))
+        pooled = keras.layers.GlobalAveragePooling2D()(keras.layers.Rescaling(1 / 255)(inputs))
+        return features.FrozenBase(keras.Model(inputs, pooled), "colour", features.FeatureCache(100))
+
+    monkeypatch.setattr(training_resources, "cached_frozen_base", colour_base)
+    monkeypatch.setattr("ui.training.live_settings.base_weights_problem", lambda: "")
+    app = use_own_photos(run_page(), zip_of_classes({"cats": 10, "dogs": 10}))
+    assert app.radio(key="training_mode_transfer").value == "transfer"
+    assert "Teachable Machine" in texts(app.caption)
+    assert "Only the head's" in texts(app.caption)
+    app.select_slider(key="training_image_size_transfer").set_value(128)
+    app.slider(key="training_epochs_transfer").set_value(3).run()
+    app.button(key="training_start").click().run()
+    assert app.session_state["training_live_run"].wait(120)
+    app.run()
+    assert not app.exception and not app.error, texts(app.error)
+    result = app.session_state["training_live_result"]
+    assert result.config.is_transfer and result.epochs_run == 3
+    assert "It finished after 3 epochs" in texts(app.success)
+
+
+def test_without_the_mobilenet_weights_only_from_scratch_is_offered(models_dir, monkeypatch):
+    monkeypatch.setattr("ui.training.live_settings.base_weights_problem", lambda: "The weights are missing.")
+    app = use_own_photos(run_page(), zip_of_classes({"cats": 6, "dogs": 6}))
+    assert app.radio(key="training_mode_transfer").options == ["From scratch"]
+    assert "Transfer learning is not offered here: The weights are missing." in texts(app.info)
+
+
+def test_the_sliders_and_the_ideas_behind_them_are_explained(models_dir):
+    app = run_page()
+    helps = {slider.label: slider.help for slider in app.select_slider}
+    assert "step" in helps["Learning rate"] and "cosine" in helps["Learning rate"]
+    assert "before each weight update" in helps["Batch size"]
+    assert "lowest validation loss" in app.slider(key="training_epochs_scratch").help
+    ideas = texts(app.markdown)
+    assert "Binary cross-entropy" in ideas and "−ln 0.9 = 0.105" in ideas
+    assert "backpropagation" in ideas and "Adam" in ideas and "patience" in ideas
+
+
 def test_bad_data_messages(models_dir):
     app = run_page()
     use_own_photos(app, zip_of_classes({"cats": 8}))
@@ -189,10 +321,8 @@ def test_bad_data_messages(models_dir):
 
 def test_live_training_of_two_epochs_completes_and_shows_its_curve(models_dir):
     app = run_page()
-    app.radio(key="training_architecture").set_value("tiny")
-    app.select_slider(key="training_image_size").set_value(32)
-    app.slider(key="training_epochs").set_value(2)
     use_own_photos(app, zip_of_classes({"cats": 10, "dogs": 10}))
+    from_scratch(app, epochs=2)
     assert not app.error, texts(app.error)
     app.button(key="training_start").click().run()
     assert not app.exception
@@ -213,7 +343,7 @@ def test_live_training_of_two_epochs_completes_and_shows_its_curve(models_dir):
     assert labels == ["Model (.keras)", "History (JSON)", "History (CSV)"]
     assert "Accuracy" in texts(app.markdown)
     # Tried at once on the session's photo (the demo cat), in the network's own classes.
-    assert "The network says **cats**" in texts(app.markdown) or "The network says **dogs**" in texts(app.markdown)
+    assert "% cat. Trained here in minutes" in texts(app.markdown) or "% dog. Trained here" in texts(app.markdown)
     # Nothing was written to models/ ...
     assert list(models_dir.iterdir()) == []
     # ... until the learner asks, and never over a shipped model's name.
@@ -238,10 +368,8 @@ def test_a_second_session_is_told_to_wait(models_dir, monkeypatch):
 
     monkeypatch.setattr(live_progress.TrainingProgress, "batch_finished", held_batch_finished)
     first = run_page()
-    first.radio(key="training_architecture").set_value("tiny")
-    first.select_slider(key="training_image_size").set_value(32)
-    first.slider(key="training_epochs").set_value(30)
     use_own_photos(first, zip_of_classes({"cats": 10, "dogs": 10}))
+    from_scratch(first, epochs=30)
     first.button(key="training_start").click().run()
     run = first.session_state["training_live_run"]
     try:
@@ -321,7 +449,7 @@ def test_a_finished_training_shows_its_result(finished_app):
 def test_try_a_photo_uses_the_session_photo_then_an_upload(finished_app):
     app = finished_app
     assert "No photo uploaded: using" in texts(app.caption)
-    assert "The network says **" in texts(app.markdown)
+    assert "The model gives it " in texts(app.markdown) and "never calibrated" in texts(app.markdown)
     bars = [element for element in app.get("plotly_chart") if "live_try_chart" in str(element.proto.id)]
     assert bars, "the probability bars are missing"
     # The one probability-bars figure: singular class names, in the network's class order.
@@ -351,3 +479,14 @@ def test_real_shipped_models_all_render():
         assert info.title in subheaders
     with_history = [info for info in infos if (info.folder / "history.json").is_file()]
     assert chart_count(app) >= 2 * len(with_history)
+    # The Calibration tab starts on the most accurate calibrated model, with the errors its card measured.
+    calibrated = [info for info in infos if info.calibration.fitted and info.calibration.reliability_before]
+    if calibrated:
+        first = calibrated[0]
+        assert app.selectbox(key="training_calibration_model").value == first.name
+        metrics = {metric.label: metric.value for metric in app.metric}
+        for label, measured in (("Expected calibration error, before", first.calibration.ece_before),
+                                ("After temperature scaling", first.calibration.ece_after)):
+            shown = float(metrics[label].removesuffix(" points"))
+            assert shown == pytest.approx(100 * measured, abs=0.06), label
+        assert any(f"reliability_{first.name}" in str(element.proto.id) for element in app.get("plotly_chart"))

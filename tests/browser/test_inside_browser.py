@@ -95,12 +95,12 @@ def test_clicking_a_feature_map_cell_explains_that_cell(app_url, page):
     page.get_by_text("Zoom into one map").wait_for(timeout=120_000)
     wait_for_app(page)
     page.wait_for_function(ZOOMED_MAP_DRAWN, timeout=120_000)
-    assert page.get_by_text("The value at row 2, column 3 of map").count() == 0
+    assert page.get_by_text("The value at row 3, column 4 of map").count() == 0
 
-    cell = page.evaluate(CELL_ON_SCREEN, [2, 3])
+    cell = page.evaluate(CELL_ON_SCREEN, [2, 3])  # 0-based on the chart's axes; the page counts from 1
     page.mouse.move(cell["x"], cell["y"])
     page.mouse.click(cell["x"], cell["y"])
-    page.get_by_text("The value at row 2, column 3 of map").wait_for(timeout=60_000)
+    page.get_by_text("The value at row 3, column 4 of map").wait_for(timeout=60_000)
     wait_for_app(page)
     assert page.get_by_text("matches the model: ✓").count() == 1
     assert page.locator('[data-testid="stException"]').count() == 0

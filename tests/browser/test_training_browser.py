@@ -42,6 +42,11 @@ def test_live_training_progress_chart_and_stop(page, app_url):
     # Generated photos uploaded as a zip of class folders: the same on every machine.
     page.locator('[data-testid="stRadio"]').get_by_text("your own photos").click()
     wait_for_app(page)
+    # Own photos start on transfer learning, whose epochs take milliseconds: watch one from scratch instead.
+    page.locator('[data-testid="stRadio"]').get_by_text("From scratch").click()
+    wait_for_app(page)
+    page.locator('[data-testid="stRadio"]').get_by_text("small (3 conv layers)").click()
+    wait_for_app(page)
     uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="zip of class folders")
     uploader.locator('input[type="file"]').set_input_files(
         files=[{"name": "photos.zip", "mimeType": "application/zip", "buffer": generated_zip()}])
@@ -78,7 +83,8 @@ def test_live_training_progress_chart_and_stop(page, app_url):
         timeout=90_000,
     )
     page.wait_for_function(f"() => document.querySelectorAll('{LIVE_CHART_POINTS}').length >= 8", timeout=30_000)
-    assert "Remaining" in page.locator('[data-testid="stMetric"]').all_inner_texts()[2]
+    # The progress panel's third metric: found by its label, as other tabs of the page have metrics too.
+    assert page.locator('[data-testid="stMetric"]').filter(has_text="Remaining (estimate)").count() == 1
     # The panel is redrawn every second, so scroll with one script call rather than a locator action.
     page.evaluate("document.querySelector('[data-testid=\"stProgress\"]').scrollIntoView({block: 'start'})")
     screenshot(page, "training-live-progress")
@@ -117,7 +123,7 @@ def test_learning_curves_and_evaluation_of_the_shipped_models(page, app_url):
         assert page.get_by_role("heading", name=info.title).count() == 1
     screenshot(page, "training-learning-curves")
     page.get_by_role("tab", name="Compare models").click()
-    page.locator('[data-testid="stDataFrame"]').wait_for()
+    page.locator('[data-testid="stTable"]').wait_for()
     screenshot(page, "training-compare")
     page.get_by_role("tab", name="Evaluate").click()
     page.get_by_text("Photos it got wrong").wait_for()
@@ -125,3 +131,60 @@ def test_learning_curves_and_evaluation_of_the_shipped_models(page, app_url):
     page.evaluate("[...document.querySelectorAll('h4')].find(h => h.innerText.includes('Photos it got wrong'))"
                   ".scrollIntoView({block: 'start'})")
     screenshot(page, "training-evaluate")
+
+
+def png_bytes(colour: tuple[int, int, int], size: int = 40) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (size, size), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.browser
+def test_a_duplicate_upload_is_refused(page, app_url):
+    page.goto(f"{app_url}/training")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Train live").click()
+    page.locator('[data-testid="stRadio"]').get_by_text("your own photos").click()
+    wait_for_app(page)
+    reds = [{"name": f"red_{index}.png", "mimeType": "image/png", "buffer": png_bytes((200, 10 * index, 0))}
+            for index in range(5)]
+    blues = [{"name": f"blue_{index}.png", "mimeType": "image/png", "buffer": png_bytes((0, 10 * index, 200))}
+             for index in range(5)]
+    # The teacher's slip: the first red photo again, renamed, among the blue ones.
+    blues.append({"name": "copy.png", "mimeType": "image/png", "buffer": reds[0]["buffer"]})
+    for label, files in (("Photos of class 1", reds), ("Photos of class 2", blues)):
+        uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text=label)
+        uploader.locator('input[type="file"]').set_input_files(files=files)
+        wait_for_app(page)
+    warning = page.locator('[data-testid="stAlert"]').filter(has_text="exact duplicate")
+    warning.wait_for()
+    assert "class 2/copy.png (the same pixels as class 1/red_0.png)" in warning.inner_text()
+    page.get_by_text("Photos per class: class 1: 5, class 2: 5").wait_for()
+    warning.scroll_into_view_if_needed()
+    screenshot(page, "training-duplicate-refused")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width, height", [(1400, 1000), (1280, 720)])
+def test_the_comparison_table_shows_every_column(page, app_url, width, height):
+    from core.models import registry
+
+    if not registry.list_models():
+        pytest.skip("no shipped models in models/ yet")
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{app_url}/training")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Compare models").click()
+    table = page.locator('[data-testid="stTable"]')
+    table.wait_for()
+    table.scroll_into_view_if_needed()
+    # Columns are cut off when the table is wider than the page's main column (it would scroll sideways).
+    overflow = table.evaluate("""(element) => {
+        const main = document.querySelector('[data-testid="stMainBlockContainer"]') || element.parentElement;
+        const inner = element.querySelector('table') || element;
+        return Math.max(inner.scrollWidth - element.clientWidth,
+                        inner.getBoundingClientRect().right - main.getBoundingClientRect().right);
+    }""")
+    assert table.locator("th").filter(has_text="ROC AUC").count() == 1
+    screenshot(page, f"training-compare-{width}x{height}")
+    assert overflow <= 1, f"{overflow} px of the comparison table are cut off at {width}×{height}"

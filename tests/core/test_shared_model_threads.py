@@ -2,7 +2,8 @@
 
 Streamlit serves each browser session from its own thread of one process, and
 all of them share the model loaded by ``st.cache_resource``. This runs
-prediction, feature maps, Grad-CAM, saliency and activation maximisation on one
+prediction, the Classify page's features ("neither" score and logits), feature
+maps, Grad-CAM, saliency and activation maximisation on one
 model from several threads at once (each starting on a fresh model, so the
 first graph builds race too) and checks every result equals the one computed
 alone, one call after another, on an identical copy of the model.
@@ -22,6 +23,7 @@ from core.explain.feature_maps import compute_feature_maps
 from core.explain.gradcam import grad_cam
 from core.explain.saliency import saliency_map
 from core.models.predict import predict_probabilities
+from core.prediction.features import feature_extractor
 from tests.support.explain_models import nested_pair, photo
 
 THREADS = 6
@@ -56,8 +58,11 @@ def _every_use(model: keras.Model, conv_layer: str, seed: int) -> dict[str, np.n
     cam = grad_cam(model, picture, layer=conv_layer)
     saliency = saliency_map(model, picture, smooth_samples=2, seed=seed)
     pattern = maximise_activation(model, conv_layer, channel=seed % 4, steps=3, seed=seed)
+    features = feature_extractor(model)(batch.astype(np.float32))  # the Classify page's one run per batch
     return {
         "probabilities": predict_probabilities(model, batch),
+        "logits": features.logits,
+        **{f"features {name}": values for name, values in features.by_layer.items()},
         "feature_maps": maps[0].activations,
         "gradcam": cam.cam,
         "saliency": saliency.gradients,

@@ -9,6 +9,7 @@ import keras
 import streamlit as st
 
 from core.arithmetic.numbers import format_count
+from core.explain.glossary import glossary
 from core.figures.architecture import parameter_figure, shape_flow_figure
 from core.models import summary
 from core.models.catalogue import SavedSize
@@ -20,6 +21,9 @@ LAB_LINK = "[Convolution & pooling lab](./lab)"
 #: Height of one data frame row in pixels, and the most a table may take before it scrolls.
 ROW_HEIGHT = 35
 MAX_TABLE_HEIGHT = 640
+#: Pixels per character of table text and the padding of a cell: columns as wide as their longest entry.
+CHARACTER_WIDTH = 7
+CELL_PADDING = 16
 
 
 def show_totals(table: summary.ModelTable, saved: SavedSize | None = None) -> None:
@@ -36,8 +40,15 @@ def show_totals(table: summary.ModelTable, saved: SavedSize | None = None) -> No
 def show_table(table: summary.ModelTable, key: str) -> None:
     # Tall enough to show every row of a small model; a long one (MobileNet) scrolls.
     height = min(ROW_HEIGHT * (len(table.rows) + 1) + 3, MAX_TABLE_HEIGHT)
-    st.dataframe(table.columns(), hide_index=True, key=f"{key}_table", height=height,
-                 column_config={"how they are counted": st.column_config.TextColumn(help=FORMULA_HELP)})
+    columns = table.columns()
+    # Each column as wide as its longest entry, so no layer name or formula is cut off (the table scrolls
+    # sideways on a narrow screen instead).
+    widths = {name: CELL_PADDING + CHARACTER_WIDTH * max(len(name), *(len(value) for value in values))
+              for name, values in columns.items()}
+    config = {name: st.column_config.TextColumn(width=width) for name, width in widths.items()}
+    config["how they are counted"] = st.column_config.TextColumn(width=widths["how they are counted"],
+                                                                 help=FORMULA_HELP)
+    st.dataframe(columns, hide_index=True, key=f"{key}_table", height=height, column_config=config)
 
 
 def show_nested(model: keras.Model, key: str) -> None:
@@ -50,14 +61,13 @@ def show_nested(model: keras.Model, key: str) -> None:
                          f"{format_count(nested_table.total_parameters)} parameters ({frozen})"):
             show_table(nested_table, f"{key}_{nested.name}")
     if nested_models:
-        st.caption("A nested model counts as one row above; open it to see its own layers. The MobileNet base "
-                   "was trained on ImageNet and is frozen, so only the head (and nothing inside the base) learns "
-                   "from the cats and dogs.")
+        st.caption("A nested model counts as one row above; open it to see its own layers. What each part does, "
+                   "and why a base trained on other photos helps, is under “What each kind of layer does” below.")
 
 
-def show_glossary(model: keras.Model, table: summary.ModelTable, expanded: bool) -> None:
+def show_glossary(model: keras.Model, expanded: bool) -> None:
     with st.expander("What each kind of layer does", expanded=expanded):
-        for entry in summary.glossary(table, {layer.name: layer for layer in model.layers}):
+        for entry in glossary(model):
             st.markdown(f"**{entry.title}**: {entry.text}")
         st.markdown(f"Work through the arithmetic of a convolution, ReLU and max pooling by hand on the {LAB_LINK} "
                     "page.")
@@ -70,10 +80,13 @@ def show_model(model: keras.Model, key: str, saved: SavedSize | None = None,
     show_totals(table, saved)
     show_table(table, key)
     show_nested(model, key)
-    show_chart(shape_flow_figure(summary.shape_flow(table)), key=f"{key}_flow")
+    # A small nested model (the transfer model's head) is drawn layer by layer; a big base stays one box.
+    small_nested = {nested.name: summary.layer_table(nested) for nested in summary.nested_models(model)
+                    if len(nested.layers) <= summary.EXPANDED_NESTED_LAYERS}
+    show_chart(shape_flow_figure(summary.shape_flow(table, small_nested)), key=f"{key}_flow")
     st.caption("Each box is one layer's output: its height follows the feature maps' height, its slanted depth "
                "their width, and its thickness grows with the number of channels. Thin bars are vectors "
                "(after Flatten or global pooling). Hover a box for its exact shape.")
     show_chart(parameter_figure(table), key=f"{key}_parameters")
-    show_glossary(model, table, explain_open)
+    show_glossary(model, explain_open)
     return table

@@ -1,4 +1,4 @@
-"""Several photos at once: one table row each, and the same table as a CSV download."""
+"""Several photos at once: one table row each, and the same answers as a CSV download."""
 
 from __future__ import annotations
 
@@ -6,21 +6,29 @@ import pandas as pd
 import streamlit as st
 
 from core.imaging.photo import Photo
-from core.prediction.answers import Prediction, results_csv
+from core.prediction.answers import format_probability, singular
+from core.prediction.photo_answer import PhotoAnswer, answers_csv
 
 
-def results_table(photos: list[Photo], predictions: list[Prediction]) -> None:
-    """A heading, the table (photo, answer, top probability) and the CSV download button."""
-    if len(photos) != len(predictions):
-        raise ValueError(f"{len(photos)} photos but {len(predictions)} predictions.")
+def results_table(photos: list[Photo], answers: list[PhotoAnswer]) -> None:
+    """A heading, the table (photo, answer, calibrated top probability, "neither" score) and the CSV button."""
+    if len(photos) != len(answers):
+        raise ValueError(f"{len(photos)} photos but {len(answers)} answers.")
     st.subheader(f"{len(photos)} photos")
-    table = pd.DataFrame({
+    columns = {
         "photo": [photo.name for photo in photos],
-        "prediction": [prediction.answer for prediction in predictions],
-        "probability": [prediction.confidence for prediction in predictions],
-    })
-    st.dataframe(table, width="stretch", hide_index=True,
-                 column_config={"probability": st.column_config.ProgressColumn(
-                     "probability of top class", format="%.3f", min_value=0.0, max_value=1.0)})
-    st.download_button("Download results (CSV)", results_csv([photo.name for photo in photos], predictions),
-                       file_name="predictions.csv", mime="text/csv")
+        "answer": [answer.answer for answer in answers],
+        # The same words as the bars under each photo ("over 99.9%", never a rounded 1.000).
+        "probability": [f"{format_probability(answer.confidence)} {singular(answer.label)}" for answer in answers],
+    }
+    scored = all(answer.novelty is not None for answer in answers)
+    if scored:
+        columns["neither score"] = [f"{answer.novelty.score:.3g}" for answer in answers]
+    config = {"probability": st.column_config.TextColumn("calibrated probability of the top class")}
+    if scored:
+        line = answers[0].novelty.threshold
+        config["neither score"] = st.column_config.TextColumn(
+            "“neither” score",
+            help=f"Above {line:.3g} the photo is flagged: it doesn't look like the training photos.")
+    st.dataframe(pd.DataFrame(columns), width="stretch", hide_index=True, column_config=config)
+    st.download_button("Download results (CSV)", answers_csv(answers), file_name="predictions.csv", mime="text/csv")

@@ -1,8 +1,9 @@
 """THE photo picker: upload, camera or demo photo -> :class:`core.imaging.photo.Photo`.
 
 Every page gets its photos here, through :func:`ui.resources.cached_photo`
-(the one upload-to-photo path). The first photo picked becomes the session's
-photo, which follows the learner to the other pages.
+(the one upload-to-photo path, backed by the server's photo store). The photo
+the learner chooses becomes the session's photo, which follows them to the
+other pages (:mod:`ui.session`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from core.imaging.demo import DEFAULT_DEMO, DEMO_PHOTOS
 from core.imaging.photo import UPLOAD_TYPES, Photo
 from ui import resources
 from ui.components.messages import file_problem
-from ui.session import current_photo, has_own_photo, set_current_photo
+from ui.session import add_own_photo, current_photo, has_own_photo, own_photos, set_current_photo, set_own_photos
 
 KEEP_CURRENT = "(keep current)"
+FOLLOW_LABEL = "Photo that follows you to the other pages"
+OWN_PHOTOS_LABEL = "Your photos"
 
 
 def photos_from_uploads(uploads, source: str = "upload") -> list[Photo]:
@@ -30,14 +33,23 @@ def photos_from_uploads(uploads, source: str = "upload") -> list[Photo]:
     return photos
 
 
+def _forget_own_photos_when_emptied(key: str) -> None:
+    """The learner removed every upload (or picked a demo photo): back to the demo photo."""
+    if not st.session_state.get(key):
+        set_own_photos([])
+
+
 def photo_tabs(key: str, label: str = "Photos of cats or dogs (JPEG, PNG, WebP, HEIC, GIF, BMP, TIFF)"
                ) -> tuple[list[Photo], str]:
-    """Upload / camera / demo tabs; returns the picked photos and the demo photo's name."""
+    """Upload / camera / demo tabs; returns the photos in the widgets now and the demo photo's name."""
     photos: list[Photo] = []
     upload_tab, camera_tab, demo_tab = st.tabs(["Upload photos", "Take a photo", "Demo photos"])
     with upload_tab:
+        # Leaving the page empties the uploader without a change event; only the learner's own
+        # removal of the files (a change) sends them back to the demo photo.
         uploads = st.file_uploader(label, type=list(UPLOAD_TYPES), accept_multiple_files=True,
-                                   key=f"{key}_uploads")
+                                   key=f"{key}_uploads", on_change=_forget_own_photos_when_emptied,
+                                   args=(f"{key}_uploads",))
         photos.extend(photos_from_uploads(uploads))
     with camera_tab:
         # Behind a toggle so the browser does not ask for the camera on every visit.
@@ -52,29 +64,74 @@ def photo_tabs(key: str, label: str = "Photos of cats or dogs (JPEG, PNG, WebP, 
                     photos.append(result)
     with demo_tab:
         demo_name = st.radio("Demo photo (used when nothing is uploaded)", list(DEMO_PHOTOS), key=f"{key}_demo",
-                             index=list(DEMO_PHOTOS).index(DEFAULT_DEMO), horizontal=True)
+                             index=list(DEMO_PHOTOS).index(DEFAULT_DEMO), horizontal=True,
+                             on_change=set_own_photos, args=([],))
     return photos, demo_name
 
 
 def follow(photo: Photo) -> None:
     """Make ``photo`` the session's photo unless it already is."""
-    current = current_photo()
-    if not has_own_photo() or current.digest != photo.digest or current.name != photo.name:
+    if not has_own_photo() or current_photo().photo_id != photo.photo_id:
         set_current_photo(photo)
 
 
+def _follow_chosen(key: str, photos: dict[str, Photo]) -> None:
+    chosen = photos.get(st.session_state.get(key))
+    if chosen is not None:
+        set_current_photo(chosen)
+
+
+def choose_follower(photos: list[Photo], key: str, label: str = FOLLOW_LABEL, horizontal: bool = True) -> Photo:
+    """A radio over several photos that picks the one following the learner; returns the current one.
+
+    The radio always shows the current photo (it may have been chosen on another page).
+    """
+    by_id = {photo.photo_id: photo for photo in photos}
+    current = current_photo().photo_id
+    if current not in by_id:
+        current = next(iter(by_id))
+        set_current_photo(by_id[current])
+    st.session_state[key] = current  # set before the widget is drawn: it then shows this photo
+    st.radio(label, list(by_id), format_func=lambda photo_id: by_id[photo_id].name, key=key, horizontal=horizontal,
+             on_change=_follow_chosen, args=(key, by_id))
+    return by_id[current]
+
+
+def _adopt_demo(key: str) -> None:
+    name = st.session_state.get(key)
+    if name in DEMO_PHOTOS:
+        photo = resources.cached_demo_photo(name)
+        add_own_photo(photo)
+        set_current_photo(photo)
+    st.session_state[key] = KEEP_CURRENT
+
+
+def _adopt_upload(key: str) -> bool:
+    """The expander's uploaded file, once per file: it joins the session's photos and follows the learner."""
+    uploaded = st.file_uploader("Upload a photo", type=list(UPLOAD_TYPES), key=f"{key}_upload")
+    seen_key = f"{key}_upload_seen"
+    if uploaded is None or st.session_state.get(seen_key) == uploaded.file_id:
+        return False
+    st.session_state[seen_key] = uploaded.file_id
+    new_photos = photos_from_uploads([uploaded])
+    if not new_photos:
+        return False
+    add_own_photo(new_photos[0])
+    set_current_photo(new_photos[0])
+    return True
+
+
 def photo_expander(key: str) -> Photo:
-    """The session's photo, with an expander to upload another or pick a demo photo right here."""
+    """The session's photo, with an expander to choose among the learner's photos, upload another or pick a demo."""
     photo = current_photo()
     with st.expander(f"Photo: {photo.name} (change)", expanded=False):
-        uploaded = st.file_uploader("Upload a photo", type=list(UPLOAD_TYPES), key=f"{key}_upload")
-        if uploaded is not None:
-            new_photos = photos_from_uploads([uploaded])
-            if new_photos and new_photos[0].name != photo.name:
-                set_current_photo(new_photos[0])
-                photo = new_photos[0]
-        demo_choice = st.selectbox("…or a demo photo", [KEEP_CURRENT, *DEMO_PHOTOS], key=f"{key}_demo")
-        if demo_choice != KEEP_CURRENT and demo_choice != photo.name:
-            photo = resources.cached_demo_photo(demo_choice)
-            set_current_photo(photo)
+        st.caption(f"Now showing **{photo.name}** · {photo.size_text}")
+        own = own_photos()
+        if len(own) > 1 or (own and own[0].photo_id != photo.photo_id):
+            choose_follower(own if photo.photo_id in {p.photo_id for p in own} else [*own, photo], f"{key}_own",
+                            label=OWN_PHOTOS_LABEL, horizontal=False)
+        if _adopt_upload(key):
+            st.rerun()  # draw the page (and this expander's label) with the new photo
+        st.selectbox("…or a demo photo", [KEEP_CURRENT, *DEMO_PHOTOS], key=f"{key}_demo",
+                     on_change=_adopt_demo, args=(f"{key}_demo",))
     return photo

@@ -94,17 +94,19 @@ class Stepper:
         """Previous / next and a step slider; all disabled while playing."""
         playing = self.playing
         number = st.session_state[self.step_key]
-        first, back, forward, slider = st.columns([1.1, 1.4, 1.1, 3.5], vertical_alignment="bottom")
-        first.button("« First", key=self.key("first"), on_click=self.move, args=(-total, total), disabled=playing,
-                     width="stretch")
-        back.button("‹ Previous", key=self.key("previous"), on_click=self.move, args=(-1, total),
-                    disabled=playing or number <= 1, width="stretch")
-        forward.button("Next ›", key=self.key("next"), on_click=self.move, args=(1, total),
-                       disabled=playing or number >= total, width="stretch")
-        if total > 1:
-            slider.slider("Step", 1, total, key=self.step_key, disabled=playing)
-        else:
-            slider.caption("Only one step.")
+        # Keyed, so that on a phone ui.components.style keeps the three buttons on one row.
+        with st.container(key=self.key("controls")):
+            first, back, forward, slider = st.columns([1.1, 1.4, 1.1, 3.5], vertical_alignment="bottom")
+            first.button("« First", key=self.key("first"), on_click=self.move, args=(-total, total),
+                         disabled=playing, width="stretch")
+            back.button("‹ Previous", key=self.key("previous"), on_click=self.move, args=(-1, total),
+                        disabled=playing or number <= 1, width="stretch")
+            forward.button("Next ›", key=self.key("next"), on_click=self.move, args=(1, total),
+                           disabled=playing or number >= total, width="stretch")
+            if total > 1:
+                slider.slider("Step", 1, total, key=self.step_key, disabled=playing)
+            else:
+                slider.caption("Only one step.")
 
     def current_step(self, total: int) -> tuple[int, bool]:
         """Clamp, advance (when playing) and show the buttons; returns (step number, finished playing).

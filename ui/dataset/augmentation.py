@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.augment.steps import steps_table
+from core.augment.settings import PRESETS
+from core.augment.steps import preview_size_sentence, steps_table
 from core.data.listing import DatasetListing, Reader
 from core.data.samples import random_photo
 from core.imaging.photo import Photo
+from ui import resources
 from ui.components.gallery import GalleryItem, gallery
 from ui.components.photo_picker import photo_expander
 from ui.dataset.augmentation_controls import read_augmentation_controls
@@ -20,9 +22,16 @@ INTRO = (
     "During training every photo is changed a little, at random, each time it is used: turned, shifted, "
     "zoomed, flipped. The network then sees many versions of each cat and dog and learns what matters "
     "(ears, eyes, fur) instead of memorising exact pixels. Below, the photo goes through "
-    "`core.augment.layers.build_augmentation`, the very Keras layers the training code builds, so this preview "
-    "is exactly what the network is trained on. Flip, turn, shift, slant and zoom are multiplied into one "
+    "`core.augment.layers.build_augmentation`, the same Keras layers the training code builds, so these are "
+    "the random changes training makes. Flip, turn, shift, slant and zoom are multiplied into one "
     "transform, so each version is resampled once and stays sharp."
+)
+KERAS_3_NOTE = (
+    "**Coming from the tutorials?** They use `ImageDataGenerator`, which Keras 3 no longer has. Its job is "
+    "split in two now: `tf.data` (or `keras.utils.image_dataset_from_directory`) reads and batches the photos, "
+    "and preprocessing layers such as `RandomFlip`, `RandomRotation`, `RandomZoom` or `RandomContrast` change "
+    "them. Those layers sit in the model or in the data pipeline, run only while training, and do nothing "
+    "when predicting."
 )
 OWN_PHOTO = "Your photo or the demo photo"
 DATASET_PHOTO = "A random photo from the data set"
@@ -64,7 +73,11 @@ def read_preview_controls() -> PreviewSpec:
 def show_augmentation(listing: DatasetListing | None, reader: Reader | None) -> None:
     st.header("Augmentation preview")
     st.markdown(INTRO)
+    st.info(KERAS_3_NOTE)
     photo = choose_photo(listing, reader)
+    # The sizes of the models trained with these random changes (the transfer model's cards name none).
+    trained_sides = {info.name: int(info.input_size[0]) for info in resources.cached_model_list()
+                     if info.card.get("augmentation") in PRESETS}
     controls, grid = st.columns([1, 2])
     with controls:
         settings = read_augmentation_controls()
@@ -77,11 +90,12 @@ def show_augmentation(listing: DatasetListing | None, reader: Reader | None) -> 
             st.error(str(error))
             return
         gallery([GalleryItem(image, "") for image in preview.images], per_row=PER_ROW)
-        st.caption(f"{preview.caption} “Resample” draws new ones.")
-        if preview.steps:
-            st.markdown("**The random changes these settings switch on**")
-            st.dataframe(steps_table(preview.steps), hide_index=True, key="aug_layers")
-        else:
-            st.info("All changes are switched off: every version is the original photo.")
-        st.caption("Augmentation is used on training batches only. Validation and test photos, and the photos you "
-                   "classify, are never changed.")
+        st.caption(f"{preview.caption} “Resample” draws new ones. {preview_size_sentence(trained_sides)}")
+    # Full width below the grid: the range column needs the room.
+    if preview.steps:
+        st.markdown("**The random changes these settings switch on**")
+        st.dataframe(steps_table(preview.steps), hide_index=True, key="aug_layers")
+    else:
+        st.info("All changes are switched off: every version is the original photo.")
+    st.caption("Augmentation is used on training batches only. Validation and test photos, and the photos you "
+               "classify, are never changed.")

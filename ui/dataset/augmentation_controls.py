@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.augment.settings import FILL_MODES, TRAINING, TUTORIAL, AugmentationSettings
+from core.augment.settings import FILL_MODES, AugmentationSettings, preset_choices
 from core.augment.steps import contrast_sentence
+from ui import resources
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class SliderSpec:
 
 
 SLIDERS = {
-    "aug_rotation": SliderSpec("Rotation range (degrees)", 0.0, 180.0, 5.0, "rotation_degrees",
+    "aug_rotation": SliderSpec("Rotation range (degrees)", 0.0, 180.0, 1.0, "rotation_degrees",
                                "Turns the photo by a random angle up to this many degrees, left or right."),
     "aug_shift": SliderSpec("Width/height shift", 0.0, 0.5, 0.05, "shift_fraction",
                             "Moves the photo sideways and up or down by up to this share of its size."),
@@ -37,10 +38,12 @@ SLIDERS = {
     "aug_contrast": SliderSpec("Contrast", 0.0, 0.5, 0.05, "contrast_fraction",
                                "Changes how strongly light and dark parts differ."),
 }
-PRESET_CHOICES = {
-    "The long tutorial's settings": TUTORIAL,
-    "What the shipped models were trained with": TRAINING,
-}
+
+
+def presets() -> dict[str, AugmentationSettings]:
+    """The presets, labelled with the shipped models whose cards say they were trained with them."""
+    return preset_choices({info.name: str(info.card.get("augmentation", "")) for info in resources.cached_model_list()})
+
 PRESET_KEY = "aug_preset"
 FLIP_KEY = "aug_flip"
 FILL_KEY = "aug_fill"
@@ -48,7 +51,7 @@ FILL_KEY = "aug_fill"
 
 def apply_preset() -> None:
     """Set every control to the chosen preset (the select box's callback, before the sliders are drawn)."""
-    settings = PRESET_CHOICES[st.session_state[PRESET_KEY]]
+    settings = presets()[st.session_state[PRESET_KEY]]
     for key, slider in SLIDERS.items():
         st.session_state[key] = float(getattr(settings, slider.field_name))
     st.session_state[FLIP_KEY] = settings.horizontal_flip
@@ -56,10 +59,11 @@ def apply_preset() -> None:
 
 
 def read_augmentation_controls() -> AugmentationSettings:
-    if PRESET_KEY not in st.session_state:
-        st.session_state[PRESET_KEY] = next(iter(PRESET_CHOICES))
+    choices = presets()
+    if st.session_state.get(PRESET_KEY) not in choices:
+        st.session_state[PRESET_KEY] = next(iter(choices))
         apply_preset()
-    st.selectbox("Start from", list(PRESET_CHOICES), key=PRESET_KEY, on_change=apply_preset)
+    st.selectbox("Start from", list(choices), key=PRESET_KEY, on_change=apply_preset)
     values = {}
     for key, slider in SLIDERS.items():
         values[slider.field_name] = st.slider(slider.label, slider.minimum, slider.maximum, step=slider.step, key=key)

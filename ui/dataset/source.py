@@ -1,4 +1,9 @@
-"""Choosing the photos to explore: the default data set, a folder on this computer, or an uploaded zip."""
+"""Choosing the photos to explore: the default data set, a folder on the app's computer, or an uploaded zip.
+
+The app runs on one computer (the server: a teacher's laptop or a machine in
+the school) and is used from browsers elsewhere, so every sentence says on
+which computer a folder or a command is.
+"""
 
 from __future__ import annotations
 
@@ -14,23 +19,30 @@ from core.imaging.digest import digest
 from ui.resources import dataset as dataset_resources
 
 SOURCE_DEFAULT = "The cats-and-dogs photos"
-SOURCE_FOLDER = "A folder on this computer"
-SOURCE_ZIP = "An uploaded zip"
+SOURCE_FOLDER = "A folder on the app's computer"
+SOURCE_ZIP = "A zip from your device"
 
 DOWNLOAD_HELP = """
-**No data set here yet.** On a computer with internet, one command downloads, checks and splits one:
+**The cats-and-dogs photos are not on the app's computer yet.** You can explore your own photos right
+now: zip one folder per class (for example `cats/` and `dogs/`) on your phone or computer and choose
+“A zip from your device” above.
+
+Whoever runs the app can add the cats-and-dogs photos on the computer that runs it (the server), in a
+terminal there, with internet:
 
 ```bash
 python -m core.data.download filtered --dest data     # Google's cats_and_dogs_filtered, about 65 MB
 python -m core.data.download petimages --dest data    # Microsoft's PetImages, about 25,000 photos, 790 MB
 ```
 
-Then start the app with `CNN_CLASSROOM_DATA=data/filtered/split streamlit run app.py`
-(or `data/petimages/split`). Any folder of your own with one subfolder per class works too:
-choose "A folder on this computer" above, or upload a zip.
+and then restart the app with `CNN_CLASSROOM_DATA=data/filtered/split streamlit run app.py`
+(or `data/petimages/split`).
 """
 
-NOTHING_CHOSEN = "Type the path of a folder on this computer, or upload a zip, to explore it."
+NOTHING_CHOSEN = ("Upload a zip of class folders from your device, or type the path of a folder on the computer "
+                  "that runs the app, to explore it.")
+FOLDER_NOTE = ("The app reads this folder on the computer that runs it (the server), not on the device you are "
+               "browsing from. To explore photos from your phone or laptop, choose “A zip from your device”.")
 
 
 @dataclass(frozen=True)
@@ -59,25 +71,28 @@ def has_default_data() -> bool:
 def read_source_controls() -> SourceSpec | None:
     """The source widgets; None while nothing usable is chosen (with a message where one helps)."""
     default_folder = default_data_dir()
-    options = ([SOURCE_DEFAULT] if default_folder.is_dir() else []) + [SOURCE_FOLDER, SOURCE_ZIP]
+    # The zip first: most learners browse from another device than the one that runs the app.
+    options = ([SOURCE_DEFAULT] if default_folder.is_dir() else []) + [SOURCE_ZIP, SOURCE_FOLDER]
     choice = st.radio("Photos to explore", options, horizontal=True, key="dataset_source")
     if choice == SOURCE_ZIP:
         upload = st.file_uploader("A zip of class folders (for example cats/… and dogs/…)", type=["zip"],
                                   key="dataset_zip")
-        st.caption("The zip is read in memory and never unpacked to disk.")
+        st.caption("The zip is sent to the app and read in memory; it is never unpacked or saved on the app's "
+                   "computer.")
         if upload is None:
             return None
         return SourceSpec(choice, zip_name=upload.name, zip_data=upload.getvalue())
     if choice == SOURCE_DEFAULT:
-        st.caption(f"Folder: `{default_folder}`")
+        st.caption(f"Read from the app's computer: `{default_folder}`")
         return SourceSpec(choice, folder=default_folder)
-    typed = st.text_input("Folder with one subfolder per class (optionally under train/, validation/, test/)",
-                          key="dataset_folder", placeholder="/home/me/photos/pets")
+    typed = st.text_input("Folder on the app's computer, with one subfolder per class (optionally under train/, "
+                          "validation/, test/)", key="dataset_folder", placeholder="/home/me/photos/pets")
+    st.caption(FOLDER_NOTE)
     if not typed.strip():
         return None
     folder = Path(typed.strip()).expanduser()
     if not folder.is_dir():
-        st.warning(f"`{folder}` is not a folder on this computer.")
+        st.warning(f"`{folder}` is not a folder on the computer that runs the app.")
         return None
     return SourceSpec(choice, folder=folder)
 

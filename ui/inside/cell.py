@@ -42,11 +42,15 @@ def set_cell(state: MutableMapping, row: int, column: int) -> None:
 
 
 def current_cell(state: MutableMapping, height: int, width: int) -> Cell:
-    """The drill-down cell: typed values win, then the stored cell, clamped to the map."""
+    """The drill-down cell (0-based): typed values win, then the stored cell, clamped to the map.
+
+    The number inputs count from 1, as the learner reads them, so a typed row 1 is row 0 here.
+    """
     current_version = version(state)
     row, column = state.get(CELL_KEY, (0, 0))
-    row = state.get(row_key(current_version), row)
-    column = state.get(column_key(current_version), column)
+    typed_row, typed_column = state.get(row_key(current_version)), state.get(column_key(current_version))
+    row = row if typed_row is None else int(typed_row) - 1
+    column = column if typed_column is None else int(typed_column) - 1
     return Cell(min(max(int(row), 0), height - 1), min(max(int(column), 0), width - 1))
 
 

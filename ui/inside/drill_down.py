@@ -10,7 +10,7 @@ import streamlit as st
 from core.explain import drill_down
 from core.explain.drill_down_text import ConvStory, PoolStory
 from core.explain.layer_text import input_description
-from core.figures import explain
+from core.figures import heatmaps
 from core.models import layers
 from ui.components.charts import show_chart
 from ui.inside import cell
@@ -19,15 +19,18 @@ from ui.resources import inside as inside_resources
 
 
 def read_cell(state: MutableMapping, height: int, width: int, start: cell.Cell) -> cell.Cell:
-    """Row and column inputs, starting at ``start`` (the clicked or brightest cell)."""
+    """Row and column inputs, counted from 1 as in the lab, starting at ``start`` (the clicked or brightest cell)."""
     version = cell.version(state)
     position = st.columns(2)
     with position[0]:
-        row = st.number_input("Row", 0, height - 1, value=start.row, step=1, key=cell.row_key(version))
+        row = st.number_input(f"Row (1–{height})", 1, height, value=start.row + 1, step=1,
+                              key=cell.row_key(version))
     with position[1]:
-        column = st.number_input("Column", 0, width - 1, value=start.column, step=1, key=cell.column_key(version))
-    state[cell.CELL_KEY] = (int(row), int(column))
-    return cell.Cell(int(row), int(column))
+        column = st.number_input(f"Column (1–{width})", 1, width, value=start.column + 1, step=1,
+                                 key=cell.column_key(version))
+    chosen = cell.Cell(int(row) - 1, int(column) - 1)
+    state[cell.CELL_KEY] = (chosen.row, chosen.column)
+    return chosen
 
 
 def show_verdict(story: ConvStory | PoolStory) -> None:
@@ -48,19 +51,26 @@ def show_conv(story: ConvStory) -> None:
                                help="By default, the three input maps that add the most (in size) to the sum.")
     else:
         shown = list(range(story.channel_count))
+    names = story.channel_names
+    for channel in shown:
+        name = names[channel] if names else f"input map {channel}"
+        # Three columns on a wide screen; Streamlit stacks them on a phone, so no number is squeezed.
+        for column, figure, part in zip(st.columns(3), heatmaps.conv_drill_down_figures(result, channel, name),
+                                        ("window", "kernel", "products")):
+            with column:
+                show_chart(figure, key=f"inside_drill_{part}_{channel}")
     if shown:
-        show_chart(explain.conv_arithmetic_figure(result, shown, channel_names=story.channel_names),
-                   key="inside_drill_numbers")
+        st.caption(story.colour_caption)
     if story.many_channels:
-        show_chart(explain.channel_contributions_figure(result), key="inside_drill_bars")
-    st.code(story.working, language=None)
+        show_chart(heatmaps.channel_contributions_figure(result), key="inside_drill_bars")
+    st.code(story.working, language=None, wrap_lines=True)  # a phone wraps the long lines instead of cutting them
     show_verdict(story)
 
 
 def show_pool(story: PoolStory) -> None:
     st.markdown(story.introduction)
-    show_chart(explain.pool_window_figure(story.arithmetic), key="inside_drill_pool", width="content")
-    st.code(story.working, language=None)
+    show_chart(heatmaps.pool_window_figure(story.arithmetic), key="inside_drill_pool", width="content")
+    st.code(story.working, language=None, wrap_lines=True)  # a phone wraps the long lines instead of cutting them
     show_verdict(story)
 
 

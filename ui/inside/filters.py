@@ -14,14 +14,6 @@ from ui.components.charts import show_chart
 from ui.inside.setup import Inspection
 from ui.resources import inside as inside_resources
 
-INTRODUCTION = (
-    "A **filter** (or kernel) is a small block of numbers: 3×3 positions, with one number for every "
-    "input channel at each position (3×3×3 = 27 numbers in the first layer, whose input is red, green and "
-    "blue). The layer slides each filter over its input; at every position it multiplies the numbers "
-    "underneath by the filter's numbers, adds them all up and adds the filter's **bias**. "
-    "Training chose these numbers; before training they were random."
-)
-
 #: Deeper layers: at most this many filters, and input maps per filter, are drawn.
 MOST_SHOWN = 16
 
@@ -79,16 +71,16 @@ def show_filter_grids(comparison: FilterComparison, spec: GridSpec) -> None:
 
 
 def show(inspection: Inspection) -> None:
-    st.markdown(INTRODUCTION)
     conv_layer = filter_layer(inspection)
     learned, fresh = inside_resources.cached_filters(inspection.model_key, conv_layer, inspection.model)
     comparison = FilterComparison(learned, fresh, trained=inspection.choice.trained)
+    st.markdown(comparison.introduction)
     st.markdown(comparison.size_text)
     if comparison.in_colour:
         show_colour_filters(comparison, read_colour_spec())
     else:
         st.caption("Deeper filters see many input maps, not colours, so each filter is a stack of "
-                   f"{learned.input_channels} gray 3×3 squares (one per input map). Black = most negative "
+                   f"{learned.input_channels} gray {learned.kernel_size[0]}×{learned.kernel_size[1]} squares (one per input map). Black = most negative "
                    "weight, mid-gray = 0, white = most positive.")
         show_filter_grids(comparison, read_grid_spec(comparison))
     if learned.bias is not None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.explain import gradcam
-from core.explain.captions import gradcam_caption, gradcam_title
+from core.explain.captions import gradcam_caption, gradcam_source_sentence, gradcam_title
 from core.figures import heatmaps
 from ui.components.charts import show_chart
 from ui.inside.setup import Inspection
@@ -15,7 +15,7 @@ from ui.resources import inside as inside_resources
 
 INTRODUCTION = (
     "A **heat map** marks the parts of the photo that mattered for an answer. **Grad-CAM** asks, for "
-    "the last layer that still has a picture-like layout: if this map got a little stronger, would the "
+    "the layer chosen below: if this map got a little stronger, would the "
     "score for *cat* (or *dog*) go up? Maps that help get a positive weight; the weighted maps are added "
     "up, and only the positive part is kept. Bright = pushed the model towards that class."
 )
@@ -44,6 +44,7 @@ def show(inspection: Inspection) -> GradCamSpec:
     """The Grad-CAM overlays; returns the settings, which the saliency part below reuses."""
     st.markdown(INTRODUCTION)
     spec = read_spec(inspection)
+    st.markdown(gradcam_source_sentence(inspection.model, spec.layer))
     answer = inspection.answer
     with st.spinner("Computing Grad-CAM…"):
         results = [inside_resources.cached_grad_cam(inspection.model_key, inspection.photo_key, spec.layer, index,

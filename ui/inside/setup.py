@@ -33,6 +33,7 @@ class ModelChoice:
     class_names: tuple[str, ...]
     trained: bool
     title: str
+    temperature: float = 1.0  # the card's calibration: the same percentages as the Classify page
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,7 +97,8 @@ def choose_model() -> ModelChoice:
         except (ValueError, OSError) as error:
             st.error(f"The model {info.name!r} could not be loaded: {error}")
             st.stop()
-        choice = ModelChoice(info.name, model, tuple(info.class_names), True, info.title)
+        choice = ModelChoice(info.name, model, tuple(info.class_names), True, info.title,
+                             info.calibration.temperature)
     st.caption(f"Showing: **{choice.title}**")
     return choice
 
@@ -124,7 +126,8 @@ def inspect(choice: ModelChoice, photo: Photo) -> Inspection:
     model_pixels = resources.cached_model_pixels(photo.digest, input_size, photo.pixels)
     layer, layer_paths, conv_paths = choose_layer(choice.model, choice.key)
     with st.spinner("Running the model on your photo…"):
-        probabilities = inside_resources.cached_probabilities(choice.key, photo.digest, choice.model, photo.pixels)
+        probabilities = inside_resources.cached_probabilities(choice.key, photo.digest, choice.model, photo.pixels,
+                                                              choice.temperature)
     return Inspection(choice=choice, photo=photo, model_pixels=model_pixels, layer=layer, layer_paths=layer_paths,
                       conv_paths=conv_paths, answer=model_answer(choice.class_names, probabilities))
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core.arithmetic import convolution, lab_steps, numbers
+from core.arithmetic import convolution, lab_steps
 from core.arithmetic.presets import RGB_IMAGE, RGB_KERNEL
 from core.figures.number_grid import fit_cells, number_grid_figure, progress_figure
 from ui.components.number_grid import number_grid
 from ui.lab import state
-from ui.lab.display import arithmetic, show_grid
+from ui.lab.display import arithmetic, read_grid, show_grid
 
 CHANNEL_NAMES = ("Red", "Green", "Blue")
 INTRO = (
@@ -32,11 +32,7 @@ def _kernel_editors(kernel: np.ndarray) -> np.ndarray | None:
         with column:
             st.caption(f"{CHANNEL_NAMES[channel]} slice")
             cells = number_grid(kernel[..., channel], f"lab_rgb_kernel_{channel}_{version}")
-            try:
-                slices.append(numbers.parse_matrix(cells, name=f"{CHANNEL_NAMES[channel].lower()} slice"))
-            except ValueError as error:
-                st.error(str(error))
-                slices.append(None)
+            slices.append(read_grid(cells, name=f"{CHANNEL_NAMES[channel].lower()} slice"))
     if any(part is None for part in slices):
         return None
     return np.stack(slices, axis=2)
@@ -57,12 +53,19 @@ def colour_view() -> None:
         st.error(str(error))
         return
     st.session_state["lab_rgb_step"] = min(max(int(st.session_state.get("lab_rgb_step", 1)), 1), result.cell_count)
+    # One container, so that on a phone its arithmetic can come right under the slider (ui.components.style).
+    with st.container(key="lab_rgb_stepping"):
+        _colour_step(image, kernel, result)
+    st.caption(CLOSING)
+
+
+def _colour_step(image: np.ndarray, kernel: np.ndarray, result: convolution.ConvolutionResult) -> None:
     if result.cell_count > 1:
         st.slider("Output cell", 1, result.cell_count, key="lab_rgb_step")
     step = result.step(st.session_state["lab_rgb_step"] - 1)
     kernel_rows, kernel_cols = kernel.shape[:2]
     cell, widths = fit_cells(image.shape[1], image.shape[1], image.shape[1], result.shape[1])
-    columns = st.columns(widths)
+    columns = st.container(key="lab_rgb_grids").columns(widths)
     for channel, column in enumerate(columns[:3]):
         with column:
             show_grid(number_grid_figure(image[..., channel], title=f"{CHANNEL_NAMES[channel]} channel",
@@ -78,4 +81,3 @@ def colour_view() -> None:
             arithmetic(f"{CHANNEL_NAMES[channel]} channel", lab_steps.channel_sum_text(step, channel))
         arithmetic(f"All three channels together: output cell ({step.row + 1}, {step.col + 1})",
                    lab_steps.channel_total_text(step))
-    st.caption(CLOSING)

@@ -10,16 +10,20 @@ import streamlit as st
 from core.arithmetic import convolution, lab_steps, numbers, photo_filters
 from core.arithmetic.lab_settings import MODEL_FILTERS, PADDING_CHOICES, LabSettings, model_kernel_caption
 from core.arithmetic.presets import PRESETS
-from core.figures.number_grid import MAIN_WIDTH, fit_cells, number_grid_figure, progress_figure
+from core.figures.number_grid import MAIN_WIDTH, fit_cells, needed_cell, number_grid_figure, progress_figure
 from ui.components.stepper import Stepper
 from ui.lab import state
-from ui.lab.display import arithmetic, show_grid
+from ui.lab.display import arithmetic, checked_number_input, show_grid, show_input_notes
 from ui.lab.matrix_editor import matrix_editor
 
 STEPPER = Stepper("conv", query_key="step")
 PADDING_HELP = ("valid: no padding, the window stays inside the input. same: TensorFlow's padding, which keeps "
                 "⌈n / s⌉ outputs. zero rings: as many rings of zeros as you choose.")
 OUTPUT_CHART = "lab_conv_output_chart"
+STRIDE_REASON = (f"A stride of {numbers.MAX_STRIDE} already moves the window half across the largest "
+                 f"{numbers.MAX_INPUT_SIDE} × {numbers.MAX_INPUT_SIDE} input in one step.")
+RINGS_REASON = (f"With {numbers.MAX_PADDING} rings a {numbers.MAX_KERNEL_SIDE} × {numbers.MAX_KERNEL_SIDE} kernel "
+                "can already be centred on a corner number.")
 SIDE_BY_SIDE_CELL = 34  # below this cell size the input gets a row of its own
 
 
@@ -55,22 +59,27 @@ def _model_controls() -> None:
                    "its first-layer kernels can't be shown. Pick another preset for now.")
         return
     left, right = st.columns(2)
-    left.number_input(f"Filter (1–{MODEL_FILTERS})", 1, MODEL_FILTERS, key="lab_model_filter",
-                      on_change=state.on_model_choice)
+    checked_number_input(left, f"Filter (1–{MODEL_FILTERS})", 1, MODEL_FILTERS, key="lab_model_filter",
+                         name="Filter", reason=f"conv1 has {MODEL_FILTERS} filters.", then=state.on_model_choice)
     right.selectbox("Channel", photo_filters.CHANNEL_CHOICES, key="lab_model_channel", on_change=state.on_model_choice,
                     format_func=lambda name: "R + G + B (sum)" if name == "sum" else f"{name} only")
+    show_input_notes()
     st.caption(model_kernel_caption(st.session_state["lab_model_filter"], st.session_state["lab_model_channel"]))
 
 
 def _read_controls() -> ConvolutionSpec:
     settings = st.columns([2, 5, 2, 2, 2], vertical_alignment="bottom")
-    settings[0].number_input("Stride", 1, numbers.MAX_STRIDE, key="lab_stride")
+    checked_number_input(settings[0], "Stride", 1, numbers.MAX_STRIDE, key="lab_stride", name="Stride",
+                         reason=STRIDE_REASON)
     settings[1].segmented_control("Padding", list(PADDING_CHOICES), key="lab_padding_mode", required=True,
                                   format_func=PADDING_CHOICES.get, help=PADDING_HELP)
     if st.session_state["lab_padding_mode"] == "rings":
-        settings[2].number_input("Zero rings", 0, numbers.MAX_PADDING, key="lab_padding_rings")
-    settings[3].number_input("Bias", -1e6, 1e6, step=0.5, format="%g", key="lab_bias")
+        checked_number_input(settings[2], "Zero rings", 0, numbers.MAX_PADDING, key="lab_padding_rings",
+                             name="Zero rings", reason=RINGS_REASON)
+    checked_number_input(settings[3], "Bias", -numbers.MAX_BIAS, numbers.MAX_BIAS, key="lab_bias", name="Bias",
+                         whole=False, step=0.5, format="%g")
     settings[4].toggle("ReLU", key="lab_relu")
+    show_input_notes()
     return ConvolutionSpec.from_settings(state.settings())
 
 
@@ -147,35 +156,41 @@ def _cell_step(result: convolution.ConvolutionResult, step: convolution.Convolut
                   key=OUTPUT_CHART, on_select=lambda: STEPPER.select_clicked_cell(OUTPUT_CHART, out_cols,
                                                                                   result.cell_count))
 
+    # Cells wide enough for the longest number written in them (a kernel of −0.089s needs more than 30 px).
+    needed = needed_cell(image, result.kernel[..., 0], result.pre_activation)
     cell, widths = fit_cells(image.shape[1], kernel_cols, out_cols)
-    if cell >= SIDE_BY_SIDE_CELL:  # the window, the kernel and the output side by side
-        columns = st.columns(widths + [max(MAIN_WIDTH - sum(widths), 1)])
-        with columns[0]:
-            show_input(cell)
-        with columns[1]:
-            show_kernel(cell)
-        with columns[2]:
-            show_output(cell)
-    else:  # a big input gets a row of its own
-        show_input(fit_cells(image.shape[1])[0])
-        cell, widths = fit_cells(kernel_cols, out_cols)
-        columns = st.columns(widths + [max(MAIN_WIDTH - sum(widths), 1)])
-        with columns[0]:
-            show_kernel(cell)
-        with columns[1]:
-            show_output(cell)
-    product_cell, product_widths = fit_cells(kernel_cols, kernel_cols, kernel_cols)
-    products_column, text_column = st.columns([product_widths[0], MAIN_WIDTH - product_widths[0]])
-    with products_column:
-        show_grid(number_grid_figure(step.products[..., 0], title="Products", diverging=True, cell=product_cell),
-                  key="lab_conv_products_chart")
+    with st.container(key="lab_conv_grids"):  # keyed: on a phone the arithmetic comes first (ui.components.style)
+        if cell >= max(SIDE_BY_SIDE_CELL, needed):  # the window, the kernel and the output side by side
+            columns = st.columns(widths + [max(MAIN_WIDTH - sum(widths), 1)])
+            with columns[0]:
+                show_input(cell)
+            with columns[1]:
+                show_kernel(cell)
+            with columns[2]:
+                show_output(cell)
+        else:  # a big input gets a row of its own
+            show_input(max(fit_cells(image.shape[1])[0], needed_cell(image)))
+            cell, widths = fit_cells(kernel_cols, out_cols,
+                                     min_cell=needed_cell(result.kernel[..., 0], result.pre_activation))
+            columns = st.columns(widths + [max(MAIN_WIDTH - sum(widths), 1)])
+            with columns[0]:
+                show_kernel(cell)
+            with columns[1]:
+                show_output(cell)
+    product_cell, product_widths = fit_cells(kernel_cols, kernel_cols, kernel_cols,
+                                             min_cell=needed_cell(step.products))
     window = lab_steps.convolution_window(result, step)
-    with text_column, st.container(key="lab_conv_arithmetic"):
-        st.markdown(window.text)
-        arithmetic("Multiply each input number by the kernel weight on top of it", step.expression)
-        arithmetic("Add the products", step.products_sum_text)
-        arithmetic("Add the bias", step.bias_text)
-        st.markdown(window.result_text)
+    with st.container(key="lab_conv_worked"):
+        products_column, text_column = st.columns([product_widths[0], MAIN_WIDTH - product_widths[0]])
+        with products_column:
+            show_grid(number_grid_figure(step.products[..., 0], title="Products", diverging=True, cell=product_cell),
+                      key="lab_conv_products_chart")
+        with text_column, st.container(key="lab_conv_arithmetic"):
+            st.markdown(window.text)
+            arithmetic("Multiply each input number by the kernel weight on top of it", step.expression)
+            arithmetic("Add the products", step.products_sum_text)
+            arithmetic("Add the bias", step.bias_text)
+            st.markdown(window.result_text)
 
 
 def _relu_step(result: convolution.ConvolutionResult) -> None:

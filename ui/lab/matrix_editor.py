@@ -9,6 +9,7 @@ from core.arithmetic import numbers
 from core.arithmetic.lab_settings import resized_matrix
 from ui.components.number_grid import number_grid
 from ui.lab import state
+from ui.lab.display import read_grid
 
 
 def matrix_editor(name: str, max_side: int, key_suffix: str = "") -> np.ndarray | None:
@@ -23,11 +24,7 @@ def matrix_editor(name: str, max_side: int, key_suffix: str = "") -> np.ndarray 
     base = state.matrix(name)
     rows, cols = base.shape
     cells = number_grid(base, keys["editor"], narrow=True)
-    try:
-        matrix = numbers.parse_matrix(cells, name=what, max_rows=max_side, max_cols=max_side)
-    except ValueError as error:
-        st.error(str(error))
-        matrix = None
+    matrix = read_grid(cells, name=what, max_rows=max_side, max_cols=max_side)
     if matrix is not None and not np.array_equal(matrix, base):
         st.session_state[f"lab_{name}"] = matrix.tolist()  # so other views and the link see the edit
     current = matrix if matrix is not None else base

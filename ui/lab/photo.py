@@ -19,7 +19,7 @@ from ui.resources import lab as lab_resources
 
 @dataclass(frozen=True)
 class CropSpec:
-    """Where the crop starts in the full-size photo (0-based)."""
+    """Where the crop starts in the kept photo (0-based)."""
 
     top: int
     left: int
@@ -66,7 +66,7 @@ def photo_view() -> None:
     lower = st.columns(2)
     lower[0].image(filtered.sobel_x, caption="Sobel x: vertical edges", width="stretch")
     lower[1].image(filtered.sobel_y, caption="Sobel y: horizontal edges", width="stretch")
-    st.markdown("**Real pixel values**: a 6×6 crop of the full-size grayscale photo")
+    st.markdown(f"**Real pixel values**: a 6×6 crop of the grayscale photo as the app keeps it, {photo.size_text}")
     left, right = st.columns([2, 3])
     with left:
         st.slider("Crop top (pixel row)", 1, height - CROP_SIDE + 1, key="lab_crop_top")

@@ -13,7 +13,7 @@ from core.arithmetic.lab_settings import POOL_SOURCES
 from core.figures.number_grid import MAIN_WIDTH, fit_cells, format_labels, number_grid_figure, progress_figure
 from ui.components.stepper import Stepper
 from ui.lab import state
-from ui.lab.display import arithmetic, show_grid
+from ui.lab.display import arithmetic, checked_number_input, show_grid, show_input_notes
 from ui.lab.matrix_editor import matrix_editor
 
 STEPPER = Stepper("pool", query_key="pstep")
@@ -41,9 +41,13 @@ def _read_controls() -> PoolingSpec:
     first_row[1].segmented_control("Type", list(pooling.POOL_MODES), key="lab_pool_mode", required=True,
                                    format_func=str.capitalize)
     second_row = st.columns([1, 1, 2], vertical_alignment="bottom")
-    second_row[0].number_input("Pool size", 1, MAX_POOL_SIDE, key="lab_pool_size")
-    second_row[1].number_input("Stride", 1, MAX_POOL_SIDE, key="lab_pool_stride")
+    reason = f"The lab's pooling windows are at most {MAX_POOL_SIDE} × {MAX_POOL_SIDE}."
+    checked_number_input(second_row[0], "Pool size", 1, MAX_POOL_SIDE, key="lab_pool_size", name="Pool size",
+                         reason=reason)
+    checked_number_input(second_row[1], "Stride", 1, MAX_POOL_SIDE, key="lab_pool_stride", name="Stride",
+                         reason=reason)
     second_row[2].segmented_control("Padding", list(sizes.PADDING_MODES), key="lab_pool_padding", required=True)
+    show_input_notes()
     settings = state.settings()
     return PoolingSpec(settings.pool_source, settings.pool_mode, int(settings.pool_size), int(settings.pool_stride),
                        settings.pool_padding)
@@ -86,7 +90,8 @@ def _stepping(result: pooling.PoolingResult) -> None:
     value_range = (float(np.nanmin(result.matrix)), float(np.nanmax(result.matrix)))
     st.markdown(lab_steps.step_heading(number, total, step.row, step.col))
     cell, widths = fit_cells(grid.shape[1], result.shape[1], budget=MAIN_WIDTH // 2 + 200)
-    left, right = st.columns(widths + [max(MAIN_WIDTH - sum(widths), 1)])[:2]
+    # Keyed: on a phone the arithmetic comes right under the step buttons (ui.components.style).
+    left, right = st.container(key="lab_pool_grids").columns(widths + [max(MAIN_WIDTH - sum(widths), 1)])[:2]
     with left:
         show_grid(number_grid_figure(grid, title="Matrix to pool", labels=labels, value_range=value_range,
                                      highlight=(step.top, step.left, result.size, result.size),

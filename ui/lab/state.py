@@ -17,6 +17,7 @@ from core.arithmetic.lab_settings import LabSettings
 from core.arithmetic.presets import PRESETS
 from core.models import registry
 from ui.resources import lab as lab_resources
+from ui.session import PHOTO_PARAM
 
 MODEL_NAME = "classic"
 
@@ -152,5 +153,7 @@ def link_warnings() -> list[str]:
 def sync_link() -> None:
     """Write the settings into the address bar, so copying it shares exactly this view."""
     params = link_params(settings(), matrix("image"), matrix("kernel"))
+    if PHOTO_PARAM in st.query_params:  # the session photo's id rides along (ui.session)
+        params[PHOTO_PARAM] = st.query_params[PHOTO_PARAM]
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)

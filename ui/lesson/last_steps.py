@@ -10,6 +10,7 @@ from core.lesson import learning, limits, recap
 from core.lesson.decision import DecisionLesson
 from core.lesson.first_layer import FirstLayerLesson
 from core.lesson.learning import LearningLesson
+from core.models.registry import NoveltyCard
 from core.prediction.answers import format_probability, singular
 from core.training.history import best_epoch, early_stopping_point
 from ui.components.charts import show_chart
@@ -38,8 +39,8 @@ def learning_step(spec: LessonSpec, lesson: LearningLesson, card: dict) -> None:
     step_layout(spec, text, visual, numbers)
 
 
-def limits_step(spec: LessonSpec, trials: list[limits.Trial]) -> None:
-    text = limits.limits_text(trials)
+def limits_step(spec: LessonSpec, trials: list[limits.Trial], novelty: NoveltyCard | None = None) -> None:
+    text = limits.limits_text(trials, novelty)
 
     def visual() -> None:
         columns = st.columns(len(trials))

@@ -115,7 +115,7 @@ def show_step(spec: LessonSpec, info: registry.ModelInfo, photo: Photo) -> None:
                 neither = [resources.cached_demo_photo(name) for name in NEITHER_PHOTOS]
                 trials = lesson_resources.cached_limits(key, digest, NEITHER_PHOTOS, classes, model,
                                                         pixels, tuple(p.pixels for p in neither))
-                last_steps.limits_step(spec, trials)
+                last_steps.limits_step(spec, trials, info.novelty)
             else:
                 decision = lesson_resources.cached_decision(key, digest, classes, model, pixels)
                 chain = chain_text(tuple(model.input_shape[1:]), shape_changes(model))

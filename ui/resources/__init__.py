@@ -17,7 +17,10 @@ from core.imaging.decode import ImageLoadError
 from core.imaging.demo import DEFAULT_DEMO, demo_photo_bytes
 from core.imaging.photo import Photo, photo_from_bytes
 from core.imaging.resize import resize_for_model
+from core.imaging.store import PhotoStore
 from core.models import registry
+from core.models.predict import predict_probabilities
+from core.prediction.photo_answer import AnswerTools, answer_pixels, answer_tools
 
 _frozen = False
 
@@ -37,8 +40,27 @@ def freeze_garbage_once() -> None:
 
 @st.cache_resource(show_spinner="Loading the model…")
 def cached_model(name: str) -> keras.Model:
-    """One loaded copy of each model per server process, shared by all sessions."""
-    return registry.load_model(name)
+    """One loaded copy of each model per server process, shared by all sessions.
+
+    Its prediction graph is traced here too, under the same spinner, so the
+    first student's photo does not pay for it (and no session ever traces again).
+    """
+    model = registry.load_model(name)
+    predict_probabilities(model, np.zeros((1, *model.input_shape[1:3], 3), np.uint8))
+    return model
+
+
+@st.cache_resource(show_spinner="Loading the model's calibration and \"neither\" score…")
+def cached_answer_tools(name: str) -> AnswerTools:
+    """A model's temperature, "not sure" rule and fitted "neither" score, once per server process.
+
+    One dummy photo is answered here too, so the run that returns the logits and
+    features is traced under this spinner and not on the first student's photo.
+    """
+    tools = answer_tools(registry.get_model_info(name))
+    model = cached_model(name)
+    answer_pixels(model, tools, [("warm-up", np.zeros((*model.input_shape[1:3], 3), np.uint8))])
+    return tools
 
 
 @st.cache_data(show_spinner=False, ttl=60)
@@ -46,16 +68,22 @@ def cached_model_list() -> list[registry.ModelInfo]:
     return registry.list_models()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False)
 def cached_demo_photo(name: str = DEFAULT_DEMO) -> Photo:
+    """Each demo photo decoded once per server process (a few hundred KB each)."""
     return photo_from_bytes(name, demo_photo_bytes(name), "demo")
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False)
+def cached_photo_store() -> PhotoStore:
+    """The server's one photo store, shared by every session (bounded in bytes and idle time)."""
+    return PhotoStore()
+
+
 def cached_photo(name: str, data: bytes, source: str) -> Photo | str:
-    """Decode an upload once per file content; a one-line message instead of raising."""
+    """Decode an upload once per file content (kept in the photo store); a one-line message instead of raising."""
     try:
-        return photo_from_bytes(name, data, source)
+        return cached_photo_store().from_upload(name, data, source, photo_from_bytes)
     except ImageLoadError as error:
         return str(error)
 

@@ -15,6 +15,7 @@ from core.data.files import LabeledFiles, list_labeled_files
 from core.imaging.decode import ImageLoadError
 from core.imaging.resize import load_thumbnail
 from core.models import registry
+from core.models.features import FrozenBase, frozen_base
 from core.training import live_data, live_model, live_run
 from core.training.history import TrainingHistory, read_history, read_json_object
 from core.training.live_photos import FrozenClasses
@@ -83,6 +84,12 @@ def cached_parameter_count(architecture: str, image_size: int, dropout: float) -
     return live_model.count_parameters(architecture, image_size, 2, dropout)
 
 
+@st.cache_resource(show_spinner="Loading the frozen MobileNet…", max_entries=2)
+def cached_frozen_base(image_size: int) -> FrozenBase:
+    """The frozen MobileNet at one input size, with its bounded cache of photo features (shared by everyone)."""
+    return frozen_base(image_size)
+
+
 @st.cache_resource
 def cached_training_slot() -> live_run.TrainingSlot:
     """One live training at a time for the whole server process."""
@@ -95,7 +102,8 @@ def cached_class_images(classes: FrozenClasses, image_size: int) -> live_data.Im
     return live_data.decode_class_images({name: list(files) for name, files in classes}, image_size)
 
 
-@st.cache_data(show_spinner=False, max_entries=3, ttl=3600)
+# At 224 px (transfer mode) one sample of 1,500 photos is about 230 MB: keep two at most.
+@st.cache_data(show_spinner=False, max_entries=2, ttl=3600)
 def cached_folder_sample(folder: str, count: int, image_size: int) -> live_data.ImageSet:
     return live_data.load_folder_sample(folder, count, image_size, seed=0)
 

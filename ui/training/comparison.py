@@ -33,12 +33,12 @@ def comparison_controls(names: list[str], titles: dict[str, str]) -> ComparisonS
 def show_comparison_table(infos: list[registry.ModelInfo], histories: dict[str, TrainingHistory]) -> None:
     rows = [report.comparison_row(info.name, info.title, info.card, training_resources.model_metrics(info),
                                   histories.get(info.name)) for info in infos]
-    percent = st.column_config.NumberColumn(format="%.1f%%")
-    st.dataframe(report.comparison_table(rows), hide_index=True, column_config={
-        "parameters": st.column_config.NumberColumn(format="localized"),
-        **{column: percent for column in report.PERCENT_COLUMNS},
-        "ROC AUC": st.column_config.NumberColumn(format="%.3f"),
-    }, key="compare_table")
+    table = report.comparison_table(rows)
+    # A static table wraps its cells to the page's width; the interactive grid cut columns off on a projector.
+    styled = table.style.format({"parameters": "{:,.0f}", "ROC AUC": "{:.3f}",
+                                 **{column: "{:.1f}%" for column in report.PERCENT_COLUMNS}}, na_rep="—")
+    st.table(styled, hide_index=True)
+    st.caption(report.machines_sentence(rows))
 
 
 def show_comparison(infos: list[registry.ModelInfo]) -> None:

@@ -23,13 +23,18 @@ def show_reading(reading: readings.Reading) -> None:
 def show_model_curves(info: registry.ModelInfo, history: TrainingHistory) -> None:
     """Accuracy and loss side by side, each with its reading underneath."""
     stop = early_stopping_point(history, info.card)
+    # The shipped weights are the restored epoch's: the readings describe that epoch.
+    kept = stop.restored_epoch if stop is not None else None
     left, right = st.columns(2)
     with left:
         show_chart(figures.history_figure(history, "accuracy", early_stop=stop), key=f"acc_{info.name}")
-        show_reading(readings.accuracy_reading(history, len(info.class_names)))
+        show_reading(readings.accuracy_reading(history, len(info.class_names), kept))
     with right:
         show_chart(figures.history_figure(history, "loss", early_stop=stop), key=f"loss_{info.name}")
-        show_reading(readings.loss_reading(history))
+        show_reading(readings.loss_reading(history, kept))
+    sentence = readings.kept_epoch_sentence(history, stop, info.test_accuracy)
+    if sentence:
+        st.caption(sentence)
 
 
 def show_histories(infos: list[registry.ModelInfo]) -> None:

@@ -12,10 +12,11 @@ import uuid
 
 import streamlit as st
 
-from core.training import live_data, live_model, live_run
+from core.training import concepts, live_data, live_model, live_run
+from core.training.live_photos import default_mode
 from ui.resources import training as training_resources
 from ui.training.keys import BYTES_KEY, ERROR_KEY, RESULT_KEY, RUN_KEY, SESSION_KEY
-from ui.training.live_photos import PhotoChoice, show_photos
+from ui.training.live_photos import PhotoChoice, choose_source, show_photos
 from ui.training.live_progress import busy_message, show_progress
 from ui.training.live_result import show_result
 from ui.training.live_settings import show_settings
@@ -39,7 +40,8 @@ def start_training(config: live_model.LiveConfig, data: live_data.ImageSet) -> l
     session_id = st.session_state.setdefault(SESSION_KEY, uuid.uuid4().hex[:8])
     slot = training_resources.cached_training_slot()
     try:
-        run = slot.start(config, data, owner=session_id)
+        base = training_resources.cached_frozen_base(config.image_size) if config.is_transfer else None
+        run = slot.start(config, data, owner=session_id, base=base)
     except ValueError as error:
         st.error(str(error))
         return None
@@ -74,20 +76,34 @@ def show_start(config: live_model.LiveConfig, choice: PhotoChoice | None,
     return run
 
 
+def show_concepts() -> None:
+    """What happens inside one training step, where the learner is about to start one."""
+    with st.expander("How a network learns: loss, gradient descent, Adam, early stopping",
+                     icon=":material/school:"):
+        st.markdown(concepts.cross_entropy_sentence())
+        for paragraph in concepts.CONCEPTS:
+            st.markdown(paragraph)
+
+
 def show_live_training() -> None:
     st.write(
-        "Train a small CNN here and watch the curves move. The photos are split: most train the network, "
-        "the rest are held out to check it. On a laptop CPU an epoch on a few hundred small photos takes seconds."
+        "Train a network here and watch the curves move. The photos are split: most train the network, "
+        "the rest are held out to check it. Two ways to learn are offered: from scratch, or on top of a network "
+        "that already learned to see on ImageNet."
     )
+    show_concepts()
     collect_finished_run()
     run: live_run.LiveRun | None = st.session_state.get(RUN_KEY)
-    # Shown in this order, filled in the other: decoding the photos needs the chosen image size.
+    # Shown in this order, filled in another: the mode's default depends on the source, and decoding
+    # the photos needs the chosen image size.
     photos_box = st.container()
     settings_box = st.container()
-    with settings_box:
-        config = show_settings()
     with photos_box:
-        choice = show_photos(config.image_size)
+        source = choose_source()
+    with settings_box:
+        config = show_settings(default_mode(source))
+    with photos_box:
+        choice = show_photos(source, config)
     run = show_start(config, choice, run)
     if run is not None:
         show_progress(run)

@@ -8,8 +8,13 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.data.files import default_data_dir
-from core.training import live_data
-from core.training.live_photos import FOLDER_SOURCE, photo_sources, photos_per_class, sample_size_choices
+from core.training import live_data, live_model
+from core.training.live_photos import (
+    FOLDER_SOURCE,
+    photo_sources,
+    photos_per_class,
+    sample_size_choices,
+)
 from ui.resources import training as training_resources
 from ui.training.own_classes import own_photos
 
@@ -22,32 +27,37 @@ class PhotoChoice:
     load: Callable[[], live_data.ImageSet]
 
 
-def dataset_sample(folder: str, image_size: int) -> PhotoChoice:
+def dataset_sample(folder: str, config: live_model.LiveConfig) -> PhotoChoice:
     files = training_resources.cached_folder_files(folder)
-    fewest, most, default = sample_size_choices(len(files))
-    count = int(st.slider("How many photos", fewest, most, default, step=10, key="training_sample_size",
-                          help="A class-balanced random sample. A few hundred train in seconds per epoch."))
+    fewest, most, default = sample_size_choices(len(files), live_model.PRESET_PHOTOS[config.mode],
+                                                live_model.MOST_PHOTOS[config.mode])
+    count = int(st.slider("How many photos", fewest, most, default, step=10, key=f"training_sample_size_{config.mode}",
+                          help="A class-balanced random sample of the training photos. From scratch needs "
+                               "thousands; transfer learning does well with a few hundred."))
     sample = live_data.subsample_files(files, count, seed=0)
-    # Decoding waits for Start: opening the page should not read hundreds of photos.
+    image_size = config.image_size
+    # Decoding waits for Start: opening the page should not read thousands of photos.
     return PhotoChoice(sample.counts(), lambda: training_resources.cached_folder_sample(folder, count, image_size))
 
 
-def choose_photos(image_size: int) -> PhotoChoice | None:
-    folder = live_data.training_folder(default_data_dir())
-    source = st.radio("Photos to train on", photo_sources(folder is not None), horizontal=True,
-                      key="training_source")
-    if source == FOLDER_SOURCE:
-        return dataset_sample(str(folder), image_size)
-    data = own_photos(image_size)
-    if data is None:
-        return None
-    return PhotoChoice(data.counts(), lambda: data)
-
-
-def show_photos(image_size: int) -> PhotoChoice | None:
-    """The photo controls; the choice when its classes can be trained on, else None (with the reason)."""
+def choose_source() -> str:
+    """Where the photos come from: the dataset (where this machine has it) or the learner's own."""
     st.subheader("1. The photos")
-    choice = choose_photos(image_size)
+    return st.radio("Photos to train on", photo_sources(dataset_folder() is not None), horizontal=True,
+                    key="training_source")
+
+
+def dataset_folder():
+    return live_data.training_folder(default_data_dir())
+
+
+def show_photos(source: str, config: live_model.LiveConfig) -> PhotoChoice | None:
+    """The photo controls; the choice when its classes can be trained on, else None (with the reason)."""
+    if source == FOLDER_SOURCE:
+        choice = dataset_sample(str(dataset_folder()), config)
+    else:
+        data = own_photos(config.image_size)
+        choice = None if data is None else PhotoChoice(data.counts(), lambda: data)
     if choice is None:
         return None
     st.caption(photos_per_class(choice.counts))

@@ -27,9 +27,9 @@ def show_curves(result: live_run.LiveResult) -> None:
         return  # a history Keras did not fill (no epoch finished): no reading to give
     left, right = st.columns(2)
     with left:
-        show_reading(readings.accuracy_reading(history, len(result.class_names)))
+        show_reading(readings.accuracy_reading(history, len(result.class_names), result.kept_epoch))
     with right:
-        show_reading(readings.loss_reading(history))
+        show_reading(readings.loss_reading(history, result.kept_epoch))
 
 
 def show_holdout_charts(evaluation: LiveEvaluation) -> None:

@@ -1,54 +1,92 @@
-"""Step 2 of live training: the network and how it trains, read into a LiveConfig."""
+"""Step 2 of live training: the mode (from scratch or transfer), the network and how it trains, as a LiveConfig."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from core.models.features import base_weights_problem
 from core.training import live_model
 from ui.resources import training as training_resources
 
-#: The controls start from LiveConfig's own defaults, so the two never disagree.
-DEFAULTS = live_model.LiveConfig()
+#: What each slider means, where the learner meets it.
+LEARNING_RATE_HELP = ("How big a step the weights take downhill on the loss after each batch (Adam's step size). "
+                      "Too small and the curves barely move; too large and the loss jumps about. It falls "
+                      "smoothly to zero by the last epoch (cosine decay).")
+BATCH_SIZE_HELP = ("How many photos the network looks at before each weight update. Small batches: more, noisier "
+                   "steps per epoch; large batches: fewer, smoother steps.")
+EPOCHS_HELP = ("How many times the network sees every training photo. The weights of the epoch with the lowest "
+               "validation loss are the ones kept at the end.")
+DROPOUT_HELP = ("Share of features switched off at random during training (never when answering), so the network "
+                "cannot lean on any single one.")
+HOLDOUT_HELP = ("This share of each class is never trained on: it draws the validation curves, chooses which "
+                "epoch's weights are kept, and evaluates the model afterwards.")
 
 
-def choose_config() -> live_model.LiveConfig:
+def choose_mode(default: str) -> str:
+    """The mode radio; transfer only where the MobileNet weights are on this machine (else why not)."""
+    problem = base_weights_problem()
+    modes = [mode for mode in live_model.MODES if not (mode == "transfer" and problem)]
+    mode = st.radio("Training mode", modes, horizontal=True, key=f"training_mode_{default}",
+                    index=modes.index(default) if default in modes else 0,
+                    format_func=live_model.MODE_LABELS.get)
+    if problem:
+        st.info(f"Transfer learning is not offered here: {problem} Training from scratch works without it.",
+                icon=":material/info:")
+    st.caption(live_model.MODE_SENTENCES[mode])
+    return mode
+
+
+def choose_config(mode: str) -> live_model.LiveConfig:
+    """The sliders, each mode with its own (so each starts from its own measured preset)."""
+    preset = live_model.PRESETS[mode]
     first, second, third = st.columns(3)
     with first:
-        architecture = st.radio(
-            "Network", live_model.ARCHITECTURE_CHOICES, horizontal=True, key="training_architecture",
-            index=live_model.ARCHITECTURE_CHOICES.index(DEFAULTS.architecture),
-            format_func=live_model.ARCHITECTURE_LABELS.get)
-        image_size = st.select_slider("Image size (pixels)", live_model.IMAGE_SIZES, DEFAULTS.image_size,
-                                      key="training_image_size")
-        dropout = st.slider("Dropout", 0.0, 0.6, DEFAULTS.dropout, 0.05, key="training_dropout",
-                            disabled=architecture == "tiny",
-                            help="Share of features switched off at random during training (small network only).")
+        if mode == "transfer":
+            architecture = live_model.HEAD_ARCHITECTURE
+            st.caption("Network: the frozen MobileNet, its features averaged into 256 numbers, then dropout and "
+                       "one dense layer (the only part trained).")
+            sizes = live_model.TRANSFER_IMAGE_SIZES
+        else:
+            architecture = st.radio(
+                "Network", live_model.ARCHITECTURE_CHOICES, key="training_architecture",
+                index=live_model.ARCHITECTURE_CHOICES.index(preset.architecture),
+                format_func=live_model.ARCHITECTURE_LABELS.get)
+            sizes = live_model.IMAGE_SIZES
+        image_size = st.select_slider("Image size (pixels)", sizes, preset.image_size,
+                                      key=f"training_image_size_{mode}",
+                                      help="Every photo is squeezed to this many pixels a side. Larger shows more "
+                                           "detail and costs more time.")
+        dropout = st.slider("Dropout", 0.0, 0.6, preset.dropout, 0.05, key=f"training_dropout_{mode}",
+                            disabled=architecture == "tiny", help=DROPOUT_HELP + " (The tiny network has none.)")
     with second:
-        epochs = st.slider("Epochs", 1, 30, DEFAULTS.epochs, key="training_epochs")
-        batch_size = st.select_slider("Batch size", live_model.BATCH_SIZES, DEFAULTS.batch_size,
-                                      key="training_batch_size")
-        learning_rate = st.select_slider("Learning rate", live_model.LEARNING_RATES, DEFAULTS.learning_rate,
-                                         format_func=live_model.format_learning_rate, key="training_learning_rate")
+        epochs = st.slider("Epochs", 1, 30, preset.epochs, key=f"training_epochs_{mode}", help=EPOCHS_HELP)
+        batch_size = st.select_slider("Batch size", live_model.BATCH_SIZES, preset.batch_size,
+                                      key=f"training_batch_size_{mode}", help=BATCH_SIZE_HELP)
+        learning_rate = st.select_slider("Learning rate", live_model.LEARNING_RATES, preset.learning_rate,
+                                         format_func=live_model.format_learning_rate,
+                                         key=f"training_learning_rate_{mode}", help=LEARNING_RATE_HELP)
     with third:
-        augmentation = st.toggle("Augmentation (flips, small turns and zooms)", DEFAULTS.augmentation,
-                                 key="training_augmentation")
-        holdout = st.slider("Held out for validation (%)", 10, 40, round(DEFAULTS.holdout_fraction * 100), 5,
-                            format="%d%%", key="training_holdout",
-                            help="This share of each class is never trained on: it draws the validation "
-                                 "curves and evaluates the model afterwards.")
+        mirror_help = ("A mirrored cat is still a cat: twice the variety for free. "
+                       + ("Their features are computed once too." if mode == "transfer"
+                          else "Each epoch flips a random half of the photos left to right."))
+        augmentation = st.toggle("Mirror images", preset.augmentation, key=f"training_augmentation_{mode}",
+                                 help=mirror_help)
+        holdout = st.slider("Held out for validation (%)", 10, 40, round(preset.holdout_fraction * 100), 5,
+                            format="%d%%", key=f"training_holdout_{mode}", help=HOLDOUT_HELP)
     return live_model.LiveConfig.from_choices(
-        architecture=architecture, image_size=image_size, epochs=epochs, batch_size=batch_size,
+        mode=mode, architecture=architecture, image_size=image_size, epochs=epochs, batch_size=batch_size,
         learning_rate=learning_rate, augmentation=augmentation, dropout=dropout, holdout_percent=holdout)
 
 
-def show_settings() -> live_model.LiveConfig:
-    """The settings and the size of the network they make."""
-    st.subheader("2. The network and how it trains")
-    config = choose_config()
+def show_settings(default_mode: str) -> live_model.LiveConfig:
+    """The mode, the settings and the size of the network they make."""
+    st.subheader("2. How it learns")
+    mode = choose_mode(default_mode)
+    config = choose_config(mode)
     try:
         parameters = training_resources.cached_parameter_count(config.architecture, config.image_size,
                                                                config.dropout)
     except ValueError:
         return config  # settings the network cannot be built from say so when training starts
-    st.caption(live_model.parameter_sentence(parameters))
+    st.caption(live_model.parameter_sentence(parameters, frozen=config.is_transfer))
     return config

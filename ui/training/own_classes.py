@@ -63,4 +63,6 @@ def own_photos(image_size: int) -> live_data.ImageSet | None:
     # All the photos are decoded in one cached call: the uploads are many, and each rerun would decode them again.
     data = training_resources.cached_class_images(freeze_classes(classes), image_size)
     show_skipped([*problems, *data.problems])
+    if data.duplicates:
+        st.warning(live_data.duplicates_sentence(data.duplicates), icon=":material/content_copy:")
     return data

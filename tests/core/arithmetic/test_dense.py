@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from core.arithmetic import dense
+from core.arithmetic import dense, lab_decision
 
 
 def test_classic_flatten_size_and_first_dense_layer():
@@ -114,3 +114,26 @@ def test_flatten_summary_bad_sizes():
         dense.flatten_summary(0, 7, 128)
     with pytest.raises(ValueError, match="at least one"):
         dense.dense_parameters(0, 512)
+
+
+def test_log10_sigmoid_is_exact_where_the_sigmoid_itself_rounds():
+    assert dense.log10_sigmoid(0) == pytest.approx(math.log10(0.5))
+    assert dense.log10_sigmoid(-2) == pytest.approx(math.log10(1 / (1 + math.exp(2))))
+    # σ(−2000) underflows to 0, but its logarithm is −2000 / ln 10 (plus a vanishing log term).
+    assert dense.log10_sigmoid(-2000) == pytest.approx(-2000 / math.log(10))
+    assert dense.log10_sigmoid(2000) == 0.0
+
+
+@pytest.mark.parametrize(("z", "text", "sentence_start"), [
+    (52.28, "σ(52.28) = 1 / (1 + e^(−52.28)) = 0.99999… (1 − 2 × 10⁻²³, which rounds to 1)",
+     "A probability of 0.99999… (1 − 2 × 10⁻²³, which rounds to 1) for class 1"),
+    (-52.28, "σ(−52.28) = 1 / (1 + e^(52.28)) = 0.00000… (2 × 10⁻²³, which rounds to 0)",
+     "A probability of 0.00000… (2 × 10⁻²³, which rounds to 0) for class 1"),
+    (1, "σ(1) = 1 / (1 + e^(−1)) ≈ 0.7311", "A probability of 0.7311 for class 1"),
+    (0, "σ(0) = 1 / (1 + e^(0)) = 0.5", "A probability of 0.5 for class 1"),
+])
+def test_a_probability_that_only_rounds_to_1_says_so(z, text, sentence_start):
+    # e^(−52.28) ≈ 2.0 × 10⁻²³, so σ(52.28) = 1 − 2 × 10⁻²³ to two figures.
+    step = dense.sigmoid_step(z)
+    assert step.text == text
+    assert lab_decision.sigmoid_sentence(step).startswith(sentence_start)

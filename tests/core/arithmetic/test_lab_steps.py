@@ -44,7 +44,7 @@ def test_convolution_window_inside_the_input():
     result = convolution.convolve2d(EDGE_IMAGE, VERTICAL_EDGE, relu=True)
     window = convolution_window(result, result.step(1))
     assert window.padded_cells == 0
-    assert window.text == "**Window:** input rows 1–3, columns 2–4"
+    assert window.text == "**Window:** input rows 1–3, columns 2–4."
     assert window.result_text == "**Output cell (1, 2)** = 2. ReLU comes next, as its own step."
 
 
@@ -53,7 +53,9 @@ def test_convolution_window_counts_padding_zeros():
     corner = convolution_window(result, result.step(0))
     # The top-left 3×3 window over one ring of zeros covers 2×2 real pixels: 5 zeros.
     assert corner.padded_cells == 5
-    assert corner.text == "**Window:** input rows 0–2, columns 0–2 (5 of its cells are padding zeros)"
+    assert corner.text == ("**Window:** input rows 0–2, columns 0–2. Row 0 and column 0 lie outside the "
+                           f"{corner.input_shape[0]}×{corner.input_shape[1]} input: that is zero padding, so 5 of "
+                           "the window's cells are 0.")
     assert corner.result_text == "**Output cell (1, 1)** = 320."
     edge = convolution_window(result, result.step(2))
     assert edge.padded_cells == 3

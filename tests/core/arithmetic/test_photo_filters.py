@@ -17,6 +17,24 @@ def test_filter_image_matches_the_lab_with_same_padding():
         np.testing.assert_allclose(photo_filters.filter_image(image, kernel), ours, rtol=1e-4, atol=1e-2)
 
 
+@pytest.mark.parametrize("shape", [(2, 2), (4, 4), (2, 3), (3, 2), (1, 4), (6, 6), (3, 3), (1, 1)])
+def test_filter_image_equals_the_lab_for_odd_and_even_kernels(shape):
+    rng = np.random.default_rng(sum(shape))
+    image = rng.integers(0, 256, (7, 9)).astype(np.float64)
+    kernel = rng.integers(-3, 4, shape).astype(np.float64)
+    ours = convolution.convolve2d(image, kernel, padding="same").output
+    np.testing.assert_array_equal(photo_filters.filter_image(image, kernel), ours)  # whole numbers: exactly equal
+
+
+def test_an_even_kernel_puts_its_extra_padding_below_and_right():
+    image = np.arange(1, 10, dtype=np.float64).reshape(3, 3)  # 1 2 3 / 4 5 6 / 7 8 9
+    kernel = np.ones((2, 2))
+    # By hand: each output sums the pixel, its right and lower neighbours and the one diagonally below-right
+    # (zeros past the bottom/right edge, as TensorFlow's "same" padding puts them).
+    expected = [[12, 16, 9], [24, 28, 15], [15, 17, 9]]
+    np.testing.assert_array_equal(photo_filters.filter_image(image, kernel), expected)
+
+
 def test_response_display_and_crop():
     shown = photo_filters.response_to_uint8(np.array([[-4.0, 0.0], [2.0, 1.0]]))
     assert shown.dtype == np.uint8 and shown.tolist() == [[255, 0], [128, 64]]

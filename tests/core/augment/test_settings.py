@@ -46,3 +46,20 @@ def test_as_dict_lists_every_setting():
         "rotation_degrees": 40, "shift_fraction": 0.2, "shear_fraction": 0.2, "zoom_fraction": 0.2,
         "horizontal_flip": True, "brightness_fraction": 0.0, "contrast_fraction": 0.0, "fill_mode": "nearest",
     }
+
+
+def test_presets_are_labelled_with_the_models_whose_cards_name_them():
+    from core.augment.settings import FLIP_AND_ROTATE, NONE, TRAINING, TUTORIAL, preset_choices
+
+    cards = {"compact": "training", "classic": "training", "augmented": "flip_rotate", "baseline": "none",
+             "transfer": "horizontal flip (features of each photo and its mirror image, cached)"}
+    choices = preset_choices(cards)
+    assert choices == {
+        "The long tutorial's settings": TUTORIAL,
+        "What classic and compact were trained with": TRAINING,
+        "What augmented was trained with": FLIP_AND_ROTATE,
+        "What baseline was trained with": NONE,
+    }
+    # No card names the milder recipe: it is offered under its own name, never as "the shipped models'".
+    assert list(preset_choices({})) == ["The long tutorial's settings",
+                                        "This project's milder recipe for from-scratch models"]

@@ -79,3 +79,13 @@ def test_the_preview_carries_its_images_steps_and_caption():
     assert preview.caption == "4 random versions at 32×32 (seed 2)."
     assert augmentation_preview(pixels, NONE, count=8).caption == "8 random versions at 160×160 (seed 0)."
     assert augmentation_preview(pixels, NONE, count=8).steps == ()
+
+
+def test_the_preview_size_is_said_next_to_the_real_training_sizes():
+    from core.augment.steps import preview_size_sentence
+
+    text = preview_size_sentence({"compact": 150, "classic": 150, "augmented": 160}, preview_size=160)
+    assert text.startswith("The versions are drawn at 160×160 pixels")
+    assert "(150×150 for classic and compact; 160×160 for augmented)" in text
+    assert preview_size_sentence({}, preview_size=160) == ("The versions are drawn at 160×160 pixels so that four "
+                                                           "fit in a row.")

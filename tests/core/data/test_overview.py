@@ -26,7 +26,7 @@ def test_summary_sentences_follow_the_listing():
     summary = ListingSummary(listing)
     assert summary.photo_count == 3 and summary.has_enough_classes
     assert summary.counted_sentence == "Counted from file names only, without opening the photos (found under `pets/`)."
-    assert summary.other_files_sentence == ("1 files in the class folders are not images by their name "
+    assert summary.other_files_sentence == ("1 file in the class folders is not an image by its name "
                                             "(see the cleaning report).")
     assert summary.stray_files_sentence == "2 files outside the class folders are ignored."
     assert summary.balance.totals == {"cats": 2, "dogs": 1}
@@ -56,3 +56,14 @@ def test_an_unsplit_folder_shows_the_split_the_command_would_write():
     assert "The seeded 80/10/10 split would give the numbers below" in preview.planned_sentence
     assert '`python -m core.data split "/data/pets" DEST`' in preview.planned_sentence
     assert fractions_text((0.7, 0.15, 0.15)) == "70/15/15"
+
+
+def test_counts_of_one_are_singular():
+    listing = listing_of(["train/cats/a.jpg", "train/dogs/b.jpg", "train/dogs/x.txt", "train/dogs/y.txt",
+                          "notes.md"])
+    summary = ListingSummary(listing)
+    assert summary.other_files_sentence == ("2 files in the class folders are not images by their names "
+                                            "(see the cleaning report).")
+    assert summary.stray_files_sentence == "1 file outside the class folders is ignored."
+    assert split_preview(listing_of(["train/cats/a.jpg", "test/cats/b.jpg", "test/dogs/c.jpg"])
+                         ).purpose_lines()[0].startswith("**train** (1 photo): ")

@@ -62,3 +62,33 @@ def test_the_pattern_caption_gives_the_start_and_final_response():
                                      history=(0.125, 0.5, 2.25), objective="mean response of the filter", steps=2)
     assert pattern_caption(pattern) == (
         "Maximised: the mean response of the filter, from +0.1250 to +2.2500. Contrast stretched for display.")
+
+
+def test_dead_maps_blame_relu_only_when_a_relu_acted_on_them():
+    import numpy as np
+
+    from core.explain.feature_maps import FeatureMaps
+
+    maps = FeatureMaps("conv1_1", "convolution", np.zeros((4, 4, 2), np.float32))
+    assert "ReLU turned" in dead_maps_note(maps)
+    raw = dead_maps_note(maps, after_relu=False)
+    assert raw == "2 of 2 maps are zero everywhere for this photo: every sum of their filter came out exactly 0."
+
+
+def test_gradcam_names_the_layer_its_kind_place_and_output_size():
+    import keras
+    from keras import layers
+
+    from core.explain.captions import gradcam_source_sentence
+
+    features = keras.Input((4, 4, 8), name="features")
+    head_output = layers.Dense(1, activation="sigmoid", name="output")(
+        layers.GlobalAveragePooling2D()(layers.Conv2D(6, 3, padding="same", name="head_conv")(features)))
+    head = keras.Model(features, head_output, name="head")
+    pixels = keras.Input((16, 16, 3))
+    model = keras.Model(pixels, head(layers.Conv2D(8, 3, strides=4, padding="same", name="stem")(pixels)))
+    text = gradcam_source_sentence(model, "head/head_conv")
+    assert text.startswith("The heat maps come from **head/head_conv**, a 3×3 convolution inside the nested "
+                           "model **head**: its output is 4×4×6 (6 maps of 4×4)")
+    assert "covers about 4×4 photo pixels" in text and "It is the default" in text
+    assert "It is the default" not in gradcam_source_sentence(model, "stem")

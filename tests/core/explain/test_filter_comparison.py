@@ -53,3 +53,25 @@ def test_the_two_sides_are_titled_by_whether_the_model_was_trained():
 def test_filters_of_different_shapes_are_not_compared():
     with pytest.raises(ValueError, match="Cannot compare filters"):
         FilterComparison(layer_filters((3, 3, 3, 2), None), layer_filters((3, 3, 3, 4), None), trained=True)
+
+
+def test_the_introduction_uses_the_layers_kernel_size_and_says_where_biases_start():
+    learned = layer_filters((3, 3, 3, 8), np.full(8, 0.1, np.float32))
+    fresh = layer_filters((3, 3, 3, 8), np.zeros(8, np.float32), trained=False)
+    text = FilterComparison(learned, fresh, trained=True).introduction
+    assert "here 3×3 positions" in text and "3×3×3 = 27 numbers per filter in **conv2**" in text
+    assert "the weights were small random numbers and every bias was exactly 0" in text
+
+
+def test_a_pointwise_layer_without_bias_is_not_called_three_by_three():
+    learned = LayerFilters(layer="conv_pw_1", kernel=np.zeros((1, 1, 8, 16), np.float32), bias=None, trained=True,
+                           frozen=True)
+    text = FilterComparison(learned, learned, trained=True).introduction
+    assert "here 1×1 positions" in text and "1×1×8 = 8 numbers" in text and "3×3" not in text
+    assert "only mixes the channels" in text and "has no bias" in text
+    assert "frozen" in text and "random" not in text
+
+
+def test_an_untrained_model_shows_its_starting_weights():
+    learned = layer_filters((3, 3, 3, 2), np.zeros(2, np.float32), trained=False)
+    assert "still its random starting weights" in FilterComparison(learned, learned, trained=False).introduction

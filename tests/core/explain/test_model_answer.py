@@ -11,20 +11,20 @@ def test_headline_and_breakdown_use_singular_names_and_percentages():
     answer = model_answer(("cats", "dogs"), [0.273, 0.727])
     assert answer.names == ("cat", "dog")
     assert answer.predicted == 1
-    assert answer.headline == "The model says **dog** (72.7%)"
+    assert answer.headline == "The model gives it 73% dog."
     assert answer.breakdown == "cat: 27.3% · dog: 72.7%"
 
 
 def test_a_near_certain_answer_is_never_shown_as_100_percent():
     answer = model_answer(("cats", "dogs"), [0.99996, 0.00004])
-    assert answer.headline == "The model says **cat** (over 99.9%)"
+    assert answer.headline == "The model gives it over 99% cat."
     assert answer.breakdown == "cat: over 99.9% · dog: under 0.1%"
 
 
 def test_names_that_do_not_fit_the_output_become_numbered_classes():
     answer = model_answer(("cats", "dogs"), [0.1, 0.2, 0.7])
     assert answer.names == ("class 0", "class 1", "class 2")
-    assert answer.headline == "The model says **class 2** (70.0%)"
+    assert answer.headline == "The model gives it 70% class 2."
 
 
 def test_the_predicted_class_is_explained_first():

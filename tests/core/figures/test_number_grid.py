@@ -15,6 +15,8 @@ from core.figures.number_grid import (
     filled_through,
     fit_cells,
     format_labels,
+    label_font_size,
+    needed_cell,
     number_grid_figure,
     progress_figure,
     text_colours,
@@ -66,7 +68,8 @@ def test_diverging_range_is_symmetric_around_zero():
 
 def test_text_colour_contrasts_with_the_cell():
     assert text_colours(np.array([0.0, 10.0]), 0, 10, diverging=False) == ["white", "black"]
-    assert text_colours(np.array([-10.0, 1.0]), -10, 10, diverging=True) == ["white", "black"]
+    # White on the dark purple end only; black reads best on light cells and on the orange end.
+    assert text_colours(np.array([-10.0, 1.0, 10.0]), -10, 10, diverging=True) == ["black", "black", "white"]
 
 
 def test_wrong_labels_or_shape_are_refused():
@@ -111,3 +114,24 @@ def test_fit_cells_never_goes_below_the_smallest_cell():
 def test_default_cell_shrinks_past_seven_cells_a_side():
     assert default_cell(7, 3) == CELL_PIXELS
     assert default_cell(12, 12) == 30
+
+
+def test_three_decimal_kernel_values_fit_their_cells():
+    kernel = np.array([[-0.21, -0.089, -0.018], [-0.211, -0.17, 0.047], [0.184, 0.284, 0.129]])
+    # "−0.089" is 5½ digits wide (a point is half a digit): at the smallest font, 10 px × 0.6 × 5.5 + 6 = 39 px.
+    assert needed_cell(kernel) == 39
+    assert needed_cell(np.array([[1.0, 20.0]])) == 18  # two digits need little
+    for cell in (39, 44, 52):
+        size = label_font_size(["−0.089"], cell)
+        assert 5.5 * size * 0.6 <= cell - 6  # the widest label fits inside its cell
+    assert label_font_size(["−0.089"], 52) == 13 and label_font_size(["3"], 52) == 15
+    # A 12 × 12 grid alone would get 30 px cells; with three-decimal numbers in it, it gets 39 px ones.
+    assert default_cell(12, 12) == 30
+    figure = number_grid_figure(np.full((12, 12), -0.089)).to_dict()
+    assert figure["layout"]["height"] == 12 * 39 + 30
+
+
+def test_fit_cells_never_goes_below_the_cell_the_numbers_need():
+    cell, widths = fit_cells(12, 7, 12, min_cell=46)  # far too many columns for the budget
+    assert cell == 46 and widths[0] == 12 * 46 + 46
+    assert fit_cells(3, 3)[0] == 52  # few columns: the usual largest cell

@@ -54,3 +54,12 @@ def test_numpy_probabilities_are_plain_floats_in_the_figure():
 def test_a_name_for_every_probability():
     with pytest.raises(ValueError, match="2 class names but 3 probabilities."):
         probability_figure(["cats", "dogs"], [0.2, 0.3, 0.5])
+
+
+def test_the_axis_runs_to_one_hundred_percent_and_labels_stay_horizontal():
+    figure = probability_figure(["cats", "dogs"], [0.2, 0.8], chosen=1)
+    axis = figure.layout.xaxis
+    assert tuple(axis.range) == (0, 1)
+    assert list(axis.tickvals) == [0.0, 0.25, 0.5, 0.75, 1.0]  # 100% is labelled, not only 0-80%
+    assert figure.layout.margin.r >= 30  # room for the "100%" label at the end of the axis
+    assert figure.data[0].textangle == 0

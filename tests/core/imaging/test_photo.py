@@ -11,7 +11,7 @@ from PIL import Image
 
 from core.imaging.decode import ImageLoadError
 from core.imaging.digest import digest
-from core.imaging.photo import UPLOAD_TYPES, Photo, photo_from_bytes
+from core.imaging.photo import UPLOAD_TYPES, WORKING_SIDE, Photo, photo_from_bytes, working_copy
 from tests.conftest import make_photo_bytes
 from tests.support import image_corpus as corpus
 
@@ -87,3 +87,50 @@ def test_photo_from_bytes_refuses_garbage_with_its_message(data, message):
 def test_upload_types_cover_every_format_the_decoder_reads():
     assert {"jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff", "heic", "heif"} == set(UPLOAD_TYPES)
     assert all(kind == kind.lower() and not kind.startswith(".") for kind in UPLOAD_TYPES)
+
+
+def test_a_12_megapixel_phone_jpeg_becomes_an_upright_working_copy_that_keeps_its_file_size():
+    # Stored 4000×3000 with EXIF orientation 6: the phone was held upright, 3000 wide and 4000 tall.
+    photo = photo_from_bytes("IMG_0001.jpg", corpus.phone_photo_jpeg(4000, 3000, orientation=6))
+    assert photo.pixels.shape == (1280, 960, 3)  # long side 1280, proportions kept (4000:3000)
+    assert photo.original_size == (3000, 4000)
+    assert photo.size_text == "3000×4000 px (working copy 960×1280)"
+    # No view into a larger decoded buffer is kept alive by the photo.
+    assert photo.pixels.base is None or photo.pixels.base.nbytes <= photo.pixels.nbytes
+    # Upright: the red marker of the stored top-left corner is now at the top right.
+    assert np.abs(photo.pixels[20, 940].astype(int) - corpus.RED).max() <= 40
+
+
+def test_a_large_png_is_area_resized_to_the_working_side():
+    data = make_photo_bytes(width=2600, height=1300, fmt="PNG")
+    photo = photo_from_bytes("wide.png", data)
+    assert photo.pixels.shape == (640, 1280, 3)
+    assert photo.size_text == "2600×1300 px (working copy 1280×640)"
+    assert photo.pixels.base is None or photo.pixels.base.nbytes <= photo.pixels.nbytes
+
+
+def test_a_photo_within_the_working_side_keeps_every_pixel():
+    data = make_photo_bytes(width=WORKING_SIDE, height=300, fmt="PNG")
+    photo = photo_from_bytes("exact.png", data)
+    np.testing.assert_array_equal(photo.pixels, np.asarray(Image.open(io.BytesIO(data)).convert("RGB")))
+    assert photo.size_text == "1280×300 px"
+    values = pixels(height=5, width=7)
+    assert working_copy(values) is values
+
+
+def test_the_working_side_exceeds_every_model_input():
+    from core.models import registry
+
+    largest = max(max(info.input_size) for info in registry.list_models())
+    assert WORKING_SIDE > largest >= 384
+
+
+def test_the_photo_id_is_short_and_depends_on_the_pixels_and_the_name():
+    values = pixels()
+    first = Photo("a.png", values, "upload")
+    assert len(first.photo_id) == 10 and int(first.photo_id, 16) >= 0
+    assert Photo("a.png", values.copy(), "camera").photo_id == first.photo_id
+    assert Photo("b.png", values, "upload").photo_id != first.photo_id
+    changed = values.copy()
+    changed[0, 0, 0] ^= 1
+    assert Photo("a.png", changed, "upload").photo_id != first.photo_id

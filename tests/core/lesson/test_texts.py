@@ -13,6 +13,7 @@ from core.explain.gradcam import GradCam
 from core.explain.model_answer import model_answer
 from core.lesson import decision, deeper, first_steps, learning, limits, looked, recap
 from core.lesson.first_layer import first_layer_lesson
+from core.models.registry import NoveltyCard
 from core.training.history import history_from_dict
 from tests.core.lesson.models import classic_like, mobilenet_like, photo
 
@@ -177,3 +178,17 @@ def test_unreadable_models_get_a_clear_message():
         first_layer_lesson(model, photo(8), "no_relu")
     with pytest.raises(ValueError, match="no Dense output"):
         decision.decision_lesson(model, photo(8), ("cats", "dogs"))
+
+
+def test_limits_text_reports_the_neither_flag_from_the_card_and_nothing_without_one():
+    cat = model_answer(("cats", "dogs"), [0.9, 0.1])
+    picture = np.zeros((2, 2, 3), np.uint8)
+    trials = [limits.Trial("Your photo", picture, cat, "original"),
+              limits.Trial("A cup (neither class)", picture, cat, "neither"),
+              limits.Trial("sideways", picture, cat, "sideways"), limits.Trial("tiny", picture, cat, "tiny")]
+    card = NoveltyCard(method="knn", layer="base pooled", threshold=0.2, test_flag_rate=0.023,
+                       caught={"overall": 0.8, "people": 0.71})
+    first = limits.limits_text(trials, card).sentences[0]
+    assert first.endswith("it caught 80% of such photos checked, and wrongly flagged 2% of test cats and dogs.")
+    assert "second score" not in limits.limits_text(trials).sentences[0]
+    assert limits.flag_sentence(NoveltyCard(method="knn", layer="x", threshold=1.0)) == ""

@@ -80,3 +80,31 @@ def test_transfer_is_assembled_from_base_and_head(tmp_path, monkeypatch):
 def test_unknown_model_name_lists_the_known_ones(tmp_path):
     with pytest.raises(ValueError, match="No model named 'nope'"):
         registry.get_model_info("nope", tmp_path)
+
+
+def test_card_calibration_and_novelty_round_trip(tmp_path, tiny_model):
+    from dataclasses import asdict
+
+    calibration = registry.CalibrationCard(
+        temperature=1.43, fitted_on=1000, ece_before=0.015, ece_after=0.006,
+        reliability_before={"split": "test", "bins": []}, reliability_after={"split": "test", "bins": []},
+        unsure_rule={"threshold": 0.8})
+    novelty = registry.NoveltyCard(method="knn", layer="base pooled", threshold=0.21, fitted_on=4000,
+                                   validation_flag_rate=0.03, test_flag_rate=0.024,
+                                   auroc={"overall": 0.97}, caught={"overall": 0.8}, milliseconds_per_photo=1.5)
+    folder = write_card(tmp_path / "fitted", calibration=asdict(calibration),
+                        novelty={**asdict(novelty), "candidates": [{"layer": "x"}]})  # extra keys are ignored
+    tiny_model.save(folder / "model.keras")
+    info = registry.get_model_info("fitted", tmp_path)
+    assert info.calibration == calibration and info.novelty == novelty
+    assert info.calibration.reliability_before == calibration.reliability_before  # not compared by ==
+    assert info.novelty.auroc == {"overall": 0.97} and info.novelty.caught == {"overall": 0.8}
+    assert info.calibration.fitted
+
+
+def test_an_old_card_loads_uncalibrated_and_without_a_novelty_score(tmp_path, tiny_model):
+    folder = write_card(tmp_path / "old")
+    tiny_model.save(folder / "model.keras")
+    info = registry.get_model_info("old", tmp_path)
+    assert info.calibration == registry.CalibrationCard() and info.calibration.temperature == 1.0
+    assert not info.calibration.fitted and info.novelty is None

@@ -6,7 +6,7 @@ import keras
 import pytest
 
 from core.arithmetic.numbers import format_count
-from core.models import architectures, custom, summary
+from core.models import architectures, summary
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,6 @@ def test_transfer_model_nested_base_is_one_frozen_row():
     base_table = assert_formulas_match_keras(base)
     depthwise = base_table.row("conv_dw_1")
     assert depthwise.layer_type == "DepthwiseConv2D" and depthwise.formula == "3×3×8 = 72 (no bias)"
-    assert "frozen" in summary.explain(base_row)
 
 
 def test_shape_flow_of_classic(classic_table):
@@ -86,26 +85,6 @@ def test_shape_flow_of_classic(classic_table):
         "150×150×3", "148×148×32", "74×74×32", "72×72×64", "36×36×64", "34×34×128", "17×17×128", "15×15×128",
         "7×7×128", "6,272", "512", "1"]
     assert steps[8].values == 6_272 and steps[-3].is_vector
-
-
-def test_explanations_cover_every_layer_kind(classic_table):
-    model = architectures.classic()
-    layers_by_name = {layer.name: layer for layer in model.layers}
-    for row in classic_table.rows:
-        assert summary.explain(row, layers_by_name[row.name]), row.name
-    assert "sigmoid" in summary.explain(classic_table.row("output"))
-    assert "50%" in summary.explain(classic_table.row("dropout"), layers_by_name["dropout"])
-    assert "ReLU" in summary.explain(classic_table.row("conv1"))
-    assert summary.layer_kinds(classic_table) == ["InputLayer", "Rescaling", "Conv2D", "ReLU", "MaxPooling2D",
-                                               "Flatten", "Dense", "Dropout", "sigmoid"]
-    for kind in ("BatchNormalization", "softmax", "GlobalAveragePooling2D", "AveragePooling2D"):
-        assert summary.EXPLANATIONS[kind]
-
-
-def test_relu_explanation_is_max_zero_x():
-    # Not an absolute value, and not 1 for positive inputs (two tutorial mistakes).
-    assert "max(0, x)" in summary.EXPLANATIONS["ReLU"]
-    assert "0.5" in summary.EXPLANATIONS["sigmoid"]
 
 
 def test_format_helpers():
@@ -137,25 +116,14 @@ def test_frozen_and_tracked_weights_are_told_apart():
     assert summary.layer_table(model).row(base.name).training_text == "frozen"
 
 
-def test_the_glossary_explains_each_kind_once_in_order(classic_table):
-    model = architectures.classic()
-    entries = summary.glossary(classic_table, {layer.name: layer for layer in model.layers})
-    assert [entry.title for entry in entries] == ["InputLayer", "Rescaling", "Conv2D", "ReLU", "MaxPooling2D",
-                                                  "Flatten", "Dense", "Dropout", "Output: sigmoid"]
-    by_title = {entry.title: entry.text for entry in entries}
-    assert by_title["ReLU"] == summary.EXPLANATIONS["ReLU"]
-    assert "here 50%" in by_title["Dropout"]
-    assert by_title["Output: sigmoid"] == summary.EXPLANATIONS["sigmoid"]
-    softmax = summary.layer_table(custom.build_custom(custom.CustomArchitecture(
-        input_size=32, filters=(8,), batch_norm=True, head="global_average", dense_units=0, num_classes=3)))
-    titles = [entry.title for entry in summary.glossary(softmax)]
-    assert titles == ["InputLayer", "Rescaling", "Conv2D", "BatchNormalization", "ReLU", "MaxPooling2D",
-                      "GlobalAveragePooling2D", "Dropout", "Output: softmax"]
-
-
-def test_a_nested_model_is_one_glossary_entry():
+def test_shape_flow_draws_a_small_nested_model_layer_by_layer():
     base = architectures.mobilenet_base(96, weights=None)
-    model = architectures.assemble_transfer(base, architectures.transfer_head(tuple(base.output.shape[1:])), 96)
-    entries = summary.glossary(summary.layer_table(model))
-    assert [entry.title for entry in entries].count("Nested model") == 1
-    assert "frozen" in next(entry.text for entry in entries if entry.title == "Nested model")
+    head = architectures.transfer_head(tuple(base.output.shape[1:]))
+    table = summary.layer_table(architectures.assemble_transfer(base, head, 96))
+    whole = summary.shape_flow(table)
+    assert [step.name for step in whole] == ["pixels", base.name, "head"]
+    expanded = summary.shape_flow(table, {"head": summary.layer_table(head)})
+    # The head's convolution, pooling and output; the dropout keeps the shape and is left out.
+    assert [step.name for step in expanded] == ["pixels", base.name, "head_conv", "global_pool", "output"]
+    assert [step.label for step in expanded[1:]] == ["3×3×256", "3×3×128", "128", "1"]
+

@@ -1,85 +1,27 @@
-"""core.prediction.answers: predictions a learner reads, their verdicts and the CSV table."""
+"""core.prediction.answers: the shared words: percentages, class names, the model card, the "neither" record."""
 
-import csv
-import io
-
-import numpy as np
-import pytest
-
-from core.models.registry import ModelInfo
+from core.models.registry import CalibrationCard, ModelInfo, NoveltyCard
 from core.prediction.answers import (
     Prediction,
+    flag_record,
     format_probability,
-    known_classes_note,
     model_card_text,
-    predictions_from_probabilities,
-    results_csv,
     singular,
 )
 
 CLASSES = ("cats", "dogs")
 
 
-def test_confident_prediction_headline():
-    prediction = Prediction(CLASSES, (0.03, 0.97))
-    assert prediction.label == "dogs" and not prediction.unsure
-    assert prediction.headline() == "dog (97% sure)"
-
-
-def test_close_call_is_reported_as_not_sure():
-    prediction = Prediction(CLASSES, (0.45, 0.55))
-    assert prediction.unsure
-    assert prediction.headline() == "not sure: 55% dog, 45% cat"
-
-
-def test_a_sure_prediction_names_its_class_and_how_sure():
+def test_a_prediction_names_its_top_class_and_highlights_it_unless_unsure():
     prediction = Prediction(CLASSES, (0.973, 0.027))
-    assert prediction.verdict == "It's a **cat**"
-    assert prediction.explanation == "97.3% sure."
-    assert prediction.answer == "cat"
-    assert prediction.chosen == 0
+    assert prediction.label == "cats" and prediction.confidence == 0.973
+    assert not prediction.unsure and prediction.chosen == 0
+    assert Prediction(CLASSES, (0.4, 0.6)).chosen is None
 
 
-def test_a_near_certain_prediction_is_still_not_called_certain():
-    assert Prediction(CLASSES, (0.00001, 0.99999)).explanation == "Over 99.9% sure."
-
-
-def test_an_unsure_prediction_says_so_and_highlights_no_class():
-    prediction = Prediction(CLASSES, (0.4, 0.6))
-    assert prediction.verdict == "🤔 Not sure"
-    assert prediction.explanation == "Not sure: 60% dog, 40% cat. The network is close to a coin toss on this photo."
-    assert prediction.answer == "not sure"
-    assert prediction.chosen is None
-
-
-def test_the_unsure_threshold_is_65_percent():
+def test_the_unsure_threshold_without_a_calibrated_rule_is_65_percent():
     assert not Prediction(CLASSES, (0.35, 0.65)).unsure
     assert Prediction(CLASSES, (0.351, 0.649)).unsure
-
-
-def test_probabilities_must_match_the_classes():
-    with pytest.raises(ValueError, match=r"\(N, 2\)"):
-        predictions_from_probabilities(np.ones((2, 3)) / 3, CLASSES)
-
-
-def test_predictions_keep_the_order_of_the_rows():
-    predictions = predictions_from_probabilities(np.array([[0.9, 0.1], [0.2, 0.8]]), CLASSES)
-    assert [prediction.label for prediction in predictions] == ["cats", "dogs"]
-    assert predictions[1].probabilities == (0.2, 0.8)
-
-
-def test_results_csv_lists_every_photo():
-    predictions = predictions_from_probabilities(np.array([[0.9, 0.1], [0.4, 0.6]]), CLASSES)
-    rows = list(csv.reader(io.StringIO(results_csv(["a.jpg", "b.png"], predictions))))
-    assert rows[0] == ["file", "prediction", "probability", "unsure", "p_cats", "p_dogs"]
-    assert rows[1] == ["a.jpg", "cats", "0.9000", "False", "0.9000", "0.1000"]
-    assert rows[2] == ["b.png", "dogs", "0.6000", "True", "0.4000", "0.6000"]
-
-
-def test_results_csv_needs_a_name_per_prediction():
-    predictions = predictions_from_probabilities(np.array([[0.9, 0.1]]), CLASSES)
-    with pytest.raises(ValueError, match="2 names, 1 predictions"):
-        results_csv(["a.jpg", "b.jpg"], predictions)
 
 
 def test_singular_names():
@@ -93,11 +35,53 @@ def test_probabilities_are_never_shown_as_certainty():
     assert format_probability(0.0) == "under 0.1%"  # a float32 underflow, never a certainty
 
 
-def test_known_classes_note_names_the_classes_and_the_threshold():
-    assert known_classes_note(CLASSES) == (
-        "The model only knows **cats and dogs**. A photo of a car or a cup still gets one of these answers, "
-        "because the probabilities always add up to 100%. Below 65% for the top class we say *not sure*."
-    )
+def novelty_card(caught: dict, test_flag_rate: float | None = 0.023) -> NoveltyCard:
+    return NoveltyCard(method="knn", layer="base pooled", threshold=0.16, test_flag_rate=test_flag_rate,
+                       caught=caught)
+
+
+def test_the_flag_record_gives_each_kind_and_the_false_alarms():
+    card = novelty_card({"animals": 0.7379, "bigcats": 0.6111, "objects_scenes": 0.9615, "people": 0.7111,
+                         "overall": 0.8})
+    assert flag_record(card, "cats and dogs") == (
+        "When this model's \"neither\" flag was checked on photos of other things, it caught 80% of them "
+        "(other animals 74%, objects and scenes 96%, people 71%; big cats, counted apart, 61%), "
+        "and it wrongly flagged 2.3% of the test cats and dogs.")
+
+
+def test_a_weak_flag_says_most_other_photos_get_no_flag():
+    card = novelty_card({"objects_scenes": 0.2846, "people": 0.0222, "overall": 0.1537}, test_flag_rate=0.0)
+    assert flag_record(card, "cats and dogs") == (
+        "When this model's \"neither\" flag was checked on photos of other things, it caught 15% of them "
+        "(objects and scenes 28%, people 2%), and it wrongly flagged none of the test cats and dogs. "
+        "So most photos of other things get no flag from it.")
+
+
+def test_an_unflagged_photo_gets_the_record_only_from_a_weak_flag():
+    strong = novelty_card({"objects_scenes": 0.96, "overall": 0.8})
+    weak = novelty_card({"objects_scenes": 0.34, "overall": 0.3})
+    assert flag_record(strong, "cats and dogs", flagged=False) == ""
+    assert flag_record(strong, "cats and dogs", flagged=True).startswith("When this model's")
+    assert flag_record(weak, "cats and dogs", flagged=False) == flag_record(weak, "cats and dogs", flagged=True)
+    assert flag_record(weak, "cats and dogs", flagged=False).endswith(
+        "So most photos of other things get no flag from it.")
+    assert flag_record(novelty_card({}), "cats and dogs", flagged=False) == ""  # nothing measured to warn about
+
+
+def test_the_flag_record_never_rounds_a_share_to_0_or_100_percent():
+    card = novelty_card({"people": 0.004, "objects_scenes": 0.996, "overall": 0.5}, test_flag_rate=None)
+    assert flag_record(card, "cats and dogs") == (
+        "When this model's \"neither\" flag was checked on photos of other things, it caught 50% of them "
+        "(people under 1%, objects and scenes over 99%).")
+    # None caught is a measured 0%, not a rounded one.
+    assert "it caught 0% of them, and it wrongly" in flag_record(novelty_card({"overall": 0.0}), "cats and dogs")
+
+
+def test_without_a_card_or_catch_rates_the_record_says_only_what_was_measured():
+    assert flag_record(None, "cats and dogs") == ""
+    assert flag_record(novelty_card({}, test_flag_rate=None), "cats and dogs") == ""
+    assert flag_record(novelty_card({}), "cats and dogs") == (
+        "When this model's \"neither\" flag was checked, it wrongly flagged 2.3% of the test cats and dogs.")
 
 
 def test_model_card_text(tmp_path):
@@ -115,3 +99,12 @@ def test_model_card_text_without_a_card(tmp_path):
                      class_names=CLASSES, test_accuracy=None, folder=tmp_path)
     assert model_card_text(info) == ("**Bare** · input 32×32 RGB · 0 parameters · classes: cats, dogs\n\n"
                                      "Trained on: unknown. ")
+
+
+def test_model_card_text_names_a_fitted_temperature(tmp_path):
+    info = ModelInfo(name="bare", title="Bare", architecture="tiny", kind="keras", input_size=(32, 32),
+                     class_names=CLASSES, test_accuracy=None, folder=tmp_path,
+                     calibration=CalibrationCard(temperature=1.42613, fitted_on=1000))
+    assert model_card_text(info).endswith(
+        "\n\nIts percentages are calibrated: its final scores are divided by T = 1.43, fitted on 1,000 validation "
+        "photos (the Training page's Calibration tab shows what that changed).")

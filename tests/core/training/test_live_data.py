@@ -108,3 +108,41 @@ def test_holdout_split_is_stratified_and_disjoint():
     with pytest.raises(ValueError, match="at least 2 photos"):
         live_data.split_holdout(data.subset(np.array([0, 10, 11])), 0.2)
 
+
+
+def test_exact_duplicates_are_dropped_within_and_across_classes():
+    red, blue, green = png((200, 30, 30)), png((30, 30, 200)), png((30, 200, 30))
+    # The same pixels under another name (and re-encoded as another format) is still the same photo.
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(red)).save(buffer, format="BMP")
+    classes = {
+        "cats": [("a.png", red), ("a copy.png", red), ("b.png", blue)],
+        "dogs": [("c.png", green), ("a again.bmp", buffer.getvalue())],
+    }
+    data = live_data.decode_class_images(classes, 16)
+    assert data.names == ("cats/a.png", "cats/b.png", "dogs/c.png")
+    assert data.duplicates == ("cats/a copy.png (the same pixels as cats/a.png)",
+                               "dogs/a again.bmp (the same pixels as cats/a.png)")
+    sentence = live_data.duplicates_sentence(data.duplicates)
+    assert sentence.startswith("Dropped 2 exact duplicates")
+    assert "cats/a copy.png" in sentence and "dogs/a again.bmp" in sentence
+    assert live_data.duplicates_sentence(data.duplicates[:1]).startswith("Dropped an exact duplicate")
+    assert live_data.duplicates_sentence(()) == ""
+    # A photo that only looks alike (one pixel differs) is kept.
+    pixels = np.array(Image.open(io.BytesIO(red)))
+    pixels[0, 0] = 0
+    near = io.BytesIO()
+    Image.fromarray(pixels).save(near, format="PNG")
+    kept = live_data.decode_class_images({"cats": [("a.png", red), ("near.png", near.getvalue())]}, 16)
+    assert len(kept) == 2 and kept.duplicates == ()
+
+
+def test_held_out_photos_are_kept_small_for_the_gallery():
+    data = generated_images(per_class=2, size=200)
+    small = live_data.shrink_for_gallery(data, side=96)
+    assert small.images.shape == (4, 96, 96, 3) and small.labels.tolist() == data.labels.tolist()
+    assert live_data.shrink_for_gallery(generated_images(per_class=2, size=48), side=96).image_size == 48

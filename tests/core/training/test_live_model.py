@@ -24,6 +24,10 @@ def test_small_architecture_with_and_without_dropout():
 def test_build_live_model_choices():
     assert live_model.build_live_model("tiny", 32, 2).count_params() == 417
     assert live_model.count_parameters("small", 48, 2, 0.2) == 23_649
+    assert live_model.build_live_model("head", 48, 2).count_params() == live_model.TRANSFER_FEATURES + 1
+    medium = live_model.build_live_model("medium", 48, 2, 0.2)
+    assert [layer.name for layer in medium.layers if "norm" in layer.name] == ["norm1", "norm2", "norm3", "norm4"]
+    assert medium.get_layer("norm1").momentum == 0.9
     with pytest.raises(ValueError, match="Unknown live architecture"):
         live_model.build_live_model("huge", 32, 2)
     with pytest.raises(ValueError, match="at least 2 classes"):
@@ -61,7 +65,8 @@ def test_config_from_the_page_controls():
 
 def test_the_defaults_are_choices_the_controls_offer():
     defaults = live_model.LiveConfig()
-    assert defaults.validate() is defaults
+    assert defaults.validate() is defaults and defaults == live_model.PRESETS["scratch"]
+    assert live_model.PRESETS["transfer"].image_size in live_model.TRANSFER_IMAGE_SIZES
     assert defaults.architecture in live_model.ARCHITECTURE_CHOICES
     assert defaults.image_size in live_model.IMAGE_SIZES
     assert defaults.batch_size in live_model.BATCH_SIZES
@@ -71,5 +76,6 @@ def test_the_defaults_are_choices_the_controls_offer():
 
 def test_parameter_sentence_and_learning_rate_text():
     assert live_model.parameter_sentence(23649) == "This network has 23,649 weights to learn (for two classes)."
+    assert live_model.parameter_sentence(257, frozen=True).startswith("Only the head's 257 weights are learned")
     assert [live_model.format_learning_rate(rate) for rate in live_model.LEARNING_RATES] == [
         "0.0001", "0.0003", "0.001", "0.003", "0.01"]

@@ -12,9 +12,17 @@ def test_the_dataset_is_offered_only_where_it_is():
     assert live_photos.photo_sources(False) == ["your own photos"]
 
 
-@pytest.mark.parametrize("files, choices", [(5000, (20, 2000, 200)), (150, (20, 150, 150)), (400, (20, 400, 200))])
-def test_sample_size_choices(files, choices):
-    assert live_photos.sample_size_choices(files) == choices
+@pytest.mark.parametrize("files, default, choices", [
+    (9000, 200, (20, 8000, 200)), (150, 200, (20, 150, 150)), (400, 200, (20, 400, 200)),
+    (8000, 4000, (20, 8000, 4000)), (10, 4000, (10, 10, 10)),
+])
+def test_sample_size_choices(files, default, choices):
+    assert live_photos.sample_size_choices(files, default) == choices
+
+
+def test_own_photos_default_to_transfer_learning():
+    assert live_photos.default_mode(live_photos.OWN_SOURCE) == "transfer"
+    assert live_photos.default_mode(live_photos.FOLDER_SOURCE) == "scratch"
 
 
 def test_an_empty_dataset_cannot_be_sampled():
@@ -41,3 +49,7 @@ def test_frozen_classes_are_sorted_and_hashable():
 def test_texts():
     assert live_photos.photos_per_class({"cats": 200, "dogs": 180}) == "Photos per class: cats: 200, dogs: 180"
     assert live_photos.skipped_title(["a", "b", "c"]) == "3 file(s) skipped"
+
+
+def test_each_mode_caps_the_sample_by_memory():
+    assert live_photos.sample_size_choices(8000, 1500, 3000) == (20, 3000, 1500)

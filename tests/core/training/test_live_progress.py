@@ -57,3 +57,11 @@ def test_the_numbers_under_the_bar():
     assert snapshot(remaining_seconds=None).remaining_text == "…"  # no batch timed yet
     assert snapshot(elapsed_seconds=0.2).elapsed_text == "0 s"
     assert snapshot(epochs_done=8).current_epoch == 8
+
+
+def test_a_stage_before_the_first_batch_is_shown():
+    from core.training.live_progress import TrainingProgress
+
+    progress = TrainingProgress(5)
+    progress.set_stage("MobileNet reads the photos: 64 of 1200 new ones")
+    assert progress.snapshot().label() == "MobileNet reads the photos: 64 of 1200 new ones"

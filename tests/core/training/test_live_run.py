@@ -138,8 +138,16 @@ def test_wrong_image_size_is_refused():
 
 
 def test_the_result_describes_itself(trained):
+    import dataclasses
+
     assert trained.outcome_sentence.startswith("It finished after 2 epochs in ")
-    assert trained.outcome_sentence.endswith("; the network keeps what it learned.")
+    assert trained.kept_epoch in (1, 2)
+    last = dataclasses.replace(trained, kept_epoch=2)
+    assert last.outcome_sentence.endswith("; the network keeps what it learned.")
+    earlier = dataclasses.replace(trained, kept_epoch=1, feature_seconds=3.0)
+    assert earlier.outcome_sentence.endswith("keeps the weights of epoch 1, where the validation loss was lowest "
+                                             "(later epochs did not beat it).")
+    assert "3 s of them for MobileNet to read the photos" in earlier.outcome_sentence
     assert trained.holdout_sentence.startswith("Accuracy **")
     assert "on 4 held-out photos (2 cats, 2 dogs)" in trained.holdout_sentence
     assert len(trained.mistakes()) == len(trained.evaluation.wrong_indices)
@@ -155,4 +163,7 @@ def test_trying_a_photo_of_any_size(trained):
     assert tried.input_caption == "what the network sees (32×32)"
     assert tried.prediction.class_names == ("cats", "dogs")
     assert sum(tried.prediction.probabilities) == pytest.approx(1.0)
-    assert tried.sentence.startswith(f"The network says **{tried.prediction.label}** (")
+    top = max(tried.prediction.probabilities)
+    shown = "over 99%" if top >= 0.995 else f"{top * 100:.0f}%"
+    assert tried.sentence.startswith(f"The model gives it {shown} {tried.prediction.label.removesuffix('s')}. ")
+    assert "never calibrated" in tried.sentence

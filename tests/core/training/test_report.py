@@ -96,7 +96,7 @@ def test_comparison_table_shows_shares_as_percentages():
             report.comparison_row("mystery", "Mystery", {}, {})]
     table = report.comparison_table(rows)
     assert list(table.columns) == ["model", "parameters", "epochs", "training time", "test accuracy", "precision",
-                                   "recall", "F1", "ROC AUC", "trained on"]
+                                   "recall", "F1", "ROC AUC"]
     assert table["test accuracy"].tolist()[0] == pytest.approx(90.0)
     assert table["F1"].tolist()[0] == pytest.approx(84.21, abs=0.01)
     assert table["ROC AUC"].tolist()[0] == 0.95  # not a share: left as it is
@@ -109,11 +109,11 @@ def test_format_seconds_for_a_running_clock(seconds, text):
     assert report.format_seconds(seconds) == text
 
 
-def test_a_wrong_photo_caption_says_how_sure_it_was(tmp_path):
+def test_a_wrong_photo_caption_says_what_the_model_gave_it_not_how_sure_it_was(tmp_path):
     photo = report.WrongPhoto(tmp_path / "a.jpg", "cats/a.jpg", "cats", "dogs", (0.3, 0.7))
-    assert photo.caption == "really cats, said dogs (70.0% sure)"
+    assert photo.caption == "Really a cat. The model gives it 70% dog."
     assert report.WrongPhoto(tmp_path / "b.jpg", "b.jpg", "dogs", "cats", (0.9999, 0.0001)).caption == \
-        "really dogs, said cats (over 99.9% sure)"
+        "Really a dog. The model gives it over 99% cat."
 
 
 def test_wrong_photos_note():
@@ -138,3 +138,32 @@ def test_roc_texts_and_photo_choices():
     assert report.roc_photo_choices(100) == (20, 100, 100)
     assert report.roc_photo_choices(5) == (20, 20, 20)
     assert report.roc_photo_choices(0) == (20, 1000, 200)  # unknown size: up to a thousand
+
+
+def test_a_class_never_predicted_gets_no_precision_percentage():
+    # Every held-out photo called "cats": nothing was called a puppy, so precision has nothing to measure.
+    sentences = report.metric_sentences({"confusion_matrix": [[5, 0], [5, 0]], "class_names": ["cats", "puppy"]},
+                                        photos="held-out photos")
+    assert "never answered puppy for any of the 10 held-out photos" in sentences.precision
+    assert "%" not in sentences.precision and "of the 0 photos" not in sentences.precision
+    assert "found 0 and missed 5" in sentences.recall
+    assert "none to measure" in sentences.f1
+
+
+def test_no_real_positives_means_no_recall_and_rates_never_round_to_perfect():
+    sentences = report.metric_sentences({"confusion_matrix": [[9, 1], [0, 0]], "class_names": ["cats", "dogs"]})
+    assert "no real dogs among the test photos" in sentences.recall
+    assert "Precision 0.0%" in sentences.precision and "of the 1 photos the model called dogs, 0" in sentences.precision
+    assert report.format_rate(0.9996) == "over 99.9%" and report.format_rate(1.0) == "100.0%"
+    assert report.format_rate(0.0004) == "under 0.1%" and report.format_rate(0.0) == "0.0%"
+    empty = report.metric_sentences({"confusion_matrix": [[0, 0], [0, 0]], "class_names": ["cats", "dogs"]})
+    assert "no test photos" in empty.accuracy
+
+
+def test_machines_sentence_groups_models_by_machine():
+    rows = [report.comparison_row(name, name, {"machine": machine}, {}) for name, machine in
+            (("transfer", "x86_64 CPU x2"), ("compact", "NVIDIA H100 GPU"), ("baseline", "x86_64 CPU x2"),
+             ("mystery", ""))]
+    assert report.machines_sentence(rows) == ("Trained: transfer, baseline on x86_64 CPU x2; compact on NVIDIA H100 "
+                                             "GPU; mystery on an unknown machine.")
+    assert report.machines_sentence([]) == ""

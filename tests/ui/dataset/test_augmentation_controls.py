@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from core.augment.settings import AugmentationSettings
-from ui.dataset.augmentation_controls import PRESET_CHOICES, SLIDERS
+from core.augment.settings import PRESETS, TUTORIAL, AugmentationSettings
+from ui.dataset.augmentation_controls import SLIDERS
 
 
 def test_every_slider_sets_a_settings_field_once():
@@ -18,10 +18,9 @@ def test_every_slider_sets_a_settings_field_once():
     assert fields - set(names) == {"horizontal_flip", "fill_mode"}
 
 
-@pytest.mark.parametrize("preset", list(PRESET_CHOICES))
-def test_every_preset_value_is_on_its_slider(preset):
+@pytest.mark.parametrize("settings", [TUTORIAL, *PRESETS.values()])
+def test_every_preset_value_is_on_its_slider(settings):
     """A preset value off the slider's range or steps would make Streamlit refuse the session value."""
-    settings = PRESET_CHOICES[preset]
     for key, slider in SLIDERS.items():
         value = float(getattr(settings, slider.field_name))
         assert slider.minimum <= value <= slider.maximum, key

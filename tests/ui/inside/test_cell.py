@@ -39,9 +39,9 @@ def test_a_click_moves_the_cell_and_the_number_inputs():
 def test_the_same_click_reported_again_does_not_undo_a_typed_position():
     state = started_state()
     cell.follow_click(state, clicked_cell(CLICK), 148, 148)
-    state[cell.row_key(cell.version(state))] = 40
+    state[cell.row_key(cell.version(state))] = 40  # typed as the learner counts, from 1
     cell.follow_click(state, clicked_cell(CLICK), 148, 148)
-    assert cell.current_cell(state, 148, 148) == cell.Cell(40, 3)
+    assert cell.current_cell(state, 148, 148) == cell.Cell(39, 3)
 
 
 def test_clicks_outside_the_map_or_nothing_clicked_change_nothing():

@@ -28,3 +28,16 @@ def test_the_grid_gives_back_what_was_typed_including_an_emptied_cell():
     assert not app.exception
     assert app.markdown[0].value == "grid [[1.0, 7.0], [nan, 4.0]]"  # parse_matrix names the NaN cell
     assert app.markdown[1].value == "row [[0.5, 2.5]]"
+
+
+def test_narrow_columns_fit_their_longest_number_so_five_fit_a_phone():
+    import numpy as np
+
+    from ui.components.number_grid import NARROWEST_COLUMN, editor_column_width
+
+    # One-digit numbers under the header "1": the header (and its edit icon, 2 characters more) decides, 46 px.
+    assert editor_column_width(np.array([1.0, 2.0, 3.0]), "1") == 3 * 8 + 22 >= NARROWEST_COLUMN
+    # "-0.125" is 6 characters: 6 × 8 px + 22 px of padding.
+    assert editor_column_width(np.array([0.5, -0.125]), "2") == 70
+    # Five one-digit columns (and the row numbers) fit the 358 px a 390 px phone leaves.
+    assert 5 * editor_column_width(np.array([3.0]), "5") + 50 <= 358

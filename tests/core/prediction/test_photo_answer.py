@@ -1,0 +1,86 @@
+"""core/prediction/photo_answer.py: the one path from a photo to the page's answer."""
+
+import numpy as np
+import pytest
+
+from core.imaging.decode import ImageLoadError
+from core.models import registry
+from core.prediction.photo_answer import (
+    NEITHER,
+    answer_bytes,
+    answer_pixels,
+    answer_tools,
+    answers_csv,
+    calibration_report,
+)
+from tests.core.prediction.conftest import TRUE_TEMPERATURE, bayes_logit, flat_png
+
+
+@pytest.fixture(scope="module")
+def fitted(fitted_models_dir):
+    info = registry.get_model_info("overconfident", fitted_models_dir)
+    return registry.load_model(info), answer_tools(info)
+
+
+def test_the_answer_uses_the_calibrated_percentage(fitted):
+    model, tools = fitted
+    assert tools.temperature == TRUE_TEMPERATURE and tools.unsure_below == 0.7
+    answer = answer_bytes(model, tools, "dog.png", flat_png(135))
+    # Calibration divides the fixture's inflated logit by its true temperature: the Bayes posterior remains.
+    expected_dog = 1 / (1 + np.exp(-bayes_logit(np.array(135.0))))  # 82%
+    raw_dog = 1 / (1 + np.exp(-TRUE_TEMPERATURE * bayes_logit(np.array(135.0))))
+    assert answer.probabilities[1] == pytest.approx(expected_dog, abs=1e-4)
+    assert answer.raw_probabilities[1] == pytest.approx(raw_dog, abs=1e-4)
+    assert answer.answer == "dog" and not answer.unsure and not answer.neither
+    assert answer.verdict == "It's a **dog**"
+    assert answer.explanation.startswith(f"The model gives it {expected_dog:.0%} dog.")
+    assert "Of the 40 test photos it scores like this (between 50% and 90%), about 70 in 100 were right." in (
+        answer.explanation)
+    assert "This looks like the cats and dogs I learned from." in answer.explanation
+    assert answer.prediction.probabilities == answer.probabilities
+
+
+def test_a_borderline_photo_is_not_sure_and_an_odd_one_is_neither(fitted):
+    model, tools = fitted
+    close, odd = answer_pixels(model, tools, [
+        ("close", np.full((20, 20, 3), (122, 90, 90), np.uint8)),
+        ("odd", np.full((20, 20, 3), (150, 90, 220), np.uint8)),
+    ])
+    assert close.confidence < 0.7 and close.unsure and close.answer == "not sure"
+    assert "below 70%, where the app says \"not sure\"" in close.explanation
+    assert odd.neither and odd.answer == NEITHER and odd.verdict == "🤷 Neither a cat nor a dog?"
+    assert odd.explanation.startswith("This doesn't look like the cats and dogs I learned from.")
+    assert "only weigh cat against dog" in odd.explanation and "test photos" not in odd.explanation
+    table = answers_csv([close, odd]).splitlines()
+    assert table[0] == "file,answer,top_class,probability,unsure,neither,novelty_score,p_cats,p_dogs"
+    assert table[2].startswith("odd,neither,dog,")
+
+
+def test_a_card_without_the_new_entries_answers_uncalibrated_without_neither(tmp_path, fitted):
+    model, _ = fitted
+    info = registry.ModelInfo(name="old", title="old", architecture="fixture", kind="keras", input_size=(8, 8),
+                              class_names=("cats", "dogs"), test_accuracy=None, folder=tmp_path)
+    tools = answer_tools(info)
+    assert tools.temperature == 1.0 and tools.scorer is None and tools.reliability is None
+    answer = answer_bytes(model, tools, "dog.png", flat_png(150))
+    assert answer.probabilities == answer.raw_probabilities and answer.novelty is None
+    assert answer.explanation.startswith("The model gives it over 99% dog.")
+
+
+def test_bad_bytes_raise_the_decoders_one_line_error(fitted):
+    model, tools = fitted
+    with pytest.raises(ImageLoadError):
+        answer_bytes(model, tools, "notes.jpg", b"not a photo at all")
+    assert answer_pixels(model, tools, []) == []
+
+
+def test_the_note_says_the_rule_and_the_report_rebuilds_the_diagram(fitted_models_dir, fitted):
+    _, tools = fitted
+    assert "less than 70%" in tools.note and "held back 5 (60% of them would have been right)" in tools.note
+    info = registry.get_model_info("overconfident", fitted_models_dir)
+    report = calibration_report(info)
+    assert report.temperature == TRUE_TEMPERATURE and report.after.count == 100
+    old = registry.ModelInfo(name="old", title="old", architecture="fixture", kind="keras", input_size=(8, 8),
+                             class_names=("cats", "dogs"), test_accuracy=None, folder=fitted_models_dir)
+    assert calibration_report(old) is None
+    assert "not calibrated" in answer_tools(old).note

@@ -1,0 +1,66 @@
+"""ui.components.photo_picker on its own: the photo expander other pages show, and the session's photos."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import make_photo_bytes
+from ui import resources
+
+
+def expander_script():
+    import streamlit as st
+
+    from ui.components.photo_picker import photo_expander
+
+    photo = photo_expander("test")
+    st.write(f"using {photo.name}")
+
+
+def used(app: AppTest) -> str:
+    return app.markdown[-1].value
+
+
+def test_the_expander_names_the_current_photo_and_starts_from_the_demo_photo():
+    app = AppTest.from_function(expander_script, default_timeout=60)
+    app.run()
+    assert not app.exception
+    assert used(app) == "using Chelsea the cat"
+    assert app.expander[0].label == "Photo: Chelsea the cat (change)"
+    assert app.caption[0].value == "Now showing **Chelsea the cat** · 451×300 px"
+    assert not app.radio  # no choice among the learner's photos before there are two
+
+
+def test_an_upload_in_the_expander_follows_the_learner_and_joins_their_photos():
+    app = AppTest.from_function(expander_script, default_timeout=60)
+    app.run()
+    app.file_uploader(key="test_upload").set_value(("first.png", make_photo_bytes(40, 30, fmt="PNG"),
+                                                    "image/png")).run()
+    assert not app.exception
+    assert used(app) == "using first.png"
+    assert app.expander[0].label == "Photo: first.png (change)"
+    assert isinstance(app.session_state["photo"], str) and len(app.session_state["photo"]) == 10
+    # A demo photo chosen here joins them too; then the learner can go back to the upload.
+    app.selectbox(key="test_demo").set_value("A German shepherd dog").run()
+    assert used(app) == "using A German shepherd dog"
+    assert app.selectbox(key="test_demo").value == "(keep current)"
+    choice = app.radio(key="test_own")
+    assert choice.label == "Your photos" and list(choice.options) == ["first.png", "A German shepherd dog"]
+    choice.set_value("first.png").run()
+    assert not app.exception
+    assert used(app) == "using first.png"
+    # The upload still sitting in the uploader does not take over again on the next rerun.
+    app.run()
+    assert used(app) == "using first.png"
+    store = resources.cached_photo_store()
+    assert [store.get(photo_id).name for photo_id in app.session_state["photos"]] == ["first.png",
+                                                                                      "A German shepherd dog"]
+
+
+def test_a_bad_upload_in_the_expander_keeps_the_photo_and_says_why():
+    app = AppTest.from_function(expander_script, default_timeout=60)
+    app.run()
+    app.file_uploader(key="test_upload").set_value(("broken.jpg", b"not a photo", "image/jpeg")).run()
+    assert not app.exception
+    assert used(app) == "using Chelsea the cat"
+    assert any(element.value.startswith("**broken.jpg**: ") for element in app.error)

@@ -1,0 +1,64 @@
+"""THE app's own CSS, in one place: touch targets and a phone layout that Streamlit's widgets lack.
+
+app.py calls :func:`apply_style` once per run, before the page. Every rule is
+either inside a media query that only matches touch screens or narrow
+windows, or scoped to a keyed container of the lab, so a desktop or a
+projector looks exactly as Streamlit draws it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+#: A finger needs about 44 × 44 CSS pixels (Apple's and the W3C's guideline for touch targets).
+TOUCH_TARGET = 44
+
+#: Streamlit stacks st.columns below this width; the phone rules use the same breakpoint.
+PHONE_WIDTH = 640
+
+#: The lab's steppers (see ui.components.stepper): their button rows and the step's worked arithmetic.
+STEPPERS = ("lab_conv", "lab_pool", "lab_rgb")
+
+STYLE = f"""
+<style>
+/* Touch screens: targets a finger can hit, and no table toolbar left covering the text after a tap. */
+@media (hover: none), (pointer: coarse) {{
+  /* The uploader's "remove this file" × and "add files" + are 14 and 20 px as Streamlit draws them. */
+  [data-testid="stFileUploader"] button {{
+    min-width: {TOUCH_TARGET}px; min-height: {TOUCH_TARGET}px;
+  }}
+  /* A slider's thumb (the element around its hidden range input) stays as drawn, about 16 px; an invisible
+     square around it makes it {TOUCH_TARGET} px to a finger. */
+  [data-testid="stSlider"] div:has(> div > input[type="range"])::after {{
+    content: ""; position: absolute; left: 50%; top: 50%; width: {TOUCH_TARGET}px; height: {TOUCH_TARGET}px;
+    transform: translate(-50%, -50%);
+  }}
+  [data-testid="stElementToolbar"] {{ display: none; }}
+  [data-testid="stNumberInputStepDown"], [data-testid="stNumberInputStepUp"] {{ min-width: {TOUCH_TARGET}px; }}
+}}
+
+/* Phones: nothing wider than the screen, and each stepper next to the arithmetic it changes. */
+@media (max-width: {PHONE_WIDTH}px) {{
+  [data-testid="stMain"] [data-testid="stPlotlyChart"] {{ max-width: 100%; overflow-x: auto; }}
+  [data-testid="stMain"] [data-testid="stDataFrame"] {{ max-width: 100%; }}
+  /* Static tables wrap their cells instead of running off the screen. */
+  [data-testid="stMain"] [data-testid="stTable"] table {{ width: 100%; }}
+  [data-testid="stMain"] [data-testid="stTable"] :is(td, th) {{ padding: 0.25rem; }}
+  [data-testid="stMain"] [data-testid="stTable"] :is(td, th, td *, th *) {{
+    white-space: normal; overflow-wrap: anywhere;
+  }}
+{"".join(f'''
+  .st-key-{name}_controls [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap; }}
+  .st-key-{name}_controls [data-testid="stColumn"] {{ min-width: 0 !important; flex: 1 1 26% !important; }}
+  .st-key-{name}_controls [data-testid="stColumn"]:nth-child(4) {{ flex-basis: 100% !important; }}
+  [data-testid="stLayoutWrapper"]:has(> .st-key-{name}_grids) {{ order: 2; }}
+  .st-key-{name}_worked [data-testid="stColumn"]:has(.st-key-{name}_arithmetic) {{ order: -1; }}'''
+          for name in STEPPERS)}
+}}
+</style>
+"""
+
+
+def apply_style() -> None:
+    """Add the app's CSS to this run (a style-only st.html takes no space on the page)."""
+    st.html(STYLE)
