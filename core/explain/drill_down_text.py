@@ -25,6 +25,15 @@ def _verdict(recomputed: float, model_value: float, matches: bool) -> str:
     return f"Recomputed {recomputed:.6f} but the model has {model_value:.6f}: ✗"
 
 
+def _window_words(result, padding_reason: str) -> tuple[str, str, str]:
+    """The window's rows, its columns and (when it reaches past the input) why those cells are special."""
+    height, width = result.window.shape[:2]
+    rows = window_span(result.input_top, height, "row")
+    columns = window_span(result.input_left, width, "column")
+    return rows, columns, padding_note(result.input_top, result.input_left, height, width, result.input_shape,
+                                       padding_reason)
+
+
 @dataclass(frozen=True, eq=False)
 class ConvStory:
     """One convolution value: its arithmetic and the words for it.
@@ -50,11 +59,9 @@ class ConvStory:
     def introduction(self) -> str:
         result = self.arithmetic
         height, width = result.window.shape[:2]
-        rows = window_span(result.input_top, height, "row")
-        columns = window_span(result.input_left, width, "column")
-        padding = padding_note(result.input_top, result.input_left, height, width, result.input_shape,
-                               "that is zero padding (the layer adds zeros around its input so the window "
-                               "fits), so the window's numbers there are 0.")
+        rows, columns, padding = _window_words(
+            result, "that is zero padding (the layer adds zeros around its input so the window fits), so the "
+                    "window's numbers there are 0.")
         return (
             f"The value at row {result.row + 1}, column {result.column + 1} of map {result.channel} comes from "
             f"filter {result.channel} of **{result.layer}** on a {height}×{width}×{self.channel_count} window of "
@@ -122,11 +129,8 @@ class PoolStory:
     def introduction(self) -> str:
         result = self.arithmetic
         height, width = result.window.shape[:2]
-        rows = window_span(result.input_top, height, "row")
-        columns = window_span(result.input_left, width, "column")
-        padding = padding_note(result.input_top, result.input_left, height, width, result.input_shape,
-                               f"that is padding, which {result.operation} pooling leaves out (the cells marked "
-                               "“pad”).")
+        rows, columns, padding = _window_words(
+            result, f"that is padding, which {result.operation} pooling leaves out (the cells marked “pad”).")
         return (
             f"The value at row {result.row + 1}, column {result.column + 1} of map {result.channel} of "
             f"**{result.layer}**: it takes a {height}×{width} window of map {result.channel} of {self.source} "

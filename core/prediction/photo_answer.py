@@ -121,21 +121,22 @@ class PhotoAnswer:
         """The calibrated percentages as the page's existing Prediction (bars, tables)."""
         return Prediction(self.class_names, self.probabilities)
 
+    # The top class is read one way for every answer: Prediction's.
     @property
     def index(self) -> int:
-        return int(np.argmax(self.probabilities))
+        return self.prediction.index
 
     @property
     def label(self) -> str:
-        return self.class_names[self.index]
+        return self.prediction.label
 
     @property
     def confidence(self) -> float:
-        return float(self.probabilities[self.index])
+        return self.prediction.confidence
 
     @property
     def unsure(self) -> bool:
-        return self.confidence < self.unsure_below
+        return self.confidence < self.unsure_below  # this model's calibrated line, not the default one
 
     @property
     def neither(self) -> bool:

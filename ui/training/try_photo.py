@@ -35,6 +35,5 @@ def try_photo(result: live_run.LiveResult) -> None:
     left.image(tried.model_input, caption=tried.input_caption, width=220)
     right.markdown(tried.sentence)
     with right:
-        chosen = None if prediction.unsure else prediction.index
-        show_chart(probability_figure(prediction.class_names, prediction.probabilities, chosen=chosen),
+        show_chart(probability_figure(prediction.class_names, prediction.probabilities, chosen=prediction.chosen),
                    key="live_try_chart")
