@@ -80,6 +80,10 @@ class FilterComparison:
         if learned.frozen:
             return (text + " These weights are frozen: they were learned before (the base's training on ImageNet) "
                     "and training on cats and dogs did not change them.")
+        if learned.fine_tuned:
+            return (text + " These numbers started as the base's ImageNet weights; **fine-tuning** on cats and dogs "
+                    "then adjusted them with a small learning rate. (The untrained grid shows random numbers like "
+                    "the ones ImageNet's training began from, not where fine-tuning began.)")
         start = ("before training, the weights were small random numbers and every bias was exactly 0"
                  if learned.bias is not None and not np.any(self.fresh.bias) else
                  "before training, the weights were small random numbers")

@@ -31,6 +31,7 @@ class LayerFilters:
     bias: np.ndarray | None  # (filters,), or None when the layer has no bias
     trained: bool  # False for a freshly initialised copy
     frozen: bool = False  # True when training does not change the layer (a pretrained base)
+    fine_tuned: bool = False  # trained here, but starting from a pretrained base's weights (a nested base's layer)
 
     @property
     def filter_count(self) -> int:
@@ -57,7 +58,10 @@ def get_filters(model: keras.Model, layer: str) -> LayerFilters:
     conv = _conv_layer(model, layer)
     kernel = keras.ops.convert_to_numpy(conv.kernel).astype(np.float32)
     bias = keras.ops.convert_to_numpy(conv.bias).astype(np.float32) if conv.use_bias else None
-    return LayerFilters(layer=layer, kernel=kernel, bias=bias, trained=True, frozen=not _is_trained_here(model, layer))
+    trained_here = _is_trained_here(model, layer)
+    # Only a pretrained base is nested in the app's models, so a trained layer inside one was fine-tuned.
+    return LayerFilters(layer=layer, kernel=kernel, bias=bias, trained=True, frozen=not trained_here,
+                        fine_tuned=trained_here and "/" in layer)
 
 
 def _is_trained_here(model: keras.Model, layer: str) -> bool:

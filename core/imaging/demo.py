@@ -24,6 +24,9 @@ DEMO_PHOTOS = {
 DEFAULT_DEMO = "Chelsea the cat"
 DOG_DEMO = "A German shepherd dog"
 
+#: The demo photos that are one of the two classes (a "neither" flag must not call them neither).
+CLASS_DEMOS = (DEFAULT_DEMO, DOG_DEMO)
+
 
 def demo_photo_bytes(name: str = DEFAULT_DEMO) -> bytes:
     """The encoded file of a bundled demo photo (never written anywhere)."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import keras
 
-from core.arithmetic.numbers import format_number
+from core.arithmetic.numbers import count_text, format_number
 from core.explain.filters import LayerFilters, get_filters, untrained_filters
 from core.lesson.checkpoint import StepText, checkpoint
 from core.lesson.first_layer import first_conv_path
@@ -22,6 +22,7 @@ class LearningLesson:
     untrained: LayerFilters  # the same layer freshly initialised, as training started
     channel: int  # the filter steps 2 to 4 followed
     frozen_base: bool  # the first layer was not trained here (MobileNet's ImageNet filters)
+    fine_tuned_layers: int = 0  # layers of the pretrained base that training on cats and dogs did change
 
 
 def learning_text(lesson: LearningLesson) -> StepText:
@@ -37,8 +38,11 @@ def learning_text(lesson: LearningLesson) -> StepText:
     else:
         curves = f"Training ran {history.epochs} epochs; this model's history has no validation numbers."
     if lesson.frozen_base:
+        trained_here = ("only the head on top trained on cats and dogs" if not lesson.fine_tuned_layers else
+                        f"only the head on top and {count_text(lesson.fine_tuned_layers, 'layer')} near the top of "
+                        "the base (fine-tuned) trained on cats and dogs")
         filters = (f"The `{lesson.model_name}` model's first filters were learned by MobileNet on ImageNet's "
-                   "photos (over a million) and kept frozen here; only the head on top trained on cats and dogs. "
+                   f"photos (over a million) and kept frozen here; {trained_here}. "
                    "Before that training they were random numbers, like the \"before training\" grid.")
     else:
         filters = (f"Filter {lesson.channel} started as random numbers between {format_number(kernel_then.min())} and "
@@ -67,4 +71,12 @@ def learning_lesson(model: keras.Model, model_name: str, history: TrainingHistor
     path = first_conv_path(model)
     return LearningLesson(model_name=model_name, history=history, trained=get_filters(model, path),
                           untrained=untrained_filters(model, path), channel=channel,
-                          frozen_base=not find_layer(model, path).trainable)
+                          frozen_base=not find_layer(model, path).trainable,
+                          fine_tuned_layers=_fine_tuned_layer_count(model))
+
+
+def _fine_tuned_layer_count(model: keras.Model) -> int:
+    """Trained layers inside a nested (pretrained) base: fine-tuned ones; 0 for a model without a base."""
+    bases = [layer for layer in model.layers if isinstance(layer, keras.Model) and layer.name != "head"]
+    return sum(1 for base in bases if base.trainable for layer in base.layers
+               if layer.trainable and layer.trainable_weights)

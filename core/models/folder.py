@@ -1,22 +1,25 @@
 """Writing a model folder atomically: the registry's format, from training and from live training.
 
 A folder is ``model.keras`` (or, for a transfer model, ``head.keras``: only the
-trained head, since the ImageNet base is rebuilt from its weight file),
-``history.json``, ``metrics.json`` and ``model.json`` (the card). It is written
-beside its final place and renamed in, so an interrupted save never leaves a
-half-written model where the app would list it.
+trained head, since the ImageNet base is rebuilt from its weight file, and
+``fine_tuned.keras`` when the base's top blocks were fine-tuned), ``history.json``,
+``metrics.json`` and ``model.json`` (the card). It is written beside its final
+place and renamed in, so an interrupted save never leaves a half-written model
+where the app would list it.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
 import keras
 import numpy as np
+
+from core.models.fine_tuned import FINE_TUNED_FILE, save_fine_tuned
 
 
 def transfer_parts(model: keras.Model) -> tuple[keras.Model, keras.Model]:
@@ -51,10 +54,12 @@ def now_text() -> str:
 
 def write_model_folder(final: str | Path, model: keras.Model, card: Mapping[str, object],
                        history: Mapping[str, object], metrics: Mapping[str, object], *,
-                       head_only: bool = False) -> Path:
+                       head_only: bool = False, fine_tuned_layers: Sequence[str] = ()) -> Path:
     """Write ``final`` (a folder) through a temporary sibling, then swap it in.
 
-    ``head_only`` saves only the transfer model's trained head (``head.keras``).
+    ``head_only`` saves only the transfer model's trained head (``head.keras``),
+    plus, when ``fine_tuned_layers`` names some of the base's layers, those
+    layers alone (``fine_tuned.keras``).
     """
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -65,6 +70,9 @@ def write_model_folder(final: str | Path, model: keras.Model, card: Mapping[str,
     if head_only:
         _, head = transfer_parts(model)
         without_optimizer(head).save(temporary / "head.keras")
+        if fine_tuned_layers:
+            base, _ = transfer_parts(model)
+            save_fine_tuned(base, fine_tuned_layers, temporary / FINE_TUNED_FILE)
     else:
         without_optimizer(model).save(temporary / "model.keras")
     (temporary / "history.json").write_text(json.dumps(dict(history), indent=1))

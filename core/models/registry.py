@@ -2,7 +2,8 @@
 
 Each ``models/<name>/`` folder holds ``model.json`` (the model card), the
 network (``model.keras``, or ``head.keras`` for a transfer model whose
-ImageNet base is rebuilt from its own weight file), ``history.json`` and
+ImageNet base is rebuilt from its own weight file, with ``fine_tuned.keras``
+holding the base's fine-tuned top blocks if it has any), ``history.json`` and
 ``metrics.json``.
 """
 
@@ -17,6 +18,7 @@ import keras
 
 from core.models import architectures
 from core.models import weights as weights_module
+from core.models.fine_tuned import FINE_TUNED_FILE, apply_fine_tuned
 from core.paths import MODELS_DIR
 
 #: Environment variable pointing the app at another models folder (tests, experiments).
@@ -62,7 +64,7 @@ class CalibrationCard:
 class NoveltyCard:
     """The card's "novelty" entry: the "neither cat nor dog" score, its threshold and how it did."""
 
-    method: str  # "mahalanobis" or "knn"
+    method: str  # "mahalanobis", "knn" or "knn+outliers" (core.prediction.novelty)
     layer: str  # which features, core.prediction.features
     threshold: float
     file: str = "novelty.npz"  # the fitted statistics, beside model.json
@@ -72,6 +74,8 @@ class NoveltyCard:
     auroc: dict = field(default_factory=dict, compare=False)  # kind of photo -> AUROC against the test split
     caught: dict = field(default_factory=dict, compare=False)  # kind of photo -> share flagged
     milliseconds_per_photo: float | None = None  # measured cost on top of the prediction
+    measured_by: str = ""  # how "caught" and "auroc" were measured (cross-validation for knn+outliers)
+    outliers_fitted_on: int = 0  # photos of other things the score was fitted on (knn+outliers only)
 
 
 def _from_card(kind: type, data: dict | None):
@@ -125,6 +129,11 @@ def _weights_status(weights: str | None) -> tuple[bool, str, str]:
     )
 
 
+def fine_tuned_layers(card: dict) -> tuple[str, ...]:
+    """The MobileNet layers a transfer model's card says training changed (none for a frozen base)."""
+    return tuple((card.get("base") or {}).get("fine_tuned_layers") or ())
+
+
 def read_card(folder: Path, weights: str | None = None) -> ModelInfo:
     """Read ``folder/model.json`` and check the files it needs are present."""
     card_path = folder / "model.json"
@@ -141,12 +150,16 @@ def read_card(folder: Path, weights: str | None = None) -> ModelInfo:
     if not network_file.is_file():
         available, reason = False, f"{network_file.name} is missing from {folder.name}/."
         fix = f"python -m core.training.train --arch {card.get('architecture', folder.name)} --name {folder.name}"
+    elif kind == "transfer" and fine_tuned_layers(card) and not (folder / FINE_TUNED_FILE).is_file():
+        available = False
+        reason = f"{FINE_TUNED_FILE} (its fine-tuned MobileNet blocks) is missing from {folder.name}/."
+        fix = f"python -m core.training.train --arch transfer --fine-tune-blocks 4 --name {folder.name}"
     elif kind == "transfer":
         available, reason, fix = _weights_status(weights)
     name = card.get("name", folder.name)
     return ModelInfo(
         name=name,
-        title=TITLES.get(name, card.get("title", name)),
+        title=card.get("title") or TITLES.get(name, name),
         architecture=card.get("architecture", name),
         kind=kind,
         input_size=tuple(int(v) for v in card.get("input_size", (150, 150))),
@@ -197,6 +210,8 @@ def load_model(info: ModelInfo | str, weights: str | None = None, models_dir: Pa
     if info.kind == "transfer":
         size = info.input_size[0]
         base = architectures.mobilenet_base(size, architectures.resolve_mobilenet_weights(weights))
+        if (info.folder / FINE_TUNED_FILE).is_file():
+            apply_fine_tuned(base, info.folder / FINE_TUNED_FILE)
         head = keras.saving.load_model(info.folder / "head.keras", safe_mode=True, compile=False)
         return architectures.assemble_transfer(base, head, size)
     return keras.saving.load_model(info.folder / "model.keras", safe_mode=True, compile=False)

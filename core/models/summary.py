@@ -16,7 +16,7 @@ from typing import Any
 import keras
 from keras import layers
 
-from core.arithmetic.numbers import format_count
+from core.arithmetic.numbers import count_text, format_count
 
 #: Bytes per parameter stored as float32.
 BYTES_PER_PARAMETER = 4
@@ -44,6 +44,7 @@ class LayerRow:
     activation: str = ""  # "relu", "sigmoid", "softmax" or ""
     trainable: bool = True
     nested: bool = False  # a whole model used as one layer (the transfer model's base and head)
+    partly_trained: bool = False  # a nested model with some layers trained and others frozen (fine-tuning)
 
     @property
     def shape_text(self) -> str:
@@ -56,7 +57,9 @@ class LayerRow:
 
     @property
     def training_text(self) -> str:
-        """'yes' (trained), 'frozen' (weights training does not change) or '—' (no weights)."""
+        """'yes' (trained), 'partly' (a nested base with some layers fine-tuned), 'frozen' or '—' (no weights)."""
+        if self.partly_trained:
+            return "partly"
         if self.trainable_parameters:
             return "yes"
         return "frozen" if self.parameters else "—"
@@ -207,6 +210,7 @@ def layer_table(model: keras.Model) -> ModelTable:
             activation=_activation_name(layer),
             trainable=bool(layer.trainable),
             nested=isinstance(layer, keras.Model),
+            partly_trained=_partly_trained(layer),
         ))
     trainable = _weight_count(model.trainable_weights)
     total = int(model.count_params())
@@ -218,6 +222,23 @@ def layer_table(model: keras.Model) -> ModelTable:
         trainable_parameters=trainable,
         non_trainable_parameters=total - trainable,
     )
+
+
+def _partly_trained(layer: keras.layers.Layer) -> bool:
+    if not isinstance(layer, keras.Model) or not layer.trainable_weights:
+        return False
+    return any(inner.weights and not inner.trainable_weights for inner in layer.layers)
+
+
+def training_state(model: keras.Model) -> str:
+    """'trained', 'frozen: training does not change it', or '4 layers fine-tuned, the rest frozen'."""
+    with_weights = [layer for layer in model.layers if layer.weights]
+    trained = [layer for layer in with_weights if model.trainable and layer.trainable and layer.trainable_weights]
+    if not trained:
+        return "frozen: training does not change it"
+    if len(trained) == len(with_weights):
+        return "trained"
+    return f"{count_text(len(trained), 'layer')} fine-tuned, the rest frozen"
 
 
 def nested_models(model: keras.Model) -> list[keras.Model]:

@@ -66,6 +66,17 @@ class Prediction:
         return None if self.unsure else self.index
 
 
+def _overall_share(share: float) -> str:
+    """One decimal, as the page's note gives it (89.5% must not read as a round 90%), but never a rounded 0 or 100."""
+    if share in (0.0, 1.0):
+        return f"{share:.0%}"
+    if share < 0.0005:
+        return "under 0.1%"
+    if share >= 0.9995:
+        return "over 99.9%"
+    return f"{share:.1%}"
+
+
 def _measured_share(share: float) -> str:
     """A measured share in whole percent: '74%', but 'under 1%' / 'over 99%' rather than a rounded 0% or 100%."""
     if 0.0 < share < 0.005:
@@ -114,10 +125,14 @@ def flag_record(card: NoveltyCard | None, class_words: str, flagged: bool = True
     if overall is None:
         return "" if wrongly is None else f"When this model's \"neither\" flag was checked, {wrongly}."
     sentence = (f"When this model's \"neither\" flag was checked on photos of other things, it caught "
-                f"{_measured_share(overall)} of them" + (f" ({details})" if details else "")
+                f"{_overall_share(overall)} of them" + (f" ({details})" if details else "")
                 + ("" if wrongly is None else f", and {wrongly}") + ".")
     if overall < WEAK_FLAG:
         sentence += " So most photos of other things get no flag from it."
+    if card.outliers_fitted_on:
+        sentence += (f" It learned what \"other\" looks like from {format_count(card.outliers_fitted_on)} such photos "
+                     "and was measured only on photos it had not learned from, but a kind of thing unlike all of "
+                     "them may be caught less often.")
     return sentence
 
 

@@ -4,13 +4,25 @@ A two-class network must answer "cat" or "dog" for a cup too. Its own
 features can notice the cup: the pooled features its final Dense layer reads
 (and, for the transfer model, MobileNet's globally pooled output) form two
 clouds for the training cats and dogs, and a cup usually lands away from both.
-Two distances are offered, both fitted on training photos:
+Two distances are offered, both fitted on training photos, and two regressions:
 
 - ``mahalanobis``: to the nearest class mean, measured with the classes' shared
   covariance, shrunk towards a multiple of the identity (Ledoit-Wolf) so that
   a few thousand photos give a stable inverse;
 - ``knn``: one minus the cosine similarity to the k-th most similar training
-  photo, on length-normalised features.
+  photo, on length-normalised features;
+- ``outliers``: a logistic regression on the features, fitted on training
+  cats and dogs against photos of other things ("outlier exposure");
+- ``knn+outliers``: the k-NN distance plus a share (``blend``) of that
+  regression's score, each in units of its spread over the training photos.
+  A small share keeps the distance in charge: the regression alone also
+  flags unusual photos of real cats and dogs (the app's demo cat, a studio
+  close-up, is one).
+
+The regressions learn which directions of the features mean "something else"
+(a face, the fur of another animal), which a distance alone cannot; how well
+they do is measured only on other photos they were not fitted on
+(cross-validation, in :mod:`core.training.trust`).
 
 The threshold is set on the validation split (see :func:`threshold_for`), so
 that at most a chosen share of real cats and dogs is flagged.
@@ -24,7 +36,16 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import rankdata
 
-METHODS = ("mahalanobis", "knn")
+METHODS = ("mahalanobis", "knn", "outliers", "knn+outliers")
+
+#: The methods fitted on photos of other things as well as on the training photos.
+EXPOSED_METHODS = ("outliers", "knn+outliers")
+
+#: L2 penalty of the outlier-exposure regression, on standardised features (chosen by cross-validation).
+OUTLIER_L2 = 30.0
+
+#: Shares of the regression's score tried for knn+outliers (core.training.trust keeps the best that passes).
+BLENDS = (0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 
 #: Neighbours for the k-nearest-neighbour distance: a few, so one odd training photo does not vouch for a cup
 #: (on the transfer model's base features 3 to 5 separated best of 1, 3, 5, 10 and 20).
@@ -65,9 +86,10 @@ def _normalised(features: np.ndarray) -> np.ndarray:
 class NoveltyScorer:
     """A fitted distance from the training photos' features; larger means less like them."""
 
-    method: str  # "mahalanobis" or "knn"
+    method: str  # one of METHODS
     layer: str  # which features, e.g. "head/output input" (see core.prediction.features)
-    statistics: dict  # name -> array: "means" and "precision", or "bank" (normalised training features)
+    statistics: dict  # name -> array: "means" and "precision", or "bank" (normalised training features), and
+    # for the regressions "centre", "scale", "weights", "bias" (+ for knn+outliers the two spreads and "blend")
     threshold: float = float("inf")  # scores above it are flagged; set from the validation split
     fitted_on: int = 0  # training photos used
 
@@ -85,16 +107,27 @@ class NoveltyScorer:
                 offset = features - mean
                 distances.append(np.einsum("nd,de,ne->n", offset, precision, offset))
             return np.sqrt(np.maximum(np.min(distances, axis=0), 0.0))
+        if self.method == "outliers":
+            if features.shape[1] != self.statistics["centre"].shape[0]:
+                raise ValueError(f"The scorer was fitted on {self.statistics['centre'].shape[0]} features, "
+                                 f"got {features.shape[1]}.")
+            return _regression_scores(features, self.statistics)
         bank = self.statistics["bank"]
         if features.shape[1] != bank.shape[1]:
             raise ValueError(f"The scorer was fitted on {bank.shape[1]} features, got {features.shape[1]}.")
-        similarity = _normalised(features) @ bank.T.astype(np.float64)
-        neighbours = min(NEIGHBOURS, bank.shape[0])
-        kth = -np.partition(-similarity, neighbours - 1, axis=1)[:, neighbours - 1]
-        return 1.0 - kth
+        distances = knn_distances(features, bank)
+        if self.method == "knn":
+            return distances
+        return _blended(distances, _regression_scores(features, self.statistics), self.statistics)
 
     def distance_phrase(self, score: float) -> str:
         """What one score measures, in words: 'Its features lie 12.3 from the nearest class's average (...)'."""
+        if self.method == "knn+outliers":
+            return (f"Its \"neither\" score is {score:.3g}: how far its features are from the most similar training "
+                    "photos, plus a little of how much they resemble photos of other things the app was shown")
+        if self.method == "outliers":
+            return (f"Its \"neither\" score is {score:.3g}, weighed from its features (the weights were learned from "
+                    "the training photos and from photos of other things)")
         if self.method == "mahalanobis":
             return (f"Its features lie {score:.3g} from the nearest training class's average (a Mahalanobis "
                     "distance, in units of how much the training photos vary)")
@@ -123,8 +156,58 @@ class NoveltyScorer:
             return cls(method, str(stored["layer"]), statistics, float(stored["threshold"]), int(stored["fitted_on"]))
 
 
-def fit_scorer(features: np.ndarray, labels: np.ndarray, method: str, layer: str) -> NoveltyScorer:
-    """Fit ``method`` on training features (N, d) and their class labels (N,)."""
+def knn_distances(features: np.ndarray, bank: np.ndarray, skip_self: bool = False) -> np.ndarray:
+    """1 − cosine similarity to the k-th most similar row of ``bank`` (the next one, if ``features`` are in it)."""
+    similarity = _normalised(np.asarray(features, np.float64)) @ bank.T.astype(np.float64)
+    neighbours = min(NEIGHBOURS + int(skip_self), bank.shape[0])
+    return 1.0 - (-np.partition(-similarity, neighbours - 1, axis=1)[:, neighbours - 1])
+
+
+def _blended(distances: np.ndarray, regression: np.ndarray, statistics: dict) -> np.ndarray:
+    return ((distances - statistics["knn_mean"]) / statistics["knn_spread"]
+            + float(statistics["blend"]) * (regression - statistics["regression_mean"]) / statistics["regression_spread"])
+
+
+def _regression_scores(columns: np.ndarray, statistics: dict) -> np.ndarray:
+    standardised = (columns - statistics["centre"]) / statistics["scale"]
+    return standardised @ statistics["weights"].astype(np.float64) + float(statistics["bias"])
+
+
+def fit_logistic(columns: np.ndarray, is_outlier: np.ndarray, l2: float) -> dict:
+    """An L2-penalised logistic regression on standardised columns, both groups weighted equally.
+
+    Returns the "centre", "scale", "weights" and "bias" that :func:`_regression_scores` applies.
+    """
+    from scipy.optimize import minimize
+
+    columns = np.asarray(columns, np.float64)
+    target = np.asarray(is_outlier, np.float64).reshape(-1)
+    if not 0 < target.mean() < 1:
+        raise ValueError("The regression needs photos of both groups (training classes and other things).")
+    centre, scale = columns.mean(axis=0), columns.std(axis=0) + 1e-6
+    standardised = (columns - centre) / scale
+    # A few hundred other photos against thousands of cats and dogs: weight each group to half the loss.
+    weight = np.where(target == 1, 0.5 / target.mean(), 0.5 / (1 - target.mean()))
+
+    def loss_and_gradient(parameters):
+        logits = standardised @ parameters[:-1] + parameters[-1]
+        probability = 1 / (1 + np.exp(-logits))
+        loss = np.sum(weight * (np.logaddexp(0, logits) - target * logits)) + l2 * np.sum(parameters[:-1] ** 2)
+        residual = weight * (probability - target)
+        return loss, np.append(standardised.T @ residual + 2 * l2 * parameters[:-1], residual.sum())
+
+    fitted = minimize(loss_and_gradient, np.zeros(columns.shape[1] + 1), jac=True, method="L-BFGS-B").x
+    return {"centre": centre.astype(np.float32), "scale": scale.astype(np.float32),
+            "weights": fitted[:-1].astype(np.float32), "bias": np.array(fitted[-1], np.float32)}
+
+
+def fit_scorer(features: np.ndarray, labels: np.ndarray, method: str, layer: str,
+               outliers: np.ndarray | None = None, l2: float = OUTLIER_L2, blend: float = BLENDS[-1]) -> NoveltyScorer:
+    """Fit ``method`` on training features (N, d) and their class labels (N,).
+
+    ``outliers`` and ``knn+outliers`` also need ``outliers``: (M, d) features of photos that are none of the
+    classes.
+    """
     features = np.asarray(features, dtype=np.float64)
     labels = np.asarray(labels).astype(int).reshape(-1)
     if features.ndim != 2 or len(features) != len(labels):
@@ -135,9 +218,27 @@ def fit_scorer(features: np.ndarray, labels: np.ndarray, method: str, layer: str
         centred = features - means[np.searchsorted(classes, labels)]
         covariance, _ = ledoit_wolf(centred)
         statistics = {"means": means.astype(np.float32), "precision": np.linalg.inv(covariance).astype(np.float32)}
-    elif method == "knn":
+    elif method == "outliers":
+        if outliers is None or len(outliers) == 0:
+            raise ValueError("outliers needs features of photos that are none of the classes.")
+        columns = np.concatenate([features, np.asarray(outliers, np.float64)])
+        statistics = fit_logistic(columns, np.r_[np.zeros(len(features)), np.ones(len(outliers))], l2)
+    elif method in ("knn", "knn+outliers"):
         # float16 halves the file; cosine similarities change in the fourth decimal.
         statistics = {"bank": _normalised(features).astype(np.float16)}
+        if method == "knn+outliers":
+            if outliers is None or len(outliers) == 0:
+                raise ValueError("knn+outliers needs features of photos that are none of the classes.")
+            outliers = np.asarray(outliers, np.float64)
+            statistics.update(fit_logistic(np.concatenate([features, outliers]),
+                                           np.r_[np.zeros(len(features)), np.ones(len(outliers))], l2))
+            # Both parts in units of their spread over the training photos (each photo's own entry skipped).
+            distances = knn_distances(features, statistics["bank"], skip_self=True)
+            regression = _regression_scores(features, statistics)
+            statistics.update({"knn_mean": np.array(distances.mean()), "knn_spread": np.array(distances.std() + 1e-12),
+                               "regression_mean": np.array(regression.mean()),
+                               "regression_spread": np.array(regression.std() + 1e-12),
+                               "blend": np.array(float(blend))})
     else:
         raise ValueError(f"Unknown novelty method {method!r}: choose one of {', '.join(METHODS)}.")
     return NoveltyScorer(method, layer, statistics, fitted_on=len(features))

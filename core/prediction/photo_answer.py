@@ -50,7 +50,7 @@ class AnswerTools:
     reliability: Reliability | None = None  # test split, calibrated: for "of photos it scores like this"
     scorer: NoveltyScorer | None = None
     validation_flag_rate: float = 0.0
-    novelty_card: NoveltyCard | None = None  # what the score caught when it was fitted
+    novelty_card: NoveltyCard | None = None  # what the score caught when it was checked
 
     @property
     def unsure_below(self) -> float:
@@ -75,9 +75,12 @@ class AnswerTools:
             caught = card.caught.get("overall")
             kinds = ", ".join(kind.replace("_", "/") for kind in card.caught
                               if kind != "overall" and kind not in SEPARATE_KINDS)
-            caught_text = "" if caught is None else f" caught {caught:.0%} of other photos (kinds: {kinds}) and"
+            caught_text = "" if caught is None else f" caught {caught:.1%} of other photos (kinds: {kinds}) and"
+            # A score that learned from other photos was checked only on photos it had not learned from.
+            when = "when it was checked on photos it had not learned from" if card.outliers_fitted_on else \
+                "when it was checked"
             parts.append(f"A second score, from the network's own features, says when a photo doesn't look like the "
-                         f"training {self.class_words}: when it was fitted it{caught_text} flagged "
+                         f"training {self.class_words}: {when}, it{caught_text} flagged "
                          f"{card.test_flag_rate:.1%} of the test {self.class_words} by mistake.")
         return " ".join(parts)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from core.data.files import default_data_dir, list_labeled_files
 from core.models import registry
+from core.models.folder import parameter_counts
 from core.training.evaluation import evaluate
 
 
@@ -35,6 +36,7 @@ def reevaluate(folder: Path, data: Path, weights: str | None = None) -> dict:
     (folder / "metrics.json").write_text(json.dumps(metrics, indent=1))
     card = json.loads((folder / "model.json").read_text())
     card["test_accuracy"] = metrics["accuracy"]
+    card.update(parameter_counts(model))  # as loaded here: a fine-tuned base's trained layers count as trainable
     card.setdefault("dataset_counts", {})["test"] = files.counts()
     card["evaluated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     (folder / "model.json").write_text(json.dumps(card, indent=1))

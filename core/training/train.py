@@ -34,6 +34,7 @@ from core.data.files import LabeledFiles, default_data_dir, split_folder
 from core.data.pipeline import make_dataset
 from core.models import architectures
 from core.models.features import frozen_base_output
+from core.models.fine_tuned import FINE_TUNED_FILE, MOBILENET_BLOCKS, apply_fine_tuned
 from core.models.folder import (
     now_text,
     parameter_counts,
@@ -43,6 +44,7 @@ from core.models.folder import (
 from core.paths import MODELS_DIR
 from core.training.devices import describe_machine, make_strategy
 from core.training.evaluation import evaluate
+from core.training.fine_tune import AUGMENTATION_TEXT, FineTuneSettings, fine_tune
 
 DATASET_NOTES = {
     "cats_dogs": (
@@ -75,6 +77,8 @@ class TrainingConfig:
     callbacks: list = field(default_factory=list)  # more Keras callbacks (progress, stop buttons, tests)
     finalize: bool = False  # write the model from an interrupted run's best epoch, without training more
     cache_features: bool = False  # transfer only: run the frozen base once per photo, then train the head
+    fine_tune_blocks: int = 0  # transfer only: also train MobileNet's top N blocks (see core.training.fine_tune)
+    start_from: Path | None = None  # transfer only: a model folder whose head (and fine-tuned blocks) to start from
 
     @property
     def size(self) -> int:
@@ -158,6 +162,25 @@ def fit_head_on_cached_features(model: keras.Model, config: TrainingConfig, trai
              validation_data=(validation_features, validation_targets), callbacks=callbacks, verbose=config.verbose)
 
 
+def fine_tuned_parameter_count(base: keras.Model, layer_names: list[str]) -> int:
+    """Numbers fine-tuning trained (the tuned convolutions' kernels)."""
+    return int(sum(np.prod(weight.shape) for name in layer_names for weight in base.get_layer(name).weights))
+
+
+def start_from_folder(model: keras.Model, folder: Path) -> None:
+    """Give an assembled transfer model the trained head (and fine-tuned blocks) of a model folder."""
+    head_file = folder / "head.keras"
+    if not head_file.is_file():
+        raise ValueError(f"--start-from needs a transfer model folder with head.keras; {folder} has none.")
+    base, head = transfer_parts(model)
+    trained = keras.saving.load_model(head_file, safe_mode=True, compile=False)
+    if [tuple(w.shape) for w in trained.weights] != [tuple(w.shape) for w in head.weights]:
+        raise ValueError(f"The head in {folder} was trained at another input size or class count than this run.")
+    head.set_weights(trained.get_weights())
+    if (folder / FINE_TUNED_FILE).is_file():
+        apply_fine_tuned(base, folder / FINE_TUNED_FILE)
+
+
 def train(config: TrainingConfig) -> Path:
     """Run one training and return the written model folder."""
     if config.arch not in architectures.ARCHITECTURES:
@@ -179,6 +202,10 @@ def train(config: TrainingConfig) -> Path:
         raise ValueError(f"--augmentation must be one of {', '.join(PRESETS)}.")
     if config.cache_features and config.arch != "transfer":
         raise ValueError("--cache-features only applies to --arch transfer (its base is frozen).")
+    if (config.fine_tune_blocks or config.start_from) and config.arch != "transfer":
+        raise ValueError("--fine-tune-blocks and --start-from only apply to --arch transfer.")
+    if config.fine_tune_blocks and config.cache_features:
+        raise ValueError("Choose --cache-features (head only) or --fine-tune-blocks, not both.")
     augmentation: AugmentationSettings = PRESETS[config.augmentation]
 
     strategy = make_strategy(config.strategy)
@@ -193,6 +220,8 @@ def train(config: TrainingConfig) -> Path:
         model = architectures.build(config.arch, size, num_classes, **options)
         schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, config.epochs * steps_per_epoch)
         compile_model(model, schedule, num_classes)
+    if config.start_from:
+        start_from_folder(model, Path(config.start_from))
 
     work_dir = Path(config.out) / f".{config.name}.run"
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -212,14 +241,20 @@ def train(config: TrainingConfig) -> Path:
         *config.callbacks,
     ]
     started = time.perf_counter()
+    tuned_layers: list[str] = []
+    # Fine-tuning and head-only runs fit a smaller model than ``model``: their checkpoints would not fit it.
+    head_callbacks = [callback for callback in callbacks
+                      if not isinstance(callback, (keras.callbacks.BackupAndRestore, keras.callbacks.ModelCheckpoint))]
     if config.finalize:
         if not (work_dir / "best.weights.h5").exists():
             raise ValueError(f"--finalize needs an interrupted run in {work_dir}, and there is none.")
+    elif config.fine_tune_blocks:
+        settings = FineTuneSettings(blocks=config.fine_tune_blocks, epochs=config.epochs,
+                                    batch_size=config.batch_size, learning_rate=config.learning_rate,
+                                    seed=config.seed, warmup_epochs=0 if config.start_from else 3,
+                                    verbose=config.verbose)
+        tuned_layers = fine_tune(model, settings, train_files, splits["validation"], size, head_callbacks)
     elif config.cache_features:
-        # Only the head trains here, so the checkpoints hold the head's weights.
-        head_callbacks = [callback for callback in callbacks
-                          if not isinstance(callback, (keras.callbacks.BackupAndRestore,
-                                                       keras.callbacks.ModelCheckpoint))]
         fit_head_on_cached_features(model, config, train_files, splits["validation"], head_callbacks)
     else:
         model.fit(train_data, validation_data=validation_data, epochs=config.epochs, callbacks=callbacks,
@@ -227,11 +262,12 @@ def train(config: TrainingConfig) -> Path:
     training_seconds = time.perf_counter() - started
     # After a resume, EarlyStopping only knows the epochs of this process: the
     # checkpoint holds the best weights over the whole run.
-    if (work_dir / "best.weights.h5").exists() and not config.cache_features:
+    head_only_run = config.cache_features or bool(config.fine_tune_blocks)
+    if (work_dir / "best.weights.h5").exists() and not head_only_run:
         model.load_weights(str(work_dir / "best.weights.h5"))
     history = recorder.history
     previous_seconds = sum(history.get("seconds", [])) if history.get("seconds") else training_seconds
-    if config.cache_features:  # the epochs alone would leave out computing the features
+    if head_only_run:  # the epochs alone would leave out computing the features
         previous_seconds = training_seconds
     validation_losses = history.get("val_loss", [])
     best_epoch = int(np.argmin(validation_losses)) + 1 if validation_losses else None
@@ -262,6 +298,22 @@ def train(config: TrainingConfig) -> Path:
                               "trainable": False}
         if config.cache_features:
             card_extra["augmentation"] = "horizontal flip (features of each photo and its mirror image, cached)"
+        if tuned_layers:
+            blocks = config.fine_tune_blocks
+            first = MOBILENET_BLOCKS - blocks + 1
+            card_extra["title"] = f"Transfer: MobileNet, top {blocks} blocks fine-tuned, + trained head"
+            card_extra["augmentation"] = AUGMENTATION_TEXT
+            card_extra["base"].update({
+                "trainable": False,
+                "fine_tuned_blocks": blocks,
+                "fine_tuned_layers": tuned_layers,
+                "fine_tuned_parameters": fine_tuned_parameter_count(transfer_parts(model)[0], tuned_layers),
+                "fine_tuning": (f"the depthwise and pointwise convolutions of blocks {first}-{MOBILENET_BLOCKS} of "
+                                f"{MOBILENET_BLOCKS} (conv_dw_{first} to conv_pw_{MOBILENET_BLOCKS}) trained on from "
+                                f"ImageNet's weights with Adam at {config.learning_rate:g} (cosine decay); their "
+                                f"batch norms and blocks 1-{first - 1} keep ImageNet's weights"),
+                "started_from": str(config.start_from) if config.start_from else None,
+            })
     card = {
         "name": config.name,
         "architecture": config.arch,
@@ -280,7 +332,7 @@ def train(config: TrainingConfig) -> Path:
         **card_extra,
     }
     folder = write_model_folder(Path(config.out) / config.name, model, card, history, metrics,
-                                head_only=config.arch == "transfer")
+                                head_only=config.arch == "transfer", fine_tuned_layers=tuned_layers)
     shutil.rmtree(work_dir, ignore_errors=True)
     return folder
 
@@ -310,6 +362,11 @@ def parse_args(argv: list[str] | None = None) -> TrainingConfig:
     parser.add_argument("--cache-features", action="store_true",
                         help="transfer only: compute the frozen base's features once (photo and mirror image) "
                              "and train the head on them; much faster, so larger inputs become affordable")
+    parser.add_argument("--fine-tune-blocks", type=int, default=0,
+                        help="transfer only: also train MobileNet's top N blocks (of 13) at --learning-rate, "
+                             "on the cached output of the frozen blocks below (try 4 and 1e-4)")
+    parser.add_argument("--start-from", type=Path, default=None,
+                        help="transfer only: start from this model folder's trained head (and fine-tuned blocks)")
     parser.add_argument("--limit", type=int, default=None, help="use only this many training photos")
     parser.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2],
                         help="1: a progress bar per epoch, 2: one line per epoch (for log files)")
@@ -319,7 +376,8 @@ def parse_args(argv: list[str] | None = None) -> TrainingConfig:
         epochs=args.epochs, batch_size=args.batch_size, image_size=args.image_size, seed=args.seed,
         learning_rate=args.learning_rate, augmentation=args.augmentation, patience=args.patience,
         weights=args.weights, strategy=args.strategy, resume=args.resume, verbose=args.verbose, limit=args.limit,
-        finalize=args.finalize, cache_features=args.cache_features,
+        finalize=args.finalize, cache_features=args.cache_features, fine_tune_blocks=args.fine_tune_blocks,
+        start_from=args.start_from,
     )
 
 

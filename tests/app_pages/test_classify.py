@@ -144,7 +144,11 @@ def test_the_coffee_demo_is_neither_on_the_transfer_model_and_chelsea_is_not():
     [coffee] = expected_probabilities("transfer", [demo_photo_bytes(COFFEE)])
     assert headings(app) == ["### 🤷 Neither a cat nor a dog?"]
     [explanation] = explanations(app)
-    assert explanation.startswith("This doesn't look like the cats and dogs I learned from. Its features differ by ")
+    # The shipped score blends the k-NN distance with the outlier-exposure regression (the card's method).
+    assert stored["method"] == "knn+outliers"
+    assert explanation.startswith("This doesn't look like the cats and dogs I learned from. Its \"neither\" score is ")
+    assert "how far its features are from the most similar training photos, plus a little of how much they resemble " \
+           "photos of other things" in explanation
     assert f"above the line of {stored['threshold']:.3g} that 3 in 100 validation cats and dogs crossed." in explanation
     # Its percentages are still shown (calibrated), with a warning that they mean little here.
     assert honest.gives_sentence(coffee) in explanation and "so on a photo like this they mean little" in explanation
@@ -152,7 +156,7 @@ def test_the_coffee_demo_is_neither_on_the_transfer_model_and_chelsea_is_not():
     assert bars == pytest.approx(coffee, abs=1e-4)
     # How far to trust the flag, from the card: true for this model's numbers.
     captions = "\n".join(element.value for element in app.caption)
-    assert (f"it caught {stored['caught']['overall']:.0%} of them (other animals {stored['caught']['animals']:.0%}, "
+    assert (f"it caught {stored['caught']['overall']:.1%} of them (other animals {stored['caught']['animals']:.0%}, "
             f"objects and scenes {stored['caught']['objects_scenes']:.0%}") in captions
     assert f"it wrongly flagged {100 * stored['test_flag_rate']:.1f}% of the test cats and dogs." in captions
 

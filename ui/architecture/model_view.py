@@ -15,6 +15,8 @@ from core.models import summary
 from core.models.catalogue import SavedSize
 from ui.components.charts import show_chart
 
+TRAINED_HELP = ("yes: training on the photos changed these weights. frozen: kept as they were (a base trained "
+                "before, on ImageNet). partly: such a base whose top layers were fine-tuned. —: no weights.")
 FORMULA_HELP = ("Convolution: kernel height × kernel width × input channels × filters, plus one bias per filter. "
                 "Dense: inputs × units, plus one bias per unit. Batch normalisation: 4 numbers per channel.")
 LAB_LINK = "[Convolution & pooling lab](./lab)"
@@ -48,6 +50,8 @@ def show_table(table: summary.ModelTable, key: str) -> None:
     config = {name: st.column_config.TextColumn(width=width) for name, width in widths.items()}
     config["how they are counted"] = st.column_config.TextColumn(width=widths["how they are counted"],
                                                                  help=FORMULA_HELP)
+    if "trained" in widths:
+        config["trained"] = st.column_config.TextColumn(width=widths["trained"], help=TRAINED_HELP)
     st.dataframe(columns, hide_index=True, key=f"{key}_table", height=height, column_config=config)
 
 
@@ -56,9 +60,9 @@ def show_nested(model: keras.Model, key: str) -> None:
     nested_models = summary.nested_models(model)
     for nested in nested_models:
         nested_table = summary.layer_table(nested)
-        frozen = "frozen: training does not change it" if not nested.trainable else "trained"
         with st.expander(f"Inside `{nested.name}`: {len(nested_table.rows)} layers, "
-                         f"{format_count(nested_table.total_parameters)} parameters ({frozen})"):
+                         f"{format_count(nested_table.total_parameters)} parameters "
+                         f"({summary.training_state(nested)})"):
             show_table(nested_table, f"{key}_{nested.name}")
     if nested_models:
         st.caption("A nested model counts as one row above; open it to see its own layers. What each part does, "

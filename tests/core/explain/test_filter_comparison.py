@@ -75,3 +75,11 @@ def test_a_pointwise_layer_without_bias_is_not_called_three_by_three():
 def test_an_untrained_model_shows_its_starting_weights():
     learned = layer_filters((3, 3, 3, 2), np.zeros(2, np.float32), trained=False)
     assert "still its random starting weights" in FilterComparison(learned, learned, trained=False).introduction
+
+
+def test_a_fine_tuned_layer_says_it_started_from_imagenet():
+    learned = LayerFilters(layer="base/conv_pw_13", kernel=np.ones((1, 1, 8, 16), np.float32), bias=None,
+                           trained=True, fine_tuned=True)
+    text = FilterComparison(learned, learned, trained=True).introduction
+    assert "started as the base's ImageNet weights" in text and "**fine-tuning**" in text
+    assert "Training chose these numbers" not in text and "frozen" not in text

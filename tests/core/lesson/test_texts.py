@@ -192,3 +192,19 @@ def test_limits_text_reports_the_neither_flag_from_the_card_and_nothing_without_
     assert first.endswith("it caught 80% of such photos checked, and wrongly flagged 2% of test cats and dogs.")
     assert "second score" not in limits.limits_text(trials).sentences[0]
     assert limits.flag_sentence(NoveltyCard(method="knn", layer="x", threshold=1.0)) == ""
+
+
+def test_learning_text_counts_the_fine_tuned_layers_of_the_base():
+    model = mobilenet_like()
+    base = model.get_layer("base")
+    base.trainable = True
+    for layer in base.layers:
+        layer.trainable = layer.name == "conv_dw_2"  # as core.models.fine_tuned marks a fine-tuned top block
+    history = history_from_dict({"loss": [0.9, 0.5], "val_loss": [0.8, 0.6]})
+    lesson = learning.learning_lesson(model, "tuned_like", history, 0)
+    assert lesson.frozen_base and lesson.fine_tuned_layers == 1
+    assert "only the head on top and 1 layer near the top of the base (fine-tuned)" in \
+        learning.learning_text(lesson).sentences[2]
+    frozen = learning.learning_lesson(mobilenet_like(), "frozen_like", history, 0)
+    assert frozen.fine_tuned_layers == 0
+    assert "only the head on top trained" in learning.learning_text(frozen).sentences[2]

@@ -77,6 +77,18 @@ def test_transfer_is_assembled_from_base_and_head(tmp_path, monkeypatch):
         np.testing.assert_array_equal(loaded, saved)
 
 
+def test_a_fine_tuned_transfer_model_needs_its_tuned_layers(tmp_path):
+    folder = write_card(tmp_path / "transfer", kind="transfer", architecture="transfer", input_size=[96, 96],
+                        base={"fine_tuned_layers": ["conv_dw_13", "conv_pw_13"]})
+    (folder / "head.keras").write_bytes(b"placeholder")
+    info = registry.get_model_info("transfer", tmp_path)
+    assert not info.available
+    assert info.reason == "fine_tuned.keras (its fine-tuned MobileNet blocks) is missing from transfer/."
+    assert "--fine-tune-blocks" in info.fix_command
+    assert registry.fine_tuned_layers(info.card) == ("conv_dw_13", "conv_pw_13")
+    assert registry.fine_tuned_layers({"base": {"trainable": False}}) == ()
+
+
 def test_unknown_model_name_lists_the_known_ones(tmp_path):
     with pytest.raises(ValueError, match="No model named 'nope'"):
         registry.get_model_info("nope", tmp_path)

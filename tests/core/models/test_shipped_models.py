@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 #: (parameters, trainable parameters) as the README's table of shipped models states them.
 DOCUMENTED_PARAMETERS = {
-    "transfer": (513_713, 295_169), "compact": (1_175_393, 1_173_473), "classic": (3_453_121, 3_453_121),
+    "transfer": (513_713, 432_001), "compact": (1_175_393, 1_173_473), "classic": (3_453_121, 3_453_121),
     "normalized": (2_711_425, 2_711_105), "baseline": (2_710_785, 2_710_785), "augmented": (2_710_785, 2_710_785),
 }
 
@@ -52,7 +52,10 @@ def test_model_folder_is_complete_and_small(info):
         head = keras.saving.load_model(network, compile=False)
         assert not any(layer.name.startswith(("conv_dw", "conv_pw", "conv1")) for layer in head.layers)
         assert [layer.name for layer in head.layers] == TRANSFER_HEAD_LAYERS
-        assert head.count_params() == info.card["trainable_parameters"] == DOCUMENTED_PARAMETERS["transfer"][1]
+        # Trained here: the head, plus the base's fine-tuned layers if it has any.
+        fine_tuned = (info.card.get("base") or {}).get("fine_tuned_parameters", 0)
+        assert head.count_params() + fine_tuned == info.card["trainable_parameters"] == \
+            DOCUMENTED_PARAMETERS["transfer"][1]
 
 
 @pytest.mark.parametrize("info", SHIPPED, ids=lambda info: info.name)
@@ -74,3 +77,27 @@ def test_loaded_model_has_the_documented_size_and_input(info):
     assert sum(int(np.prod(weight.shape)) for weight in model.trainable_weights) == trainable
     assert tuple(model.input_shape[1:]) == (*info.input_size, 3)
     assert model.output_shape == (None, 1)  # one sigmoid unit: the probability of "dogs"
+
+
+@pytest.mark.parametrize("info", [info for info in SHIPPED if registry.fine_tuned_layers(info.card)],
+                         ids=lambda info: info.name)
+def test_fine_tuned_layers_are_the_projects_own_weights(info, mobilenet_weights):
+    """The shipped fine-tuned layers hold trained numbers, not ImageNet's; the rest of the base is ImageNet's."""
+    from core.models import architectures
+    from core.models.fine_tuned import FINE_TUNED_FILE
+
+    tuned = registry.fine_tuned_layers(info.card)
+    shipped = keras.saving.load_model(info.folder / FINE_TUNED_FILE, compile=False)
+    assert sorted(layer.name for layer in shipped.layers if layer.weights) == sorted(tuned)
+    assert (info.folder / FINE_TUNED_FILE).stat().st_size < 2 * 1024 * 1024
+    imagenet = architectures.mobilenet_base(info.input_size[0], str(mobilenet_weights))
+    for layer in (layer for layer in shipped.layers if layer.weights):
+        for got, original in zip(layer.get_weights(), imagenet.get_layer(layer.name).get_weights()):
+            assert (got != original).mean() > 0.9, f"{layer.name} still holds ImageNet's numbers"
+    model = registry.load_model(info)
+    base = next(layer for layer in model.layers if isinstance(layer, keras.Model) and layer.name != "head")
+    for layer in base.layers:
+        if layer.weights and layer.name not in tuned:
+            for got, original in zip(layer.get_weights(), imagenet.get_layer(layer.name).get_weights()):
+                np.testing.assert_array_equal(got, original)
+    assert info.card["base"]["fine_tuned_parameters"] == sum(int(np.prod(w.shape)) for w in shipped.weights)

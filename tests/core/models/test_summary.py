@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 import pytest
 
 from core.arithmetic.numbers import format_count
@@ -127,3 +128,19 @@ def test_shape_flow_draws_a_small_nested_model_layer_by_layer():
     assert [step.name for step in expanded] == ["pixels", base.name, "head_conv", "global_pool", "output"]
     assert [step.label for step in expanded[1:]] == ["3×3×256", "3×3×128", "128", "1"]
 
+
+
+def test_a_nested_base_says_which_of_its_layers_were_fine_tuned():
+    base = architectures.mobilenet_base(96, weights=None)
+    head = architectures.transfer_head(tuple(base.output.shape[1:]))
+    assert summary.training_state(base) == "frozen: training does not change it"
+    assert summary.training_state(head) == "trained"
+    base.trainable = True
+    for layer in base.layers:
+        layer.trainable = layer.name in {"conv_dw_13", "conv_pw_13"}
+    assert summary.training_state(base) == "2 layers fine-tuned, the rest frozen"
+    model = architectures.assemble_transfer(base, head, 96)
+    table = summary.layer_table(model)
+    assert table.row(base.name).training_text == "partly"
+    expected = sum(int(np.prod(weight.shape)) for weight in model.trainable_weights)
+    assert table.trainable_parameters == expected  # Keras' own count, fine-tuned layers included

@@ -1,5 +1,7 @@
 """core.prediction.answers: the shared words: percentages, class names, the model card, the "neither" record."""
 
+import dataclasses
+
 from core.models.registry import CalibrationCard, ModelInfo, NoveltyCard
 from core.prediction.answers import (
     Prediction,
@@ -44,7 +46,7 @@ def test_the_flag_record_gives_each_kind_and_the_false_alarms():
     card = novelty_card({"animals": 0.7379, "bigcats": 0.6111, "objects_scenes": 0.9615, "people": 0.7111,
                          "overall": 0.8})
     assert flag_record(card, "cats and dogs") == (
-        "When this model's \"neither\" flag was checked on photos of other things, it caught 80% of them "
+        "When this model's \"neither\" flag was checked on photos of other things, it caught 80.0% of them "
         "(other animals 74%, objects and scenes 96%, people 71%; big cats, counted apart, 61%), "
         "and it wrongly flagged 2.3% of the test cats and dogs.")
 
@@ -52,7 +54,7 @@ def test_the_flag_record_gives_each_kind_and_the_false_alarms():
 def test_a_weak_flag_says_most_other_photos_get_no_flag():
     card = novelty_card({"objects_scenes": 0.2846, "people": 0.0222, "overall": 0.1537}, test_flag_rate=0.0)
     assert flag_record(card, "cats and dogs") == (
-        "When this model's \"neither\" flag was checked on photos of other things, it caught 15% of them "
+        "When this model's \"neither\" flag was checked on photos of other things, it caught 15.4% of them "
         "(objects and scenes 28%, people 2%), and it wrongly flagged none of the test cats and dogs. "
         "So most photos of other things get no flag from it.")
 
@@ -71,7 +73,7 @@ def test_an_unflagged_photo_gets_the_record_only_from_a_weak_flag():
 def test_the_flag_record_never_rounds_a_share_to_0_or_100_percent():
     card = novelty_card({"people": 0.004, "objects_scenes": 0.996, "overall": 0.5}, test_flag_rate=None)
     assert flag_record(card, "cats and dogs") == (
-        "When this model's \"neither\" flag was checked on photos of other things, it caught 50% of them "
+        "When this model's \"neither\" flag was checked on photos of other things, it caught 50.0% of them "
         "(people under 1%, objects and scenes over 99%).")
     # None caught is a measured 0%, not a rounded one.
     assert "it caught 0% of them, and it wrongly" in flag_record(novelty_card({"overall": 0.0}), "cats and dogs")
@@ -108,3 +110,14 @@ def test_model_card_text_names_a_fitted_temperature(tmp_path):
     assert model_card_text(info).endswith(
         "\n\nIts percentages are calibrated: its final scores are divided by T = 1.43, fitted on 1,000 validation "
         "photos (the Training page's Calibration tab shows what that changed).")
+
+
+def test_a_flag_that_learned_from_other_photos_says_how_it_was_measured():
+    card = dataclasses.replace(novelty_card({"objects_scenes": 0.98, "overall": 0.966}), method="knn+outliers",
+                               outliers_fitted_on=410)
+    record = flag_record(card, "cats and dogs")
+    assert "caught 96.6% of them" in record
+    assert record.endswith("It learned what \"other\" looks like from 410 such photos and was measured only on "
+                           "photos it had not learned from, but a kind of thing unlike all of them may be caught "
+                           "less often.")
+    assert "learned what" not in flag_record(novelty_card({"overall": 0.8}), "cats and dogs")

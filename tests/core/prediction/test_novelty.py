@@ -21,13 +21,19 @@ def clouds(count: int, seed: int, shift: float = 0.0):
     return features, labels
 
 
+def fit(train, labels, method, layer="synthetic", outliers_seed=10):
+    """``fit_scorer``, giving knn+outliers its own sample of outside photos (never the ones it is tested on)."""
+    outliers = clouds(300, outliers_seed, shift=8.0)[0] if method in novelty.EXPOSED_METHODS else None
+    return novelty.fit_scorer(train, labels, method, layer, outliers=outliers)
+
+
 @pytest.mark.parametrize("method", novelty.METHODS)
 def test_the_score_separates_photos_unlike_the_training_ones(method):
     train, labels = clouds(2000, 0)
     validation, _ = clouds(1000, 1)
     test, _ = clouds(1000, 2)
     outside, _ = clouds(500, 3, shift=8.0)
-    scorer = novelty.fit_scorer(train, labels, method, "synthetic")
+    scorer = fit(train, labels, method)
     scorer = scorer.with_threshold(novelty.threshold_for(scorer.scores(validation)))
     assert novelty.auroc(scorer.scores(test), scorer.scores(outside)) > 0.97
     assert scorer.flagged(scorer.scores(validation)).mean() <= 0.03
@@ -71,7 +77,7 @@ def test_shrunk_covariance_is_invertible_with_fewer_photos_than_features():
 @pytest.mark.parametrize("method", novelty.METHODS)
 def test_a_scorer_round_trips_through_its_file(tmp_path, method):
     train, labels = clouds(300, 0)
-    scorer = novelty.fit_scorer(train, labels, method, "layer name").with_threshold(1.25)
+    scorer = fit(train, labels, method, "layer name").with_threshold(1.25)
     scorer.save(tmp_path / "novelty.npz")
     loaded = novelty.NoveltyScorer.load(tmp_path / "novelty.npz")
     assert (loaded.method, loaded.layer, loaded.threshold, loaded.fitted_on) == (method, "layer name", 1.25, 300)
@@ -98,3 +104,40 @@ def test_each_method_says_what_its_score_measures():
     assert knn.distance_phrase(0.2) == ("Its features differ by 0.2 (1 − cosine similarity) from the training photo "
                                         f"that is {novelty.NEIGHBOURS}th most like it")
     assert "Mahalanobis distance" in novelty.fit_scorer(train, labels, "mahalanobis", "layer").distance_phrase(3.0)
+
+
+def test_outlier_exposure_learns_a_direction_a_distance_cannot_see():
+    # Outside photos point the same way as the training ones, only three times as strong: the cosine k-NN distance
+    # cannot tell them apart, a regression shown such photos can.
+    train, labels = clouds(2000, 0)
+    validation, _ = clouds(1000, 1)
+    test, _ = clouds(1000, 2)
+    outside = clouds(500, 3)[0] * 3
+    knn = novelty.fit_scorer(train, labels, "knn", "synthetic")
+    exposed = novelty.fit_scorer(train, labels, "knn+outliers", "synthetic", outliers=clouds(300, 4)[0] * 3)
+    assert novelty.auroc(knn.scores(test), knn.scores(outside)) < 0.6
+    assert novelty.auroc(exposed.scores(test), exposed.scores(outside)) > 0.99
+    exposed = exposed.with_threshold(novelty.threshold_for(exposed.scores(validation)))
+    assert exposed.flagged(exposed.scores(outside)).mean() > 0.95
+    assert "how far its features are from the most similar training photos" in exposed.distance_phrase(1.5)
+    for method in novelty.EXPOSED_METHODS:
+        with pytest.raises(ValueError, match="needs features of photos that are none of the classes"):
+            novelty.fit_scorer(train, labels, method, "synthetic")
+    alone = novelty.fit_scorer(train, labels, "outliers", "synthetic", outliers=clouds(300, 4)[0] * 3)
+    assert novelty.auroc(alone.scores(test), alone.scores(outside)) > 0.99
+    assert "bank" not in alone.statistics and "weighed from its features (" in alone.distance_phrase(1.0)
+
+
+def test_the_regression_weighs_both_groups_equally_and_is_penalised():
+    rng = np.random.default_rng(0)
+    inside, outside = rng.normal(0, 1, (900, 3)), rng.normal(0, 1, (100, 3))
+    outside[:, 0] += 2.0
+    columns, target = np.concatenate([inside, outside]), np.r_[np.zeros(900), np.ones(100)]
+    loose, tight = novelty.fit_logistic(columns, target, 0.01), novelty.fit_logistic(columns, target, 1e4)
+    assert loose["weights"][0] > 1.0 and abs(loose["weights"][1]) < 0.3  # the informative column only
+    assert np.abs(tight["weights"]).max() < 0.1 * loose["weights"][0]  # a big penalty shrinks every weight
+    # Balanced: with equal group weights the line sits between the groups, not deep inside the smaller one.
+    scores = (columns - loose["centre"]) / loose["scale"] @ loose["weights"] + loose["bias"]
+    assert 0.7 < (scores[900:] > 0).mean() and (scores[:900] > 0).mean() < 0.3
+    with pytest.raises(ValueError, match="both groups"):
+        novelty.fit_logistic(inside, np.zeros(900), 1.0)

@@ -84,3 +84,19 @@ def test_the_note_says_the_rule_and_the_report_rebuilds_the_diagram(fitted_model
                              class_names=("cats", "dogs"), test_accuracy=None, folder=fitted_models_dir)
     assert calibration_report(old) is None
     assert "not calibrated" in answer_tools(old).note
+
+
+def test_the_note_gives_the_catch_rate_unrounded_and_how_it_was_checked():
+    from core.models.registry import NoveltyCard
+    from core.prediction.novelty import NoveltyScorer
+    from core.prediction.photo_answer import AnswerTools
+
+    scorer = NoveltyScorer("knn", "layer", {"bank": np.ones((1, 2), np.float16)}, threshold=0.5)
+    card = NoveltyCard(method="knn+outliers", layer="layer", threshold=0.5, test_flag_rate=0.022,
+                       caught={"overall": 0.8951, "people": 0.9, "bigcats": 0.58}, outliers_fitted_on=410)
+    note = AnswerTools(("cats", "dogs"), scorer=scorer, novelty_card=card).note
+    assert ("when it was checked on photos it had not learned from, it caught 89.5% of other photos (kinds: "
+            "people) and flagged 2.2% of the test cats and dogs by mistake.") in note
+    plain = AnswerTools(("cats", "dogs"), scorer=scorer,
+                        novelty_card=NoveltyCard(method="knn", layer="layer", threshold=0.5, test_flag_rate=0.01)).note
+    assert "when it was checked, it flagged 1.0% of the test cats and dogs by mistake." in plain

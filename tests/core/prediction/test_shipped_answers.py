@@ -8,11 +8,9 @@ import pytest
 from core.imaging.demo import DOG_DEMO, demo_photo_bytes
 from core.imaging.photo import photo_from_bytes
 from core.models import registry
-from core.paths import SHARED_DIR
 from core.prediction.photo_answer import answer_bytes, answer_pixels, answer_tools
 from tests.support.requirements import require
 
-OTHER = SHARED_DIR / "data" / "not_cats_dogs"
 SHIPPED = ("transfer", "compact", "classic")
 
 
@@ -34,18 +32,20 @@ def test_every_card_carries_its_temperature_rule_and_score(name):
 
 
 @pytest.mark.parametrize("name", ("compact", "transfer"))
-def test_the_shared_answer_reproduces_the_measured_catch_rate(shared_data_dir, name):
-    require((OTHER / "objects_scenes").is_dir(), f"The photos that are neither ({OTHER})")
+def test_the_shared_answer_reproduces_the_measured_false_flags(shared_data_dir, name):
+    # The test photos: no fit ever sees them (the regressions also learn from the other photos, so their
+    # catch rates on those are cross-validated and no single shipped scorer reproduces them).
     info, model = loaded(name)
     tools = answer_tools(info)
-    paths = sorted((OTHER / "objects_scenes").glob("*.jpg"))
+    paths = sorted((shared_data_dir / "test").glob("*/*.jpg"))
+    assert len(paths) == 1000
     answers = []
     for start in range(0, len(paths), 32):
         answers += answer_pixels(model, tools, [(p.name, photo_from_bytes(p.name, p.read_bytes()).pixels)
                                                 for p in paths[start:start + 32]])
-    caught = np.mean([answer.neither for answer in answers])
+    flagged = np.mean([answer.neither for answer in answers])
     # Same decode and features as the fitting command; one photo of slack for float rounding at the line.
-    assert abs(caught - info.novelty.caught["objects_scenes"]) <= 1.5 / len(paths)
+    assert abs(flagged - info.novelty.test_flag_rate) <= 1.5 / len(paths)
 
 
 def test_the_demo_dog_is_a_dog_and_not_neither(shared_data_dir):
@@ -61,6 +61,6 @@ def test_the_note_quotes_the_measured_rates():
     tools = answer_tools(info)
     require(tools.scorer is not None, "The transfer model's novelty.npz")
     note = tools.note
-    assert f"caught {info.novelty.caught['overall']:.0%} of other photos" in note and "bigcats" not in note
+    assert f"caught {info.novelty.caught['overall']:.1%} of other photos" in note and "bigcats" not in note
     assert f"flagged {info.novelty.test_flag_rate:.1%} of the test cats and dogs" in note
     assert f"less than {info.calibration.unsure_rule['threshold']:.0%}" in note

@@ -34,6 +34,10 @@ def test_fit_writes_the_card_entries_and_the_statistics_file(tmp_path, capsys):
         assert all(stored[key].ndim <= 2 for key in stored.files)
     card = json.loads((folder / "model.json").read_text())
     assert {item["layer"] for item in card["novelty"]["candidates"]} >= {"final dense input"}
+    # A score that calls the app's own demo cat or dog "neither" is kept only when every candidate does.
+    passing = {(item["layer"], item["method"]) for item in card["novelty"]["candidates"]
+               if not item["flags_demo_photos"]}
+    assert not passing or (info.novelty.layer, info.novelty.method) in passing
 
 
 def test_a_missing_other_folder_is_a_clear_error(tmp_path, capsys):

@@ -1,6 +1,11 @@
-"""Print the README's tables of shipped models from their model.json and metrics.json.
+"""What each shipped model measured: accuracy, calibration and the "neither" flag, as the README's tables.
 
-    python scripts/model_table.py
+    python -m core.evaluate                 # every model in models/ (or CNN_CLASSROOM_MODELS)
+
+It reads the cards (``model.json`` and ``metrics.json``); the numbers on them
+are measured by ``python -m core.training.train`` (accuracy) and
+``python -m core.training.trust`` (calibration, the "neither" flag), and a
+test checks that the README shows exactly these tables.
 
 The first table: size, accuracy, the expected calibration error before and
 after temperature scaling (test split), and the "neither" flag's AUROC and its
@@ -14,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from core.models.registry import models_root
 
 #: The kinds of other photo, in the order the second table lists them (big cats are kept out of "overall").
 KINDS = (("objects_scenes", "objects, scenes"), ("people", "people"), ("animals", "other animals"),
@@ -39,7 +44,7 @@ def trust_cells(card: dict) -> str:
     auroc = (novelty.get("auroc") or {}).get("overall")
     caught = (novelty.get("caught") or {}).get("overall")
     return (f"{ece} | {'' if auroc is None else f'{auroc:.3f}'} | {percent(novelty.get('test_flag_rate'))} | "
-            f"{percent(caught, 0)} |")
+            f"{percent(caught)} |")
 
 
 def row(folder: Path) -> str:
@@ -64,22 +69,29 @@ def kind_row(folder: Path) -> str | None:
     return f"| `{folder.name}` | {novelty['layer']}, {novelty['method']} | " + " | ".join(cells) + " |"
 
 
-def main() -> int:
-    folders = sorted(path.parent for path in (ROOT / "models").glob("*/model.json"))
+def tables(models_dir: Path | None = None) -> str:
+    """Both tables, in markdown, most accurate model first."""
+    folders = sorted(path.parent for path in models_root(models_dir).glob("*/model.json"))
     folders = sorted(folders, key=lambda f: -json.loads((f / "metrics.json").read_text())["accuracy"])
-    print("| Model | Input | Parameters (trainable) | Test accuracy | Validation accuracy | Epochs | Training time "
+    lines = []
+    lines.append("| Model | Input | Parameters (trainable) | Test accuracy | Validation accuracy | Epochs | Training time "
           "| ECE before → after (points) | \"Neither\" AUROC | Test cats/dogs wrongly flagged "
           "| Other photos caught |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for folder in folders:
-        print(row(folder))
+        lines.append(row(folder))
     kinds = [line for line in (kind_row(folder) for folder in folders) if line]
     if kinds:
-        print()
-        print("| Model | \"Neither\" score | " + " | ".join(f"{name}: caught (AUROC)" for _, name in KINDS) + " |")
-        print("|---|---|" + "---|" * len(KINDS))
+        lines.append("")
+        lines.append("| Model | \"Neither\" score | " + " | ".join(f"{name}: caught (AUROC)" for _, name in KINDS) + " |")
+        lines.append("|---|---|" + "---|" * len(KINDS))
         for line in kinds:
-            print(line)
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def main() -> int:
+    sys.stdout.write(tables() + "\n")
     return 0
 
 

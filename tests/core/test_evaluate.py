@@ -1,0 +1,42 @@
+"""core/evaluate.py: the README's model tables are exactly what the cards say."""
+
+import json
+import subprocess
+import sys
+
+from core import evaluate
+from core.paths import PROJECT_ROOT
+
+
+def _readme_tables() -> str:
+    text = (PROJECT_ROOT / "README.md").read_text()
+    start = text.index("| Model | Input |")
+    block = text[start:text.index("\n\n", text.index("| Model | \"Neither\" score |"))]
+    return block.strip()
+
+
+def test_the_readme_shows_the_cards_numbers():
+    assert _readme_tables() == evaluate.tables().strip()
+
+
+def test_each_row_is_read_from_its_card(tmp_path):
+    folder = tmp_path / "made_up"
+    folder.mkdir()
+    card = {"name": "made_up", "input_size": [32, 32], "parameters": 1234, "trainable_parameters": 1000,
+            "validation_accuracy": 0.5, "epochs_run": 3, "best_epoch": 2, "training_seconds": 120,
+            "machine": "a test", "calibration": {"ece_before": 0.0512, "ece_after": 0.0123},
+            "novelty": {"layer": "final input", "method": "knn", "test_flag_rate": 0.021,
+                        "auroc": {"overall": 0.8766, "people": 0.5}, "caught": {"overall": 0.345, "people": 0.1}}}
+    (folder / "model.json").write_text(json.dumps(card))
+    (folder / "metrics.json").write_text(json.dumps({"accuracy": 0.625}))
+    text = evaluate.tables(tmp_path)
+    assert "| `made_up` | 32×32 | 1,234 (1,000) | 62.5% | 50.0% | 3 (best 2) | 2 min, a test | 5.1 → 1.2 | 0.877 | " \
+           "2.1% | 34.5% |" in text
+    # Kinds the card has no number for stay empty rather than showing a made-up 0.
+    assert "| `made_up` | final input, knn |  () | 10% (0.50) |  () |  () |" in text
+
+
+def test_the_command_prints_the_tables():
+    done = subprocess.run([sys.executable, "-m", "core.evaluate"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == evaluate.tables().strip()
