@@ -13,7 +13,7 @@ from core.explain.probe import get_probe, model_input
 from core.imaging.resize import resize_for_model
 from core.lesson.checkpoint import StepText, checkpoint
 from core.models.registry import NoveltyCard
-from core.prediction.answers import format_probability
+from core.prediction.answers import format_probability, overall_share
 
 #: The side a "tiny" photo is shrunk to before it is enlarged again (as scripts/shifted_test.py does).
 TINY_SIDE = 48
@@ -71,10 +71,12 @@ def flag_sentence(novelty: NoveltyCard | None) -> str:
     """How well the Classify page's "neither" flag did for this model, from its card; empty without one."""
     if novelty is None or "overall" not in novelty.caught:
         return ""
-    wrongly = f", and wrongly flagged {novelty.test_flag_rate:.0%} of test cats and dogs" \
+    # One decimal, as the Classify page gives them: 89.5% must not read as a round 90%.
+    wrongly = f", and wrongly flagged {novelty.test_flag_rate:.1%} of test cats and dogs" \
         if novelty.test_flag_rate is not None else ""
+    caught = overall_share(novelty.caught["overall"])
     return (f" A second score from the network's features (on the Classify page) flags photos unlike its "
-            f"training cats and dogs: it caught {novelty.caught['overall']:.0%} of such photos checked{wrongly}.")
+            f"training cats and dogs: it caught {caught} of such photos checked{wrongly}.")
 
 
 def limits_text(trials: list[Trial], novelty: NoveltyCard | None = None) -> StepText:

@@ -66,7 +66,7 @@ class Prediction:
         return None if self.unsure else self.index
 
 
-def _overall_share(share: float) -> str:
+def overall_share(share: float) -> str:
     """One decimal, as the page's note gives it (89.5% must not read as a round 90%), but never a rounded 0 or 100."""
     if share in (0.0, 1.0):
         return f"{share:.0%}"
@@ -125,7 +125,7 @@ def flag_record(card: NoveltyCard | None, class_words: str, flagged: bool = True
     if overall is None:
         return "" if wrongly is None else f"When this model's \"neither\" flag was checked, {wrongly}."
     sentence = (f"When this model's \"neither\" flag was checked on photos of other things, it caught "
-                f"{_overall_share(overall)} of them" + (f" ({details})" if details else "")
+                f"{overall_share(overall)} of them" + (f" ({details})" if details else "")
                 + ("" if wrongly is None else f", and {wrongly}") + ".")
     if overall < WEAK_FLAG:
         sentence += " So most photos of other things get no flag from it."
@@ -145,6 +145,11 @@ def model_card_text(info: ModelInfo) -> str:
         f"{format_count(card.get('parameters', 0))} parameters · classes: {', '.join(info.class_names)}\n\n"
         f"Trained on: {card.get('dataset', 'unknown')}. {card.get('dataset_licence', '')}"
     )
+    base = card.get("base") or {}
+    if base.get("fine_tuned_layers"):
+        text += (f"\n\nFine-tuned: {base.get('fine_tuning', 'some layers of its base')}. The changed layers are "
+                 f"{', '.join(base['fine_tuned_layers'])} ({format_count(base.get('fine_tuned_parameters', 0))} "
+                 "weights, shipped as the project's own); the rest of the base is ImageNet's.")
     calibration = info.calibration
     if calibration.fitted:
         text += (f"\n\nIts percentages are calibrated: its final scores are divided by T = "

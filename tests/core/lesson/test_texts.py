@@ -187,9 +187,9 @@ def test_limits_text_reports_the_neither_flag_from_the_card_and_nothing_without_
               limits.Trial("A cup (neither class)", picture, cat, "neither"),
               limits.Trial("sideways", picture, cat, "sideways"), limits.Trial("tiny", picture, cat, "tiny")]
     card = NoveltyCard(method="knn", layer="base pooled", threshold=0.2, test_flag_rate=0.023,
-                       caught={"overall": 0.8, "people": 0.71})
+                       caught={"overall": 0.8951, "people": 0.71})
     first = limits.limits_text(trials, card).sentences[0]
-    assert first.endswith("it caught 80% of such photos checked, and wrongly flagged 2% of test cats and dogs.")
+    assert first.endswith("it caught 89.5% of such photos checked, and wrongly flagged 2.3% of test cats and dogs.")
     assert "second score" not in limits.limits_text(trials).sentences[0]
     assert limits.flag_sentence(NoveltyCard(method="knn", layer="x", threshold=1.0)) == ""
 

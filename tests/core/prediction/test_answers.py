@@ -96,6 +96,20 @@ def test_model_card_text(tmp_path):
     )
 
 
+def test_a_fine_tuned_models_card_names_the_layers_that_changed(tmp_path):
+    base = {"fine_tuned_layers": ["conv_dw_13", "conv_pw_13"], "fine_tuned_parameters": 67840,
+            "fine_tuning": "the depthwise and pointwise convolutions of blocks 13-13 of 13 trained on"}
+    info = ModelInfo(name="transfer", title="Transfer", architecture="transfer", kind="transfer",
+                     input_size=(384, 384), class_names=CLASSES, test_accuracy=0.97, folder=tmp_path,
+                     card={"parameters": 513713, "dataset": "Cats vs dogs", "base": base})
+    assert ("\n\nFine-tuned: the depthwise and pointwise convolutions of blocks 13-13 of 13 trained on. The changed "
+            "layers are conv_dw_13, conv_pw_13 (67,840 weights, shipped as the project's own); the rest of the base "
+            "is ImageNet's.") in model_card_text(info)
+    assert "Fine-tuned" not in model_card_text(
+        ModelInfo(name="t", title="T", architecture="transfer", kind="transfer", input_size=(384, 384),
+                  class_names=CLASSES, test_accuracy=0.96, folder=tmp_path, card={"base": {"trainable": False}}))
+
+
 def test_model_card_text_without_a_card(tmp_path):
     info = ModelInfo(name="bare", title="Bare", architecture="tiny", kind="keras", input_size=(32, 32),
                      class_names=CLASSES, test_accuracy=None, folder=tmp_path)
