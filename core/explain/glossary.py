@@ -18,7 +18,7 @@ import keras
 
 from core.arithmetic.numbers import count_text, format_count, format_number
 from core.explain.layer_sequence import receptive_field_summary, relu_name
-from core.models.layers import CONV_TYPES, POOL_TYPES
+from core.models.layers import CONV_TYPES, POOL_TYPES, trained_layer_names
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ def _weight_sharing(layer: keras.layers.Conv2D) -> str:
 
 
 def _transfer(model: keras.Model, base: keras.Model) -> str:
-    trained_inside = [layer.name for layer in base.layers if layer.trainable and layer.trainable_weights]
+    trained_inside = trained_layer_names(base)
     state = ("Here the whole base stays frozen and only the head is trained." if not trained_inside else
              f"Here {count_text(len(trained_inside), 'layer')} of the base ({', '.join(trained_inside[:4])}"
              f"{', …' if len(trained_inside) > 4 else ''}) were fine-tuned; the rest stays frozen.")

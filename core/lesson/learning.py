@@ -10,7 +10,7 @@ from core.arithmetic.numbers import count_text, format_number
 from core.explain.filters import LayerFilters, get_filters, untrained_filters
 from core.lesson.checkpoint import StepText, checkpoint
 from core.lesson.first_layer import first_conv_path
-from core.models.layers import find_layer
+from core.models.layers import find_layer, trained_layer_names
 from core.training.history import TrainingHistory, best_epoch
 
 
@@ -78,5 +78,4 @@ def learning_lesson(model: keras.Model, model_name: str, history: TrainingHistor
 def _fine_tuned_layer_count(model: keras.Model) -> int:
     """Trained layers inside a nested (pretrained) base: fine-tuned ones; 0 for a model without a base."""
     bases = [layer for layer in model.layers if isinstance(layer, keras.Model) and layer.name != "head"]
-    return sum(1 for base in bases if base.trainable for layer in base.layers
-               if layer.trainable and layer.trainable_weights)
+    return sum(len(trained_layer_names(base)) for base in bases)

@@ -13,7 +13,7 @@ from core.explain.probe import get_probe, model_input
 from core.imaging.resize import resize_for_model
 from core.lesson.checkpoint import StepText, checkpoint
 from core.models.registry import NoveltyCard
-from core.prediction.answers import format_probability, overall_share
+from core.prediction.answers import format_probability, measured_share
 
 #: The side a "tiny" photo is shrunk to before it is enlarged again (as scripts/shifted_test.py does).
 TINY_SIDE = 48
@@ -74,7 +74,7 @@ def flag_sentence(novelty: NoveltyCard | None) -> str:
     # One decimal, as the Classify page gives them: 89.5% must not read as a round 90%.
     wrongly = f", and wrongly flagged {novelty.test_flag_rate:.1%} of test cats and dogs" \
         if novelty.test_flag_rate is not None else ""
-    caught = overall_share(novelty.caught["overall"])
+    caught = measured_share(novelty.caught["overall"], decimals=1)
     return (f" A second score from the network's features (on the Classify page) flags photos unlike its "
             f"training cats and dogs: it caught {caught} of such photos checked{wrongly}.")
 

@@ -13,6 +13,13 @@ POOL_TYPES = (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)
 SEPARATOR = "/"
 
 
+def trained_layer_names(model: keras.Model) -> list[str]:
+    """The layers of ``model`` whose weights training changes here (a fine-tuned base: only its tuned layers)."""
+    if not model.trainable:
+        return []
+    return [layer.name for layer in model.layers if layer.trainable and layer.trainable_weights]
+
+
 def inner_layers(model: keras.Model) -> list[keras.layers.Layer]:
     """A model's layers in call order, without its input layers."""
     return [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]

@@ -17,6 +17,7 @@ import keras
 from keras import layers
 
 from core.arithmetic.numbers import count_text, format_count
+from core.models.layers import trained_layer_names
 
 #: Bytes per parameter stored as float32.
 BYTES_PER_PARAMETER = 4
@@ -233,7 +234,7 @@ def _partly_trained(layer: keras.layers.Layer) -> bool:
 def training_state(model: keras.Model) -> str:
     """'trained', 'frozen: training does not change it', or '4 layers fine-tuned, the rest frozen'."""
     with_weights = [layer for layer in model.layers if layer.weights]
-    trained = [layer for layer in with_weights if model.trainable and layer.trainable and layer.trainable_weights]
+    trained = trained_layer_names(model)
     if not trained:
         return "frozen: training does not change it"
     if len(trained) == len(with_weights):

@@ -66,24 +66,19 @@ class Prediction:
         return None if self.unsure else self.index
 
 
-def overall_share(share: float) -> str:
-    """One decimal, as the page's note gives it (89.5% must not read as a round 90%), but never a rounded 0 or 100."""
+def measured_share(share: float, decimals: int = 0) -> str:
+    """A measured share: '74%' (or '89.5%' with one decimal, which must not read as a round 90%).
+
+    An exact 0 or 1 is said as counted; anything else never rounds to 0% or 100%: 'under 1%', 'over 99%'.
+    """
     if share in (0.0, 1.0):
         return f"{share:.0%}"
-    if share < 0.0005:
-        return "under 0.1%"
-    if share >= 0.9995:
-        return "over 99.9%"
-    return f"{share:.1%}"
-
-
-def _measured_share(share: float) -> str:
-    """A measured share in whole percent: '74%', but 'under 1%' / 'over 99%' rather than a rounded 0% or 100%."""
-    if 0.0 < share < 0.005:
-        return "under 1%"
-    if 0.995 <= share < 1.0:
-        return "over 99%"
-    return f"{share:.0%}"
+    smallest = 10.0 ** -decimals / 100  # one unit of the last digit shown, as a share
+    if share < smallest / 2:
+        return f"under {smallest:.{decimals}%}"
+    if share >= 1 - smallest / 2:
+        return f"over {1 - smallest:.{decimals}%}"
+    return f"{share:.{decimals}%}"
 
 
 #: The kinds of "other" photo on a model card, as sentences name them (any other kind: its folder name).
@@ -113,9 +108,9 @@ def flag_record(card: NoveltyCard | None, class_words: str, flagged: bool = True
         return KIND_WORDS.get(kind, kind.replace("_", " "))
 
     kinds = {kind: share for kind, share in card.caught.items() if kind != "overall"}
-    details = ", ".join(f"{named(kind)} {_measured_share(share)}"
+    details = ", ".join(f"{named(kind)} {measured_share(share)}"
                         for kind, share in kinds.items() if kind not in SEPARATE_KINDS)
-    apart = "; ".join(f"{named(kind)}, counted apart, {_measured_share(share)}"
+    apart = "; ".join(f"{named(kind)}, counted apart, {measured_share(share)}"
                       for kind, share in kinds.items() if kind in SEPARATE_KINDS)
     details = "; ".join(part for part in (details, apart) if part)
     wrongly = None
@@ -125,7 +120,7 @@ def flag_record(card: NoveltyCard | None, class_words: str, flagged: bool = True
     if overall is None:
         return "" if wrongly is None else f"When this model's \"neither\" flag was checked, {wrongly}."
     sentence = (f"When this model's \"neither\" flag was checked on photos of other things, it caught "
-                f"{overall_share(overall)} of them" + (f" ({details})" if details else "")
+                f"{measured_share(overall, decimals=1)} of them" + (f" ({details})" if details else "")
                 + ("" if wrongly is None else f", and {wrongly}") + ".")
     if overall < WEAK_FLAG:
         sentence += " So most photos of other things get no flag from it."

@@ -60,18 +60,17 @@ def _pixels(path: str, size: tuple[int, int]) -> np.ndarray:
     return resize_for_model(photo.pixels, size)
 
 
-def _demo_pixels(name: str) -> np.ndarray:
-    return photo_from_bytes(name, demo_photo_bytes(name)).pixels
+def _demo_features(model) -> dict[str, np.ndarray]:
+    """Features of the app's demo cat and dog (CLASS_DEMOS), by layer."""
+    extractor = feature_extractor(model)
+    photos = [photo_from_bytes(name, demo_photo_bytes(name)).pixels for name in CLASS_DEMOS]
+    return dict(extractor(np.stack([resize_for_model(photo, extractor.input_size) for photo in photos])).by_layer)
 
 
-def _run(model, paths: list[str], progress: str,
-         pixels: list[np.ndarray] | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Logits and features of every photo (files, or decoded ``pixels``), decoded in two threads while it runs."""
+def _run(model, paths: list[str], progress: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Logits and features of every photo, decoded in two threads while the network runs."""
     extractor = feature_extractor(model)
     logits, by_layer = [], {}
-    if pixels is not None:
-        features = extractor(np.stack([resize_for_model(photo, extractor.input_size) for photo in pixels]))
-        return features.logits, dict(features.by_layer)
     with ThreadPoolExecutor(2) as pool:
         for start in range(0, len(paths), BATCH):
             batch = np.stack(list(pool.map(lambda p: _pixels(p, extractor.input_size), paths[start:start + BATCH])))
@@ -204,7 +203,7 @@ def fit_trust(folder: Path, data: Path, other: Path, train_sample: int = TRAIN_S
     accuracy = float((test_probabilities.argmax(axis=1) == labels["test"]).mean())
 
     # The app's own demo cat and dog: a score that calls either of them "neither" is not kept.
-    demos = _run(model, [], "demo photos", pixels=[_demo_pixels(name) for name in CLASS_DEMOS])[1]
+    demos = _demo_features(model)
     candidates = []
     for layer in runs["train"][1]:
         dimension = runs["train"][1][layer].shape[1]

@@ -15,21 +15,7 @@ from core.lesson import decision, deeper, first_steps, learning, limits, looked,
 from core.lesson.first_layer import first_layer_lesson
 from core.models.registry import NoveltyCard
 from core.training.history import history_from_dict
-from tests.core.lesson.models import classic_like, mobilenet_like, photo
-
-
-@pytest.fixture(scope="module")
-def classic():
-    model = classic_like()
-    pixels = photo(20)
-    return model, pixels, first_layer_lesson(model, pixels, "classic_like")
-
-
-@pytest.fixture(scope="module")
-def mobile():
-    model = mobilenet_like()
-    pixels = photo(24, seed=3)
-    return model, pixels, first_layer_lesson(model, pixels, "mobilenet_like")
+from tests.core.lesson.models import mobilenet_like, photo
 
 
 def test_photo_step_counts_the_numbers(classic):
