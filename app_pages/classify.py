@@ -31,7 +31,8 @@ tools = resources.cached_answer_tools(info.name)
 answers = cached_answers(info.name, tuple((photo.digest, photo.name) for photo in photos),
                          tuple(photo.pixels for photo in photos))
 
-st.caption(tools.note)
+with st.expander("What the percentages and the \"neither\" flag mean"):
+    st.caption(tools.note)
 if len(photos) > 1:
     results_table(photos, answers)
 photo_results(photos, answers, [flag_record(tools.novelty_card, tools.class_words, answer.neither)

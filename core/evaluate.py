@@ -7,10 +7,16 @@ are measured by ``python -m core.training.train`` (accuracy) and
 ``python -m core.training.trust`` (calibration, the "neither" flag), and a
 test checks that the README shows exactly these tables.
 
+Each number measured on the test split (photos shrunk to 256 px, from the
+training photos' source) stands beside the same number measured on the
+reporting half of ``cats_dogs_photos`` ("real": sharp photos from other
+sources, never fitted on; :mod:`core.data.real_photos`).
+
 The first table: size, accuracy, the expected calibration error before and
-after temperature scaling (test split), and the "neither" flag's AUROC and its
-two rates (test cats and dogs wrongly flagged, other photos caught). The
-second: how much of each kind of other photo the flag caught.
+after temperature scaling, and the "neither" flag's AUROC, its false flags and
+the other photos it caught, and whether the app shows its verdict. The second:
+how much of each kind of other photo the flag caught, and how many real cats
+and dogs it wrongly flags in greyscale, turned sideways and as a 12 MP upload.
 """
 
 from __future__ import annotations
@@ -35,16 +41,23 @@ def points(value: float | None) -> str:
     return "" if value is None else f"{100 * value:.1f}"
 
 
+def _ece(entry: dict) -> str:
+    if entry.get("ece_before") is None:
+        return ""
+    return f"{points(entry['ece_before'])} → {points(entry.get('ece_after'))}"
+
+
 def trust_cells(card: dict) -> str:
     calibration = card.get("calibration") or {}
     novelty = card.get("novelty") or {}
-    ece = ""
-    if calibration.get("ece_before") is not None:
-        ece = f"{points(calibration['ece_before'])} → {points(calibration.get('ece_after'))}"
+    real_calibration, real_novelty = calibration.get("real") or {}, novelty.get("real") or {}
     auroc = (novelty.get("auroc") or {}).get("overall")
+    real_auroc = real_novelty.get("auroc")
     caught = (novelty.get("caught") or {}).get("overall")
-    return (f"{ece} | {'' if auroc is None else f'{auroc:.3f}'} | {percent(novelty.get('test_flag_rate'))} | "
-            f"{percent(caught)} |")
+    shown = "" if not novelty else ("yes" if novelty.get("shown", True) else "no")
+    return (f"{_ece(calibration)} | {_ece(real_calibration)} | {'' if auroc is None else f'{auroc:.3f}'} | "
+            f"{'' if real_auroc is None else f'{real_auroc:.3f}'} | {percent(novelty.get('test_flag_rate'))} | "
+            f"{percent((real_novelty.get('flagged') or {}).get('colour'))} | {percent(caught)} | {shown} |")
 
 
 def row(folder: Path) -> str:
@@ -53,10 +66,16 @@ def row(folder: Path) -> str:
     size = "×".join(str(value) for value in card["input_size"])
     minutes = card.get("training_seconds", 0) / 60
     validation = card.get("validation_accuracy")
+    real = ((card.get("calibration") or {}).get("real") or {}).get("accuracy") or {}
     return (f"| `{card['name']}` | {size} | {card['parameters']:,} ({card['trainable_parameters']:,}) | "
-            f"{metrics['accuracy']:.1%} | {'' if validation is None else f'{validation:.1%}'} | "
+            f"{metrics['accuracy']:.1%} | {percent(real.get('colour'))} | {percent(real.get('greyscale'))} | "
+            f"{'' if validation is None else f'{validation:.1%}'} | "
             f"{card.get('epochs_run')} (best {card.get('best_epoch')}) | {minutes:.0f} min, {card.get('machine')} | "
             f"{trust_cells(card)}")
+
+
+#: The copies of the real photos whose false flags the second table lists.
+COPIES = (("greyscale", "greyscale"), ("rotated", "sideways"), ("phone upload", "12 MP upload"))
 
 
 def kind_row(folder: Path) -> str | None:
@@ -66,6 +85,8 @@ def kind_row(folder: Path) -> str | None:
     caught, auroc = novelty.get("caught") or {}, novelty.get("auroc") or {}
     cells = [f"{percent(caught.get(kind), 0)} ({'' if auroc.get(kind) is None else f'{auroc[kind]:.2f}'})"
              for kind, _ in KINDS]
+    flagged = (novelty.get("real") or {}).get("flagged") or {}
+    cells += [percent(flagged.get(copy)) for copy, _ in COPIES]
     return f"| `{folder.name}` | {novelty['layer']}, {novelty['method']} | " + " | ".join(cells) + " |"
 
 
@@ -74,17 +95,19 @@ def tables(models_dir: Path | None = None) -> str:
     folders = sorted(path.parent for path in models_root(models_dir).glob("*/model.json"))
     folders = sorted(folders, key=lambda f: -json.loads((f / "metrics.json").read_text())["accuracy"])
     lines = []
-    lines.append("| Model | Input | Parameters (trainable) | Test accuracy | Validation accuracy | Epochs | Training time "
-          "| ECE before → after (points) | \"Neither\" AUROC | Test cats/dogs wrongly flagged "
-          "| Other photos caught |")
-    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    lines.append("| Model | Input | Parameters (trainable) | Test accuracy | Real: accuracy | Real: greyscale accuracy "
+                 "| Validation accuracy | Epochs | Training time | ECE before → after, test (points) "
+                 "| ECE before → after, real | \"Neither\" AUROC, test | AUROC, real | Wrongly flagged, test "
+                 "| Wrongly flagged, real | Other photos caught | \"Neither\" shown |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for folder in folders:
         lines.append(row(folder))
     kinds = [line for line in (kind_row(folder) for folder in folders) if line]
     if kinds:
         lines.append("")
-        lines.append("| Model | \"Neither\" score | " + " | ".join(f"{name}: caught (AUROC)" for _, name in KINDS) + " |")
-        lines.append("|---|---|" + "---|" * len(KINDS))
+        lines.append("| Model | \"Neither\" score | " + " | ".join(f"{name}: caught (AUROC)" for _, name in KINDS)
+                     + " | " + " | ".join(f"Real, {name}: wrongly flagged" for _, name in COPIES) + " |")
+        lines.append("|---|---|" + "---|" * (len(KINDS) + len(COPIES)))
         for line in kinds:
             lines.append(line)
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core.augment.settings import names_text
-from core.imaging.resize import resize_for_model
+from core.imaging.resize import network_input
 
 if TYPE_CHECKING:
     from core.augment.settings import AugmentationSettings
@@ -108,7 +108,7 @@ def augmentation_samples(
 
     if count < 1 or count > 64:
         raise ValueError(f"count must be between 1 and 64, got {count}.")
-    square = resize_for_model(np.asarray(pixels, dtype=np.uint8), (size, size))
+    square = network_input(np.asarray(pixels, dtype=np.uint8), (size, size))
     batch = np.repeat(square[None].astype(np.float32), count, axis=0)
     if settings.is_identity():
         return batch.astype(np.uint8)

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from core.imaging.decode import ImageLoadError, decode_image
-from core.imaging.resize import resize_for_model
+from core.imaging.resize import TRAINING_SIDE, network_input
 from core.paths import SHARED_DIR
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff", ".heic", ".heif")
@@ -81,8 +81,9 @@ def load_pixels(path: str | bytes, image_size: int) -> np.ndarray:
     if isinstance(path, bytes):
         path = path.decode()
     try:
-        decoded = decode_image(Path(path).read_bytes(), draft_size=(image_size, image_size))
-        return resize_for_model(decoded.pixels, (image_size, image_size))
+        draft = max(image_size, TRAINING_SIDE)  # never below the side network_input shrinks to
+        decoded = decode_image(Path(path).read_bytes(), draft_size=(draft, draft))
+        return network_input(decoded.pixels, (image_size, image_size))
     except (ImageLoadError, OSError):
         return np.zeros((image_size, image_size, 3), dtype=np.uint8)
 

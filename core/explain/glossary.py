@@ -11,7 +11,7 @@ transfer learning and fine-tuning.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import keras
@@ -95,14 +95,26 @@ def _depthwise(layer: keras.layers.DepthwiseConv2D) -> str:
             "A 1×1 convolution after it then mixes the channels: MobileNet's cheap two-step convolution.")
 
 
-def _relu(layer: keras.layers.Layer) -> str:
+def _has_offsets(model: keras.Model) -> bool:
+    """The model adds constants of its own: biases, batch normalisation's shifts or a rescaling offset."""
+    return any(getattr(layer, "use_bias", False) or isinstance(layer, keras.layers.BatchNormalization)
+               or (isinstance(layer, keras.layers.Rescaling) and float(layer.offset) != 0)
+               for layer in all_layers(model) if not isinstance(layer, keras.Model))
+
+
+def _relu(model: keras.Model, layer: keras.layers.Layer) -> str:
     name = relu_name(layer) if isinstance(layer, keras.layers.ReLU) else "ReLU"
     cap = name.removeprefix("ReLU")
     rule = f"min(max(0, x), {cap}): negative numbers become 0 and numbers above {cap} become {cap}" if cap else \
         "max(0, x): positive numbers pass unchanged, negative ones become 0"
-    return (f"{name} computes {rule}. Why it matters: a layer of weighted sums followed by another is still "
-            "one weighted sum, so without ReLU a deep network could do no more than a single layer (doubling "
-            "the input would always double every score). Cutting negatives to 0 gives each value an on/off "
+    # Stacked weighted sums with biases collapse into one weighted sum plus one bias (an affine map), not into a
+    # proportional one: doubling the input doubles the scores only when nothing adds a constant.
+    doubling = ("because of its biases, doubling the input would not double the scores, but every score would "
+                "still be a straight-line (affine) function of the inputs" if _has_offsets(model) else
+                "with no biases in this model, doubling the input would double every score")
+    return (f"{name} computes {rule}. Why it matters: weighted sums plus biases followed by more weighted sums "
+            "plus biases are still one weighted sum plus one bias, so without ReLU a deep network could do no "
+            f"more than a single linear layer ({doubling}). Cutting negatives to 0 gives each value an on/off "
             "threshold, and many thresholds together let the network separate cats from dogs along bent, "
             "complicated boundaries instead of one straight cut.")
 
@@ -176,6 +188,27 @@ def _output(layer: keras.layers.Dense) -> str:
             "sigmoid(0) is exactly 0.5. The first class gets 1 minus that probability.")
 
 
+def output_layer(model: keras.Model) -> keras.layers.Dense:
+    """The model's last Dense layer: the one whose units are its outputs."""
+    layer = _last_dense(model)
+    if layer is None:
+        raise ValueError(f"{model.name!r} has no Dense output layer.")
+    return layer
+
+
+def outputs_text(layer: keras.layers.Dense, names: Sequence[str]) -> str:
+    """'The model has one output, a sigmoid unit: the probability of dog; cat gets 1 minus it', from the layer."""
+    units, activation = int(layer.units), _activation(layer) or "linear"
+    if units == 1 and activation == "sigmoid":
+        second, first = (names[1], names[0]) if len(names) == 2 else ("the second class", "the first")
+        return f"The model has one output, a sigmoid unit: the probability of {second}; {first} gets 1 minus it"
+    if activation == "softmax":
+        return (f"The model has {units} outputs, a softmax that shares a total probability of 1 among "
+                f"{', '.join(names[:-1])} and {names[-1]}" if len(names) == units else
+                f"The model has {units} outputs, a softmax whose probabilities add up to 1")
+    return f"The model has {count_text(units, 'output')} ({activation})"
+
+
 def _nested(layer: keras.Model) -> str:
     inner = [candidate for candidate in layer.layers if not isinstance(candidate, keras.layers.InputLayer)]
     trainable = sum(1 for candidate in inner if candidate.trainable and candidate.trainable_weights)
@@ -192,14 +225,30 @@ def _nested(layer: keras.Model) -> str:
             f"{_sides(layer.output.shape)} feature maps.")
 
 
-def _weight_sharing(layer: keras.layers.Conv2D) -> str:
+def _after_the_maps(model: keras.Model) -> str:
+    """What the layer that ends the maps does with positions: global pooling treats all alike, Flatten does not."""
+    flat = [layer for layer in all_layers(model) if not isinstance(layer, keras.Model)]
+    for position, layer in enumerate(flat):
+        if isinstance(layer, (keras.layers.GlobalAveragePooling2D, keras.layers.GlobalMaxPooling2D)):
+            how = "averages" if isinstance(layer, keras.layers.GlobalAveragePooling2D) else "keeps the largest of"
+            return (f" Then {layer.name} {how} each whole map, treating every position alike, so an ear in a corner "
+                    "counts like an ear in the middle.")
+        if isinstance(layer, keras.layers.Flatten):
+            dense = next((later for later in flat[position + 1:] if isinstance(later, keras.layers.Dense)), None)
+            reader = f"the Dense layer {dense.name}" if dense is not None else "the layer after it"
+            return (f" But {layer.name} lays the maps out position by position and {reader} gives every position "
+                    "its own weights, so an ear in a corner can count differently from an ear in the middle.")
+    return ""
+
+
+def _weight_sharing(model: keras.Model, layer: keras.layers.Conv2D) -> str:
     height, width = int(layer.output.shape[1]), int(layer.output.shape[2])
     parameters = layer.count_params()
     return (f"**{layer.name}** uses the same {layer.filters} filters at every one of its {height}×{width} positions, "
             f"so its {format_count(parameters)} parameters do the work that separate weights for each position "
             f"would need {height}×{width}×{format_count(parameters)} = {format_count(height * width * parameters)} "
-            "for. It also means a pattern is found wherever it is in the photo: an ear in a corner counts like an "
-            "ear in the middle.")
+            "for. It also means a filter finds its pattern wherever it is in the photo."
+            + _after_the_maps(model))
 
 
 def _transfer(model: keras.Model, base: keras.Model) -> str:
@@ -255,10 +304,10 @@ def glossary(model: keras.Model) -> list[GlossaryEntry]:
         elif isinstance(layer, keras.layers.Rescaling):
             add(kind, kind, _rescaling(layer))
         if isinstance(layer, keras.layers.ReLU) or (_activation(layer) == "relu"):
-            add("ReLU", relu_name(layer) if isinstance(layer, keras.layers.ReLU) else "ReLU", _relu(layer))
+            add("ReLU", relu_name(layer) if isinstance(layer, keras.layers.ReLU) else "ReLU", _relu(model, layer))
     convs = [layer for layer in all_layers(model) if type(layer) is keras.layers.Conv2D]
     if convs:
-        add("sharing", "Idea: weight sharing", _weight_sharing(convs[0]))
+        add("sharing", "Idea: weight sharing", _weight_sharing(model, convs[0]))
         add("field", "Idea: receptive field",
             "Each value of a convolution or pooling layer depends on a square of photo pixels, its receptive "
             "field, and every layer's window widens it. In this model: " + receptive_field_summary(model) + ".")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.prediction.answers import format_probability, singular
-from core.prediction.honest import model_gives
+from core.prediction.answers import singular
+from core.prediction.honest import model_gives, whole_percent
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,8 @@ class ModelAnswer:
 
     @property
     def breakdown(self) -> str:
-        """'cat: 2.7% · dog: 97.3%'."""
-        return " · ".join(f"{name}: {format_probability(value)}" for name, value in zip(self.names, self.probabilities))
+        """'cat: 3% · dog: 97%', in the Classify page's percentages."""
+        return " · ".join(f"{name}: {whole_percent(value)}" for name, value in zip(self.names, self.probabilities))
 
     @property
     def explained_order(self) -> tuple[int, ...]:

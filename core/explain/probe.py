@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core.imaging.resize import resize_for_model
+from core.imaging.resize import network_input
 from core.models.layers import SEPARATOR, find_layer, inner_layers
 
 #: Output activations that turn a logit into a probability.
@@ -206,7 +206,7 @@ def get_probe(model: keras.Model, outputs: Sequence[str] = (), inputs: Sequence[
 
 
 def model_input(model: keras.Model, pixels: np.ndarray) -> np.ndarray:
-    """A (1, H, W, 3) float32 batch: the photo resized to the model's input size, 0..255."""
+    """A (1, H, W, 3) float32 batch: the photo as the network receives it (``network_input``), 0..255."""
     pixels = np.asarray(pixels)
     if pixels.ndim != 3 or pixels.shape[-1] != 3:
         raise ValueError(f"Expected an (height, width, 3) RGB photo, got shape {pixels.shape}.")
@@ -215,4 +215,4 @@ def model_input(model: keras.Model, pixels: np.ndarray) -> np.ndarray:
         if pixels.shape[:2] != size:
             raise ValueError(f"A float photo must already be {size[0]}×{size[1]}, got {pixels.shape[:2]}.")
         return pixels.astype(np.float32)[None]
-    return resize_for_model(pixels, size).astype(np.float32)[None]
+    return network_input(pixels, size).astype(np.float32)[None]

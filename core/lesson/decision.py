@@ -13,7 +13,9 @@ from core.explain.gradcam import probabilities_from_logits
 from core.explain.probe import get_probe, model_input
 from core.lesson.checkpoint import StepText, checkpoint
 from core.models.layers import walk_layers
-from core.prediction.answers import format_probability, singular
+from core.prediction.answers import singular
+from core.prediction.honest import whole_percent
+from core.prediction.photo_answer import PhotoAnswer
 
 #: How many of the neuron's largest products are written out.
 SHOWN_TERMS = 4
@@ -112,7 +114,18 @@ def _name(lesson: DecisionLesson, index: int) -> str:
     return singular(lesson.class_names[index]) if index < len(lesson.class_names) else f"class {index}"
 
 
-def decision_text(lesson: DecisionLesson) -> StepText:
+def calibrated_sentence(lesson: DecisionLesson, answer: PhotoAnswer, temperature: float) -> str:
+    """How the app turns z into the percentage every page shows: z / T, then the sigmoid (or softmax)."""
+    label = singular(answer.label)
+    if temperature == 1.0:
+        return f"The app shows this probability as it is: **{whole_percent(answer.confidence)} {label}**."
+    squash = "σ(z / T)" if lesson.is_sigmoid else "softmax(z / T)"
+    return (f"Before it shows a percentage, the app divides z by T = {temperature:.2f}, fitted so that its "
+            f"percentages match how often it was right: {squash} gives **{whole_percent(answer.confidence)} "
+            f"{label}**, the percentage every page shows for this photo.")
+
+
+def decision_text(lesson: DecisionLesson, answer: PhotoAnswer, temperature: float) -> StepText:
     rows, cols, channels = lesson.collapse_input_shape
     if lesson.collapse_kind == "flatten":
         collapse = (f"Flatten lays the last {rows}×{cols}×{channels} block out as one list of "
@@ -127,9 +140,10 @@ def decision_text(lesson: DecisionLesson) -> StepText:
     if lesson.is_sigmoid:
         step = sigmoid_step(neuron.z, tuple(lesson.class_names[:2]))  # type: ignore[arg-type]
         squash = (f"The sigmoid squashes z into a probability: {step.text}, the probability of "
-                  f"**{_name(lesson, 1)}**.")
+                  f"**{_name(lesson, 1)}**. {calibrated_sentence(lesson, answer, temperature)}")
     else:
-        squash = f"Softmax turns the {lesson.probabilities.size} scores into probabilities that add up to 1."
+        squash = (f"Softmax turns the {lesson.probabilities.size} scores into probabilities that add up to 1. "
+                  f"{calibrated_sentence(lesson, answer, temperature)}")
     sentences = (
         collapse + hidden,
         (f"The output neuron multiplies each of its {format_count(neuron.inputs.size)} inputs by its own weight, "
@@ -147,5 +161,5 @@ def decision_text(lesson: DecisionLesson) -> StepText:
     right = _name(lesson, lesson.predicted)
     wrong = [_name(lesson, index) for index in range(lesson.probabilities.size) if index != lesson.predicted]
     return StepText(sentences, checkpoint("Which class gets the largest probability?", right, wrong,
-                                          f"{right}: {format_probability(lesson.probabilities[lesson.predicted])}.",
+                                          f"{right}: {whole_percent(answer.confidence)}.",
                                           position=1))

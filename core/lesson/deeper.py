@@ -44,6 +44,36 @@ def chain_text(input_shape: tuple[int, ...], chain: tuple[ShapeRow, ...]) -> str
     return " → ".join([shape_label(input_shape), *[row.label for row in chain]])
 
 
+def shape_trend(input_shape: tuple[int, ...], chain: tuple[ShapeRow, ...]) -> str:
+    """'they get smaller and more numerous, 20×20×3 → …', computed from the shapes.
+
+    Every step that goes against that direction is named: MobileNet's head turns 12×12×256 into 12×12×128, the
+    same size but fewer maps.
+    """
+    maps = [tuple(input_shape), *[row.shape for row in chain]]
+    if any(len(shape) != 3 for shape in maps):
+        return f"their shapes go {chain_text(input_shape, chain)}"
+    # The usual direction (smaller maps, more of them) is claimed only when the shapes take it, and every step
+    # against it is named.
+    first = maps[0]
+    size = "smaller" if min(shape[0] * shape[1] for shape in maps) < first[0] * first[1] else ""
+    count = "more numerous" if max(shape[2] for shape in maps) > first[2] else ""
+    trend = " and ".join(word for word in (size, count) if word) or "change shape"
+    against = []
+    for before, row in zip(maps, chain):
+        after = row.shape
+        grows = bool(size) and after[0] * after[1] > before[0] * before[1]
+        fewer = bool(count) and after[2] < before[2]
+        if not (grows or fewer):
+            continue
+        what = " and ".join(word for word, said in (("larger", grows), ("fewer", fewer)) if said)
+        keeps = f"keeps them {after[0]}×{after[1]} but " if after[:2] == before[:2] else ""
+        against.append(f"`{row.layer.split('/')[-1]}`, which {keeps}makes them {what} "
+                       f"({shape_label(before)} → {shape_label(after)})")
+    exceptions = f", except at {'; and at '.join(against)}" if against else ""
+    return f"{'overall ' if against else ''}they get {trend}, {chain_text(input_shape, chain)}{exceptions}"
+
+
 def shape_changes(model: keras.Model) -> tuple[ShapeRow, ...]:
     """The feature layers at which the output shape changes (MobileNet's 27 convolutions shrink to about 14 rows)."""
     rows: list[ShapeRow] = []
@@ -85,8 +115,7 @@ def deeper_text(lesson: DeeperLesson) -> StepText:
     sentences = (
         (f"The first layer's {first.shape[2]} filters each make a {first.shape[0]}×{first.shape[1]} map: bright "
         "where its pattern (an edge, a colour, a texture) is in the photo."),
-        (f"Each deeper layer combines the maps before it: they get smaller and more numerous, "
-        f"{lesson.chain_text}."),
+        f"Each deeper layer combines the maps before it: {shape_trend(lesson.input_shape, lesson.chain)}.",
         (f"The last maps are only {rows}×{cols} but there are {format_count(channels)} of them: each says whether "
         "something like an ear, an eye or fur is roughly there, no longer where each edge is."),
     )

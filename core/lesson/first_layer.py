@@ -25,7 +25,7 @@ from core.explain.drill_down import (
 )
 from core.explain.layer_text import input_description
 from core.explain.probe import get_probe, model_input
-from core.models.layers import POOL_TYPES, walk_layers
+from core.models.layers import CONV_TYPES, POOL_TYPES, inner_layers, trained_layer_names, walk_layers
 
 #: Side of the patch of the map that steps 3 and 4 show as numbers.
 REGION_SIDE = 6
@@ -49,6 +49,18 @@ class Relu:
         return "max(0, x)" if self.cap is None else f"min(max(0, x), {self.cap:g})"
 
 
+def same_padding(in_size: int, kernel: int, stride: int) -> tuple[int, int]:
+    """(before, after): the zeros TensorFlow's "same" padding adds on one axis.
+
+    The output keeps ceil(in_size / stride) positions; the total padding those
+    windows need is split with the odd one after the image, so a 384-wide input
+    with a 3-wide kernel and stride 2 gets 0 zeros before and 1 after.
+    """
+    out_size = -(-in_size // stride)
+    total = max((out_size - 1) * stride + kernel - in_size, 0)
+    return total // 2, total - total // 2
+
+
 @dataclass(frozen=True)
 class FirstConv:
     """What the first convolution is, read from the layer itself."""
@@ -62,14 +74,75 @@ class FirstConv:
     output_shape: tuple[int, int, int]
     receives: str  # markdown: what it receives ("the photo rescaled by the model (pixel ÷ 255)")
     input_range: tuple[float, float]  # what 0 and 255 become before the convolution
+    padding_sides: tuple[int, int, int, int]  # zeros at the top, bottom, left and right
+
+
+@dataclass(frozen=True)
+class NormArithmetic:
+    """Batch normalisation of the worked number by its formula, with the layer's own output there."""
+
+    layer: str
+    received: float  # the convolution's number
+    mean: float  # the moving mean it subtracts (predicting uses the averages tracked during training)
+    variance: float
+    epsilon: float
+    gamma: float  # the learned scale (1 for a layer without one)
+    beta: float  # the learned shift (0 for a layer without one)
+    model_value: float
 
     @property
-    def description(self) -> str:
-        """'a 3×3 convolution with stride 2 and "same" padding (zeros around the edge)'."""
-        rows, cols = self.kernel_size
-        padding = ('"same" padding (a ring of zeros around the edge)' if self.padding == "same"
-                   else '"valid" padding (no zeros added, so it loses the edge)')
-        return f"a {rows}×{cols} convolution with stride {self.stride} and {padding}"
+    def recomputed(self) -> float:
+        return (self.received - self.mean) / float(np.sqrt(self.variance + self.epsilon)) * self.gamma + self.beta
+
+    @property
+    def matches(self) -> bool:
+        return bool(np.isclose(self.recomputed, self.model_value, rtol=MATCH_RTOL, atol=MATCH_ATOL))
+
+
+@dataclass(frozen=True)
+class TrainedLayers:
+    """Which layers with weights training changed here, and which it left frozen (a pretrained base's)."""
+
+    trained: tuple[str, ...]  # paths, nested models included ("head/output")
+    frozen: tuple[str, ...]
+
+    @property
+    def everything(self) -> bool:
+        return not self.frozen
+
+
+def _trained_paths(model: keras.Model, prefix: str = "") -> list[str]:
+    # trained_layer_names answers for one level (a partly fine-tuned base counts as trained), so descend into it.
+    trained = set(trained_layer_names(model))
+    paths: list[str] = []
+    for layer in inner_layers(model):
+        if layer.name not in trained:
+            continue
+        if isinstance(layer, keras.Model):
+            paths.extend(_trained_paths(layer, f"{prefix}{layer.name}/"))
+        else:
+            paths.append(f"{prefix}{layer.name}")
+    return paths
+
+
+def trained_layers(model: keras.Model) -> TrainedLayers:
+    """The layers whose weights training changed here, as the parameter table and glossary count them."""
+    trained = _trained_paths(model)
+    frozen = [path for path, layer in walk_layers(model) if layer.weights and path not in trained]
+    return TrainedLayers(trained=tuple(trained), frozen=tuple(frozen))
+
+
+def map_shrinkers(model: keras.Model) -> tuple[str, ...]:
+    """How the model makes its maps smaller, in order of first use: "max pooling", "average pooling", "stride 2"."""
+    kinds: list[str] = []
+    for _, layer in walk_layers(model):
+        if isinstance(layer, keras.layers.MaxPooling2D):
+            kinds.append("max pooling")
+        elif isinstance(layer, keras.layers.AveragePooling2D):
+            kinds.append("average pooling")
+        elif isinstance(layer, CONV_TYPES) and max(int(value) for value in layer.strides) > 1:
+            kinds.append(f"stride {max(int(value) for value in layer.strides)}")
+    return tuple(dict.fromkeys(kinds))
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,6 +163,9 @@ class FirstLayerLesson:
     pooling: PoolArithmetic | None  # the model's own max pooling of the map, when it has one right there
     pool_layer: str | None
     shrink_layer: str | None  # the next layer that makes the map smaller (pooling or a stride-2 convolution)
+    normalised: NormArithmetic | None  # the worked number through batch normalisation, when the model has it
+    training: TrainedLayers  # what training changed here (the recap says it)
+    shrinkers: tuple[str, ...]  # how the whole model makes its maps smaller (see map_shrinkers)
 
     @property
     def patch_pixels(self) -> np.ndarray:
@@ -116,6 +192,22 @@ class FirstLayerLesson:
         if self.relu.cap is not None:
             expected = np.minimum(expected, self.relu.cap)
         return bool(np.allclose(expected, self.post_map, rtol=MATCH_RTOL, atol=MATCH_ATOL))
+
+    @property
+    def activation_input(self) -> float:
+        """What the model's ReLU receives at the worked cell: the convolution's number, batch-normalised if it is."""
+        return self.normalised.model_value if self.normalised is not None else self.worked.pre_activation
+
+    @property
+    def activated(self) -> float:
+        """The worked number after the model's ReLU (ReLU6 clips at 6), by its formula."""
+        return self.relu.apply(self.activation_input)
+
+    @property
+    def activated_matches(self) -> bool:
+        """The formula's result equals the model's own map after its ReLU at the worked cell."""
+        model_value = float(self.post_map[self.worked.row, self.worked.column])
+        return bool(np.isclose(self.activated, model_value, rtol=MATCH_RTOL, atol=MATCH_ATOL))
 
     @property
     def pool_window_position(self) -> tuple[int, int]:
@@ -162,6 +254,22 @@ def _find_relu(model: keras.Model, conv_path: str, conv: keras.layers.Layer) -> 
         else:
             break
     raise ValueError(f"{model.name!r}'s first convolution {conv_path!r} is not followed by a ReLU.")
+
+
+def _norm_arithmetic(layer: keras.layers.Layer, path: str, received: float, produced: float,
+                     channel: int) -> NormArithmetic:
+    if not isinstance(layer, keras.layers.BatchNormalization):
+        raise ValueError(f"{path!r} is {type(layer).__name__}, not batch normalisation.")
+    axis = layer.axis if isinstance(layer.axis, int) else layer.axis[0]
+    if axis not in (-1, 3):
+        raise ValueError(f"{path!r} normalises axis {layer.axis}; the lesson follows channels-last maps only.")
+
+    def value(weight, default: float) -> float:
+        return default if weight is None else float(keras.ops.convert_to_numpy(weight)[channel])
+
+    return NormArithmetic(layer=path, received=received, mean=value(layer.moving_mean, 0.0),
+                          variance=value(layer.moving_variance, 1.0), epsilon=float(layer.epsilon),
+                          gamma=value(layer.gamma, 1.0), beta=value(layer.beta, 0.0), model_value=produced)
 
 
 def _shrinking_layer(model: keras.Model, relu_layer: str) -> tuple[str | None, str | None]:
@@ -230,19 +338,31 @@ def first_layer_lesson(model: keras.Model, pixels: np.ndarray, model_name: str) 
     row, col, top, left = _centre(produced.shape[0], produced.shape[1])
     channel = _choose_channel(pre_maps, top, left, row, col)
     worked = conv_arithmetic(conv_layer, received, produced, row, col, channel, conv_path)
+    normalised = None
+    if relu.normalised_by:
+        normalised = _norm_arithmetic(dict(walk_layers(model))[relu.normalised_by], relu.normalised_by,
+                                      worked.pre_activation, float(pre_maps[row, col, channel]), channel)
     pooling = None
     if pool_layer is not None:
         pool = dict(walk_layers(model))[pool_layer]
         pooling = pool_arithmetic(pool, post_maps, as_array[pool_layer], row // 2, col // 2, channel, pool_layer)
+    kernel_rows, kernel_cols = (int(v) for v in conv_layer.kernel_size)
+    stride_rows, stride_cols = (int(v) for v in conv_layer.strides)
+    padding_sides = (0, 0, 0, 0)
+    if conv_layer.padding == "same":
+        padding_sides = (*same_padding(received.shape[0], kernel_rows, stride_rows),
+                         *same_padding(received.shape[1], kernel_cols, stride_cols))
     conv = FirstConv(
         path=conv_path, kernel_size=tuple(int(v) for v in conv_layer.kernel_size), stride=int(conv_layer.strides[0]),
         padding=conv_layer.padding, filters=int(conv_layer.filters),
         input_shape=tuple(int(v) for v in received.shape), output_shape=tuple(int(v) for v in produced.shape),
         receives=input_description(model, conv_path, conv_path), input_range=_input_range(model, conv_path),
+        padding_sides=padding_sides,
     )
     model_pixels = batch[0]
     return FirstLayerLesson(
         model_name=model_name, conv=conv, relu=relu, pixels=model_pixels, received=received, channel=channel,
         worked=worked, pre_map=pre_maps[..., channel], post_map=post_maps[..., channel], region_top=top,
-        region_left=left, pooling=pooling, pool_layer=pool_layer, shrink_layer=shrink_layer,
+        region_left=left, pooling=pooling, pool_layer=pool_layer, shrink_layer=shrink_layer, normalised=normalised,
+        training=trained_layers(model), shrinkers=map_shrinkers(model),
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.arithmetic.numbers import MINUS, TIMES, format_count, format_number
+from core.arithmetic.numbers import MINUS, TIMES, count_text, format_count, format_number
 from core.lesson.checkpoint import StepText, checkpoint
-from core.lesson.first_layer import FirstLayerLesson
+from core.lesson.first_layer import FirstConv, FirstLayerLesson, Relu
 
 CHANNELS = ("red", "green", "blue")
 
@@ -15,6 +15,35 @@ STRIDE_WORDS = {1: "one pixel", 2: "two pixels"}
 
 def _shape(shape) -> str:
     return TIMES.join(str(int(side)) for side in shape)
+
+
+def padding_words(padding: str, sides: tuple[int, int, int, int]) -> str:
+    """'"same" padding (zeros: 1 row at the bottom and 1 column at the right, none at the top or left)'.
+
+    ``sides`` are the zeros the layer really adds (top, bottom, left, right): with stride 2 TensorFlow's "same"
+    puts an odd one at the bottom and right only, so "a ring around the edge" is said only when it is one.
+    """
+    if padding == "valid":
+        return '"valid" padding (no zeros added, so it loses the edge)'
+    if padding != "same":
+        raise ValueError(f'The lesson explains "valid" and "same" padding, not {padding!r}.')
+    if not any(sides):
+        return '"same" padding (here no zeros are needed)'
+    if len(set(sides)) == 1:
+        return f'"same" padding (a ring of zeros {count_text(sides[0], "pixel")} wide around the edge)'
+    named = list(zip(("top", "bottom", "left", "right"), sides, ("row", "row", "column", "column")))
+    added = [f"{count_text(count, noun)} at the {where}" for where, count, noun in named if count]
+    empty = [where for where, count, _ in named if not count]
+    listed = added[0] if len(added) == 1 else f"{', '.join(added[:-1])} and {added[-1]}"
+    none = f", none at the {' or '.join(empty)}" if empty else ""
+    return f'"same" padding (zeros: {listed}{none})'
+
+
+def conv_description(conv: FirstConv) -> str:
+    """'a 3×3 convolution with stride 2 and "same" padding (zeros: 1 row at the bottom and …)'."""
+    rows, cols = conv.kernel_size
+    padding = padding_words(conv.padding, conv.padding_sides)
+    return f"a {rows}×{cols} convolution with stride {conv.stride} and {padding}"
 
 
 def photo_text(lesson: FirstLayerLesson) -> StepText:
@@ -54,8 +83,9 @@ def filter_text(lesson: FirstLayerLesson) -> StepText:
                  f"{format_number(worked.pre_activation)}")
     out_rows, out_cols, filters = conv.output_shape
     sentences = (
-        (f"The first layer is {conv.description}: {conv.filters} filters of {rows}×{cols}×{worked.window.shape[2]} "
-        f"weights, and it turns the {_shape(conv.input_shape)} input into {_shape(conv.output_shape)}."),
+        (f"The first layer is {conv_description(conv)}: {conv.filters} filters of "
+         f"{rows}×{cols}×{worked.window.shape[2]} weights, and it turns the {_shape(conv.input_shape)} input into "
+         f"{_shape(conv.output_shape)}."),
         (f"Filter {lesson.channel} lays its {products} weights over a {rows}×{cols} patch of the three colour grids, "
         f"multiplies each pair and adds the {products} products{total}."),
         (f"Sliding {STRIDE_WORDS.get(conv.stride, f'{conv.stride} pixels')} at a time, it writes one such number "
@@ -90,12 +120,17 @@ def relu_text(lesson: FirstLayerLesson) -> StepText:
     negatives = int((region < 0).sum())
     before = f"after batch normalisation (`{relu.normalised_by.split('/')[-1]}`) rescales each map" \
         if relu.normalised_by else "straight from the convolution"
+    # Step 2's number through the model's real chain, so the two steps' numbers visibly connect.
+    worked = format_number(lesson.worked.pre_activation)
+    received = (f"step 2's {worked} comes out of it as {format_number(lesson.activation_input)}"
+                if relu.normalised_by else f"step 2's {worked} is one of its numbers")
+    chain = f"{received}, which {relu_name(relu)} makes {format_number(lesson.activated)}"
     capped = f"; this model's ReLU6 also caps every number at {relu.cap:g}" if relu.cap is not None else ""
     sentences = (
         (f"Next comes ReLU, {relu.formula}: every negative number becomes 0 and every positive one passes "
         f"unchanged{capped}."),
-        (f"Here it works on filter {lesson.channel}'s map {before}; {negatives} of the {region.size} numbers in "
-        "this patch are negative and become 0."),
+        (f"Here it works on filter {lesson.channel}'s map {before} ({chain}); {negatives} of the {region.size} "
+         "numbers in this patch are negative and become 0."),
         "Negative means \"this pattern is not here\", so after ReLU a map only says where its pattern is.",
     )
     flat = region.ravel()
@@ -107,7 +142,20 @@ def relu_text(lesson: FirstLayerLesson) -> StepText:
     why = f"{relu.formula} with x = {format_number(chosen, decimals)} gives {format_number(result, decimals)}."
     notes = (("✓ the model's map after ReLU is exactly this, cell for cell." if lesson.relu_matches
               else "✗ the model's map after ReLU differs from this."),)
+    norm = lesson.normalised
+    if norm is not None:
+        check = "✓ the same" if norm.matches else "✗ not the same"
+        notes += ((f"Batch normalisation by its formula, (x {MINUS} mean) ÷ √(variance + ε) × γ + β: "
+                   f"({worked} {MINUS} {format_number(norm.mean)}) ÷ √({format_number(norm.variance)} + "
+                   f"{format_number(norm.epsilon, 6)}) × {format_number(norm.gamma)} + {format_number(norm.beta)} = "
+                   f"{format_number(norm.recomputed)}; the model's `{norm.layer.split('/')[-1]}` gives "
+                   f"{format_number(norm.model_value)} ({check})."),)
     return StepText(sentences, checkpoint(question, format_number(result, decimals), wrong, why, position=0), notes)
+
+
+def relu_name(relu: Relu) -> str:
+    """'ReLU', or 'ReLU6' for one capped at 6."""
+    return "ReLU" if relu.cap is None else f"ReLU{relu.cap:g}"
 
 
 def pool_window(lesson: FirstLayerLesson) -> np.ndarray:

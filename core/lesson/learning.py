@@ -9,7 +9,7 @@ import keras
 from core.arithmetic.numbers import count_text, format_number
 from core.explain.filters import LayerFilters, get_filters, untrained_filters
 from core.lesson.checkpoint import StepText, checkpoint
-from core.lesson.first_layer import first_conv_path
+from core.lesson.first_layer import TrainedLayers, first_conv_path, trained_layers
 from core.models.layers import find_layer, trained_layer_names
 from core.training.history import TrainingHistory, best_epoch
 
@@ -22,7 +22,42 @@ class LearningLesson:
     untrained: LayerFilters  # the same layer freshly initialised, as training started
     channel: int  # the filter steps 2 to 4 followed
     frozen_base: bool  # the first layer was not trained here (MobileNet's ImageNet filters)
+    training: TrainedLayers  # which layers with weights training changed here, and which stayed frozen
     fine_tuned_layers: int = 0  # layers of the pretrained base that training on cats and dogs did change
+
+
+#: How many layer names a sentence lists for each nested model before "…".
+LISTED_NAMES = 4
+
+
+def trained_layers_text(training: TrainedLayers) -> str:
+    """'8 layers of mobilenet (conv_dw_10, conv_pw_10, …) and 2 layers of head (head_conv, output)'."""
+    if not training.trained:
+        raise ValueError("Training changed no layer of this model, so there is nothing to say it trained.")
+    groups: dict[str, list[str]] = {}
+    for path in training.trained:
+        container, _, name = path.rpartition("/")
+        groups.setdefault(container, []).append(name)
+    parts = []
+    for container, names in groups.items():
+        listed = ", ".join(names[:LISTED_NAMES]) + (", …" if len(names) > LISTED_NAMES else "")
+        where = f" of {container}" if container else ""
+        parts.append(f"{count_text(len(names), 'layer')}{where} ({listed})")
+    return " and ".join(parts)
+
+
+def weights_moved_sentence(training: TrainedLayers) -> str:
+    """What training moved: every weight, or (a frozen base) only the layers trained here."""
+    loss = "a little in the direction that made the loss (the size of the mistakes) smaller"
+    if training.everything:
+        return (f"Nobody wrote these filters: training started from random weights and, after each batch of photos, "
+                f"moved every weight {loss}.")
+    if not training.trained:
+        return (f"Nobody wrote these filters, and training here moved none of its weights: all "
+                f"{count_text(len(training.frozen), 'layer')} with weights are frozen.")
+    return (f"Nobody wrote these filters, and training here did not move every weight: after each batch of photos "
+            f"it moved only the weights of {trained_layers_text(training)} {loss}; the other "
+            f"{count_text(len(training.frozen), 'layer')} with weights stayed frozen.")
 
 
 def learning_text(lesson: LearningLesson) -> StepText:
@@ -49,8 +84,7 @@ def learning_text(lesson: LearningLesson) -> StepText:
                    f"{format_number(kernel_then.max())}; training nudged them, photo after photo, to between "
                    f"{format_number(kernel_now.min())} and {format_number(kernel_now.max())}.")
     sentences = (
-        ("Nobody wrote these filters: training started from random weights and, after each batch of photos, moved "
-        "every weight a little in the direction that made the loss (the size of the mistakes) smaller."),
+        weights_moved_sentence(lesson.training),
         curves,
         filters,
     )
@@ -71,7 +105,7 @@ def learning_lesson(model: keras.Model, model_name: str, history: TrainingHistor
     path = first_conv_path(model)
     return LearningLesson(model_name=model_name, history=history, trained=get_filters(model, path),
                           untrained=untrained_filters(model, path), channel=channel,
-                          frozen_base=not find_layer(model, path).trainable,
+                          frozen_base=not find_layer(model, path).trainable, training=trained_layers(model),
                           fine_tuned_layers=_fine_tuned_layer_count(model))
 
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core.explain.gradcam import probabilities_from_logits
-from core.explain.model_answer import ModelAnswer, model_answer
-from core.explain.probe import get_probe, model_input
+from core.explain.glossary import outputs_text
 from core.imaging.resize import resize_for_model
 from core.lesson.checkpoint import StepText, checkpoint
 from core.models.registry import NoveltyCard
-from core.prediction.answers import format_probability, measured_share
+from core.prediction.answers import cannot_tell, measured_share, singular, wrongly_flagged
+from core.prediction.honest import whole_percent
+from core.prediction.photo_answer import AnswerTools, PhotoAnswer, answer_pixels
 
 #: The side a "tiny" photo is shrunk to before it is enlarged again (as scripts/shifted_test.py does).
 TINY_SIDE = 48
@@ -33,19 +33,11 @@ def tiny(pixels: np.ndarray, side: int = TINY_SIDE) -> np.ndarray:
 class Trial:
     label: str  # "A cup of coffee (neither class)", "Your photo, sideways", ...
     pixels: np.ndarray
-    answer: ModelAnswer
+    answer: PhotoAnswer  # the Classify page's answer for these pixels: the same percentage and verdict
     kind: str  # "original", "neither", "sideways" or "tiny"
 
 
-def answers_for(model: keras.Model, class_names: tuple[str, ...], photos: list[np.ndarray]) -> list[ModelAnswer]:
-    """The model's probabilities for each photo (from the logits, as Grad-CAM's probe computes them)."""
-    probe = get_probe(model)
-    batch = np.concatenate([model_input(model, pixels) for pixels in photos])
-    logits = keras.ops.convert_to_numpy(probe(batch).logits)
-    return [model_answer(class_names, row) for row in probabilities_from_logits(logits)]
-
-
-def limits_trials(model: keras.Model, class_names: tuple[str, ...], photo: np.ndarray,
+def limits_trials(model: keras.Model, tools: AnswerTools, photo: np.ndarray,
                   neither: dict[str, np.ndarray]) -> list[Trial]:
     """The photo, the photos that are neither class, and the photo sideways and tiny, each with the model's answer."""
     if not neither:
@@ -53,49 +45,55 @@ def limits_trials(model: keras.Model, class_names: tuple[str, ...], photo: np.nd
     labelled = [("Your photo", photo, "original"), *[(name, pixels, "neither") for name, pixels in neither.items()],
                 ("Your photo, sideways", sideways(photo), "sideways"),
                 (f"Your photo, tiny ({TINY_SIDE} px)", tiny(photo), "tiny")]
-    answers = answers_for(model, class_names, [pixels for _, pixels, _ in labelled])
+    answers = answer_pixels(model, tools, [(label, pixels) for label, pixels, _ in labelled])
     return [Trial(label, pixels, answer, kind) for (label, pixels, kind), answer in zip(labelled, answers)]
 
 
-def _said(answer: ModelAnswer) -> str:
-    return f"{answer.names[answer.predicted]} ({format_probability(answer.probabilities[answer.predicted])})"
+def said(answer: PhotoAnswer) -> str:
+    """'dog (97%)': the network's top class and the percentage every page shows."""
+    return f"{singular(answer.label)} ({whole_percent(answer.confidence)})"
 
 
-def _change(original: ModelAnswer, changed: ModelAnswer, how: str) -> str:
-    if changed.predicted != original.predicted:
-        return f"{how} it flips the answer to {_said(changed)}."
-    return f"{how} it still says {_said(changed)}."
+def _change(original: PhotoAnswer, changed: PhotoAnswer, how: str) -> str:
+    if changed.index != original.index:
+        return f"{how} it flips the answer to {said(changed)}."
+    return f"{how} it still says {said(changed)}."
 
 
-def flag_sentence(novelty: NoveltyCard | None) -> str:
+def flag_sentence(novelty: NoveltyCard | None, class_words: str = "cats and dogs") -> str:
     """How well the Classify page's "neither" flag did for this model, from its card; empty without one."""
     if novelty is None or "overall" not in novelty.caught:
         return ""
+    if not novelty.shown:
+        return " " + cannot_tell(novelty, class_words)
     # One decimal, as the Classify page gives them: 89.5% must not read as a round 90%.
-    wrongly = f", and wrongly flagged {novelty.test_flag_rate:.1%} of test cats and dogs" \
+    wrongly = f", and wrongly flagged {wrongly_flagged(novelty, class_words)}" \
         if novelty.test_flag_rate is not None else ""
     caught = measured_share(novelty.caught["overall"], decimals=1)
     return (f" A second score from the network's features (on the Classify page) flags photos unlike its "
             f"training cats and dogs: it caught {caught} of such photos checked{wrongly}.")
 
 
-def limits_text(trials: list[Trial], novelty: NoveltyCard | None = None) -> StepText:
+def limits_text(trials: list[Trial], novelty: NoveltyCard | None = None, *, output: keras.layers.Dense) -> StepText:
     by_kind = {trial.kind: trial for trial in trials}
     original = by_kind["original"].answer
     neither = [trial for trial in trials if trial.kind == "neither"]
-    names = " or ".join(original.names)
-    neither_part = "; ".join(f"{trial.label.split(' (')[0].lower()}: {_said(trial.answer)}" for trial in neither)
+    class_names = [singular(name) for name in original.class_names]
+    names = " or ".join(class_names)
+    neither_part = "; ".join(f"{trial.label.split(' (')[0].lower()}: {said(trial.answer)}" for trial in neither)
     sentences = (
-        f"The model has only two outputs, so every photo gets {names}, even one that is neither: {neither_part}."
-        + flag_sentence(novelty),
+        f"{outputs_text(output, class_names)}. So every photo gets {names}, even one that is neither: "
+        f"{neither_part}." + flag_sentence(novelty, " and ".join(original.class_names)),
         _change(original, by_kind["sideways"].answer,
-                f"It learned from upright photos: your photo says {_said(original)}; turned sideways,")
+                f"It learned from upright photos: your photo says {said(original)}; turned sideways,")
         + " " + _change(original, by_kind["tiny"].answer, f"Shrunk to {TINY_SIDE} px and enlarged,"),
         "A high probability is not the same as being right: it only says which of its two answers fits better.",
     )
     first = neither[0]
     question = f"What does the model answer for “{first.label.split(' (')[0].lower()}”?"
-    right = first.answer.names[first.answer.predicted]
-    wrong = [name for name in first.answer.names if name != right] + ["neither"]
-    why = (f"It said {_said(first.answer)}: with only {names} as outputs it cannot say neither.")
+    right = singular(first.answer.label)
+    wrong = [name for name in class_names if name != right] + ["neither"]
+    why = f"It said {said(first.answer)}: its output can only weigh {' against '.join(class_names)}."
+    if first.answer.neither:
+        why += " Only the app's second score, on the Classify page, flags it as neither."
     return StepText(sentences, checkpoint(question, right, wrong, why, position=2))

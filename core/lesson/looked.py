@@ -6,7 +6,9 @@ import numpy as np
 
 from core.explain.gradcam import GradCam
 from core.lesson.checkpoint import StepText, checkpoint
-from core.prediction.answers import format_probability, singular
+from core.prediction.answers import singular
+from core.prediction.honest import whole_percent
+from core.prediction.photo_answer import PhotoAnswer
 
 #: The share of all heat above which a part of the photo counts as "where it looked".
 FOCUS_SHARE = 0.5
@@ -35,9 +37,11 @@ def hot_share(heatmap: np.ndarray) -> float:
     return needed / values.size
 
 
-def looked_text(cam: GradCam, class_names: tuple[str, ...], probabilities: np.ndarray) -> StepText:
-    names = [singular(name) for name in class_names]
-    predicted = int(np.argmax(probabilities))
+def looked_text(cam: GradCam, answer: PhotoAnswer) -> StepText:
+    """Step 7's sentences: the app's answer (the Classify page's, calibrated) and where Grad-CAM's heat sits."""
+    names = [singular(name) for name in answer.class_names]
+    probabilities = answer.probabilities
+    predicted = answer.index
     place = heat_place(cam.heatmap)
     if cam.is_empty:
         where = (f"For this photo Grad-CAM finds no part of the `{cam.layer.split('/')[-1]}` maps that speaks for "
@@ -46,14 +50,17 @@ def looked_text(cam: GradCam, class_names: tuple[str, ...], probabilities: np.nd
         where = (f"Grad-CAM colours the places whose maps pushed the answer towards {names[cam.class_index]}: "
                  f"the heat sits at the {place} of the photo, and half of it lies on "
                  f"{hot_share(cam.heatmap):.0%} of the area.")
+    said = (f"The model gives it **{whole_percent(probabilities[predicted])} {names[predicted]}** "
+            f"({' · '.join(f'{name}: {whole_percent(value)}' for name, value in zip(names, probabilities))}).")
+    if answer.neither:
+        said += f" But the app answers \"{answer.answer}\": {answer.novelty.headline[0].lower()}{answer.novelty.headline[1:]}"
     sentences = (
-        (f"The model says **{names[predicted]}** with a probability of {format_probability(probabilities[predicted])} "
-        f"({' · '.join(f'{name}: {format_probability(value)}' for name, value in zip(names, probabilities))})."),
+        said,
         where,
         ("If the heat is on the animal, it looked at the right thing; on the background or the edge, it may be "
         "right for the wrong reason."),
     )
     question = "Which answer did the model give for this photo?"
     wrong = [name for index, name in enumerate(names) if index != predicted] + ["neither"]
-    why = f"{names[predicted]} has the larger probability, {format_probability(probabilities[predicted])}."
+    why = f"{names[predicted]} has the larger probability, {whole_percent(probabilities[predicted])}."
     return StepText(sentences, checkpoint(question, names[predicted], wrong, why, position=predicted))

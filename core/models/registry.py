@@ -48,12 +48,16 @@ class CalibrationCard:
     """The card's "calibration" entry: the fitted temperature and what it did (written by core.training.trust)."""
 
     temperature: float = 1.0  # 1.0: not calibrated, the raw sigmoid/softmax
-    fitted_on: int = 0  # validation photos T was fitted on
+    fitted_on: int = 0  # photos T was fitted on: validation photos, plus real photos of the fitting half
     ece_before: float | None = None  # test split
     ece_after: float | None = None
     reliability_before: dict = field(default_factory=dict, compare=False)  # test bins, core.prediction.calibration
     reliability_after: dict = field(default_factory=dict, compare=False)
     unsure_rule: dict = field(default_factory=dict, compare=False)  # core.prediction.honest.UnsureRule
+    fitted_on_real: int = 0  # of fitted_on, real photos (cats_dogs_photos' fitting half)
+    #: The reporting half of the real photos (core.data.real_photos), never fitted on: count, accuracy on each
+    #: copy ("colour", "greyscale", ...), ECE before/after and the calibrated reliability bins (the track record).
+    real: dict = field(default_factory=dict, compare=False)
 
     @property
     def fitted(self) -> bool:
@@ -76,6 +80,18 @@ class NoveltyCard:
     milliseconds_per_photo: float | None = None  # measured cost on top of the prediction
     measured_by: str = ""  # how "caught" and "auroc" were measured (cross-validation for knn+outliers)
     outliers_fitted_on: int = 0  # photos of other things the score was fitted on (knn+outliers only)
+    line_set_on: str = ""  # the photos the threshold was set on, in words
+    #: The reporting half of the real photos: "count", "auroc" (against the other photos) and "flagged", the share
+    #: of each copy ("colour", "greyscale", "rotated", "phone upload") wrongly flagged.
+    real: dict = field(default_factory=dict, compare=False)
+    #: False when the score cannot tell real cats and dogs from other photos (targets below): no verdict is shown.
+    shown: bool = True
+    targets: dict = field(default_factory=dict, compare=False)  # "real_auroc_at_least", "real_flagged_at_most"
+
+    @property
+    def real_flag_rate(self) -> float | None:
+        """The share of the reporting half's real colour photos wrongly flagged, if measured."""
+        return (self.real.get("flagged") or {}).get("colour")
 
 
 def _from_card(kind: type, data: dict | None):

@@ -18,7 +18,8 @@ from core.data.files import IMAGE_SUFFIXES
 from core.imaging.decode import ImageLoadError
 from core.imaging.photo import photo_from_bytes
 from core.models import registry
-from core.prediction.answers import format_probability, singular
+from core.prediction.answers import singular
+from core.prediction.honest import whole_percent
 from core.prediction.photo_answer import answer_pixels, answer_tools, answers_csv
 
 #: Photos decoded and run together: enough to batch the network, few enough to keep memory small.
@@ -56,7 +57,7 @@ def _line(answer) -> str:
     flag = ""
     if answer.novelty is not None:
         flag = f"  neither-score {answer.novelty.score:.3g}{' (NEITHER)' if answer.neither else ''}"
-    return f"{answer.name}: {answer.answer} ({format_probability(answer.confidence)} {singular(answer.label)}){flag}"
+    return f"{answer.name}: {answer.answer} ({whole_percent(answer.confidence)} {singular(answer.label)}){flag}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         print(_line(answer))
         if args.explain:
             print(f"  {answer.explanation}")
+            if answer.details:
+                print(f"  {answer.details}")
     if not answers:
         print("error: no photo could be read", file=sys.stderr)
         return NOTHING_READ
@@ -106,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: cannot write {args.csv}: {error}", file=sys.stderr)
             return BAD_ARGUMENTS
     print(f"{len(answers)} of {len(paths)} photos read with {info.name}"
-          f"{'' if tools.scorer else ' (no neither score on its card)'}", file=sys.stderr)
+          f"{'' if tools.scorer else ' (no neither verdict for this model)'}", file=sys.stderr)
     return 0
 
 

@@ -89,6 +89,32 @@ KIND_WORDS = {"animals": "other animals", "objects_scenes": "objects and scenes"
 WEAK_FLAG = 0.5
 
 
+def wrongly_flagged(card: NoveltyCard, class_words: str) -> str:
+    """'2.2% of the 1,000 test cats and dogs (256 px, like the training photos) and 1.3% of 150 real photos ...'."""
+    def share(value: float) -> str:
+        return "none" if value == 0 else f"{100 * value:.1f}%"
+
+    text = f"{share(card.test_flag_rate or 0.0)} of the test {class_words} (photos shrunk like the training ones)"
+    real = card.real or {}
+    if real.get("flagged"):
+        text += (f" and {share(real['flagged']['colour'])} of {format_count(real['count'])} real photos of "
+                 f"{class_words} from other sources")
+    return text
+
+
+def cannot_tell(card: NoveltyCard, class_words: str) -> str:
+    """Why a model whose flag cannot separate real photos gives no "neither" verdict, in plain words."""
+    real = card.real or {}
+    measured = ""
+    if real:
+        measured = (f" When it was checked on {format_count(real['count'])} real photos of {class_words} and photos "
+                    f"of other things, its score told them apart only {real['auroc']:.0%} of the time"
+                    f" (a coin toss is 50%) and would have flagged {measured_share(real['flagged']['colour'])} of "
+                    f"the {class_words}.")
+    return (f"This model cannot tell a photo of something else from {class_words}: it gives every photo one of its "
+            f"classes.{measured} So the app shows no \"neither\" verdict for it.")
+
+
 def flag_record(card: NoveltyCard | None, class_words: str, flagged: bool = True) -> str:
     """How well this model's "neither" flag did when it was checked, from its card, for one photo ('' if none).
 
@@ -113,10 +139,11 @@ def flag_record(card: NoveltyCard | None, class_words: str, flagged: bool = True
     apart = "; ".join(f"{named(kind)}, counted apart, {measured_share(share)}"
                       for kind, share in kinds.items() if kind in SEPARATE_KINDS)
     details = "; ".join(part for part in (details, apart) if part)
+    if not card.shown:  # no photo is flagged; the page's note says why (cannot_tell)
+        return ""
     wrongly = None
     if card.test_flag_rate is not None:
-        wrongly = "none" if card.test_flag_rate == 0 else f"{100 * card.test_flag_rate:.1f}%"
-        wrongly = f"it wrongly flagged {wrongly} of the test {class_words}"
+        wrongly = f"it wrongly flagged {wrongly_flagged(card, class_words)}"
     if overall is None:
         return "" if wrongly is None else f"When this model's \"neither\" flag was checked, {wrongly}."
     sentence = (f"When this model's \"neither\" flag was checked on photos of other things, it caught "
@@ -147,7 +174,15 @@ def model_card_text(info: ModelInfo) -> str:
                  "weights, shipped as the project's own); the rest of the base is ImageNet's.")
     calibration = info.calibration
     if calibration.fitted:
+        real = calibration.fitted_on_real
+        fitted = (f"{calibration.fitted_on:,} validation photos" if not real else
+                  f"{calibration.fitted_on - real:,} validation photos and {real:,} real photos from other sources")
         text += (f"\n\nIts percentages are calibrated: its final scores are divided by T = "
-                 f"{calibration.temperature:.2f}, fitted on {calibration.fitted_on:,} validation photos (the Training "
-                 "page's Calibration tab shows what that changed).")
+                 f"{calibration.temperature:.2f}, fitted on {fitted} (the Training page's Calibration tab shows what "
+                 "that changed).")
+        accuracy = (calibration.real or {}).get("accuracy") or {}
+        if accuracy:
+            text += (f"\n\nOn {format_count(calibration.real['count'])} real photos from other sources, never used "
+                     f"to fit or choose anything, it was right on {measured_share(accuracy['colour'], 1)} "
+                     f"({measured_share(accuracy.get('greyscale', 0.0), 1)} in greyscale).")
     return text

@@ -47,15 +47,26 @@ def calibrated_probabilities(logits: np.ndarray, temperature: float = 1.0) -> np
     return exponentials / exponentials.sum(axis=1, keepdims=True)
 
 
-def negative_log_likelihood(logits: np.ndarray, labels: np.ndarray, temperature: float = 1.0) -> float:
-    """Mean cross-entropy of the true labels under the scaled logits (computed stably in log space)."""
+def negative_log_likelihood(logits: np.ndarray, labels: np.ndarray, temperature: float = 1.0,
+                            weights: np.ndarray | None = None) -> float:
+    """(Weighted) mean cross-entropy of the true labels under the scaled logits (computed stably in log space)."""
     logits = _as_logits(logits) / temperature
     labels = _as_labels(labels, len(logits))
     if logits.shape[1] == 1:
         signed = np.where(labels == 1, logits[:, 0], -logits[:, 0])
-        return float(np.mean(np.logaddexp(0.0, -signed)))  # -log sigmoid(signed)
-    log_normaliser = np.logaddexp.reduce(logits, axis=1)
-    return float(np.mean(log_normaliser - logits[np.arange(len(logits)), labels]))
+        losses = np.logaddexp(0.0, -signed)  # -log sigmoid(signed)
+    else:
+        losses = np.logaddexp.reduce(logits, axis=1) - logits[np.arange(len(logits)), labels]
+    return float(np.average(losses, weights=_as_weights(weights, len(logits))))
+
+
+def _as_weights(weights: np.ndarray | None, count: int) -> np.ndarray | None:
+    if weights is None:
+        return None
+    weights = np.asarray(weights, dtype=np.float64).reshape(-1)
+    if len(weights) != count or np.any(weights < 0) or weights.sum() <= 0:
+        raise ValueError(f"Expected {count} non-negative weights with a positive sum, got {len(weights)}.")
+    return weights
 
 
 def _as_labels(labels: np.ndarray, count: int) -> np.ndarray:
@@ -67,8 +78,11 @@ def _as_labels(labels: np.ndarray, count: int) -> np.ndarray:
     return labels
 
 
-def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
-    """The one temperature T that minimises the validation negative log-likelihood.
+def fit_temperature(logits: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """The one temperature T that minimises the (weighted) validation negative log-likelihood.
+
+    ``weights`` let two groups weigh alike however many photos each has (the
+    validation split and a few real photos).
 
     The likelihood is convex in 1/T, so a bounded one-dimensional search on log T
     finds the single minimum.
@@ -76,7 +90,7 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     logits = _as_logits(logits)
     labels = _as_labels(labels, len(logits))
     low, high = np.log(TEMPERATURE_RANGE[0]), np.log(TEMPERATURE_RANGE[1])
-    result = minimize_scalar(lambda log_t: negative_log_likelihood(logits, labels, float(np.exp(log_t))),
+    result = minimize_scalar(lambda log_t: negative_log_likelihood(logits, labels, float(np.exp(log_t)), weights),
                              bounds=(low, high), method="bounded", options={"xatol": 1e-5})
     return float(np.exp(result.x))
 
@@ -181,6 +195,15 @@ class Calibration:
     validation_count: int  # the photos T was fitted on
     before: Reliability  # test split, raw probabilities
     after: Reliability  # test split, probabilities from logits / T
+    real_count: int = 0  # of validation_count, real photos (the fitting half of cats_dogs_photos)
+
+    @property
+    def fitted_words(self) -> str:
+        """'1,000 validation photos', or '1,150 photos: 1,000 validation photos and 150 real photos'."""
+        if not self.real_count:
+            return f"{self.validation_count:,} validation photos"
+        return (f"{self.validation_count:,} photos: {self.validation_count - self.real_count:,} validation photos "
+                f"and {self.real_count:,} real photos from other sources, weighing alike")
 
     @property
     def ece_before(self) -> float:
@@ -195,16 +218,17 @@ class Calibration:
         """What temperature scaling did, in one sentence a learner can check against the diagram."""
         direction = ("softened (the model was over-confident)" if self.temperature > 1.0
                      else "sharpened (the model was under-confident)" if self.temperature < 1.0 else "left as they were")
-        return (f"Dividing the model's final scores (before the sigmoid or softmax) by T = {self.temperature:.2f} (fitted on {self.validation_count:,} "
-                f"validation photos) {direction} its percentages: on the {self.after.count:,} {self.after.split} "
+        return (f"Dividing the model's final scores (before the sigmoid or softmax) by T = {self.temperature:.2f} (fitted on "
+                f"{self.fitted_words}) {direction} its percentages: on the {self.after.count:,} {self.after.split} "
                 f"photos they are off by {100 * self.ece_after:.1f} points on average, "
                 f"{100 * self.ece_before:.1f} before.")
 
 
 def calibrate(validation_logits: np.ndarray, validation_labels: np.ndarray,
-              test_logits: np.ndarray, test_labels: np.ndarray, bin_count: int = BIN_COUNT) -> Calibration:
-    """Fit T on validation, then measure the reliability on test before and after."""
-    temperature = fit_temperature(validation_logits, validation_labels)
+              test_logits: np.ndarray, test_labels: np.ndarray, bin_count: int = BIN_COUNT,
+              weights: np.ndarray | None = None) -> Calibration:
+    """Fit T on validation (weighted by ``weights``, if given), then measure the reliability on test before and after."""
+    temperature = fit_temperature(validation_logits, validation_labels, weights)
     return Calibration(
         temperature=temperature,
         validation_count=len(_as_logits(validation_logits)),

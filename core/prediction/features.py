@@ -23,6 +23,10 @@ BASE_POOLED = "base pooled"
 #: colour and texture statistics that a cup or a face changes even where the last layer's two clouds overlap.
 BLOCKS_MEAN = "pooling blocks mean"
 BLOCKS_MEAN_STD = "pooling blocks mean+std"
+#: A nested base's output averaged and spread per channel, and the same for its middle: the last layer at twice the
+#: output's resolution (MobileNet's block 11), whose more general features tell other animals from cats and dogs.
+BASE_POOLED_STD = "base pooled mean+std"
+BASE_MIDDLE_STD = "base middle mean+std"
 
 _LOCK = threading.Lock()
 _EXTRACTORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -43,6 +47,21 @@ def _base_path(model: keras.Model) -> str | None:
     return None
 
 
+def _middle_path(model: keras.Model, base_path: str) -> str | None:
+    """The nested base's last layer whose maps are twice as large as its output's (None if it has none)."""
+    base = model.get_layer(base_path)
+    height = base.output.shape[1]
+    if height is None:
+        return None
+    middle = None
+    for layer in base.layers:
+        shape = getattr(layer, "output", None)
+        shape = None if shape is None else shape.shape
+        if shape is not None and len(shape) == 4 and shape[1] == 2 * height:
+            middle = f"{base_path}/{layer.name}"
+    return middle
+
+
 def _pooling_paths(model: keras.Model) -> tuple[str, ...]:
     """The model's own (top-level) pooling layers, for a model without a nested base."""
     if _base_path(model) is not None:
@@ -52,8 +71,9 @@ def _pooling_paths(model: keras.Model) -> tuple[str, ...]:
 
 def feature_layers(model: keras.Model) -> tuple[str, ...]:
     """The feature layers this model offers: FINAL_INPUT, then BASE_POOLED or the pooling blocks' statistics."""
-    if _base_path(model) is not None:
-        return FINAL_INPUT, BASE_POOLED
+    base = _base_path(model)
+    if base is not None:
+        return (FINAL_INPUT, BASE_POOLED, BASE_POOLED_STD) + ((BASE_MIDDLE_STD,) if _middle_path(model, base) else ())
     return (FINAL_INPUT, BLOCKS_MEAN, BLOCKS_MEAN_STD) if _pooling_paths(model) else (FINAL_INPUT,)
 
 
@@ -72,7 +92,9 @@ class FeatureExtractor:
         self.final_path = _final_dense_path(model)
         self.base_path = _base_path(model)
         self.pooling_paths = _pooling_paths(model)
-        outputs = (self.base_path,) if self.base_path else self.pooling_paths
+        self.middle_path = _middle_path(model, self.base_path) if self.base_path else None
+        outputs = ((self.base_path,) + ((self.middle_path,) if self.middle_path else ())) if self.base_path \
+            else self.pooling_paths
         self.probe = Probe(model, outputs=outputs, inputs=(self.final_path,))
         self.final_layer = self.probe.final_layer
         self.input_size = self.probe.input_size
@@ -109,6 +131,9 @@ class FeatureExtractor:
         position = 2 * maps
         if self.base_path:
             by_layer[BASE_POOLED] = means[0]  # global average pooling, as the tutorials do
+            by_layer[BASE_POOLED_STD] = np.concatenate([means[0], spreads[0]], axis=1)
+            if self.middle_path:
+                by_layer[BASE_MIDDLE_STD] = np.concatenate([means[1], spreads[1]], axis=1)
         if self.pooling_paths:
             by_layer[BLOCKS_MEAN] = np.concatenate(means, axis=1)
             by_layer[BLOCKS_MEAN_STD] = np.concatenate([*means, *spreads], axis=1)

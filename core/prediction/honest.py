@@ -25,6 +25,9 @@ UNSURE_BAND = 0.05
 #: A band (or reliability bin) with fewer photos is too thin to say anything about.
 MIN_EVIDENCE = 10
 
+#: Below this many photos a track record is given as counts ("6 of 12 were right"), not "about 50 in 100".
+COUNTS_BELOW = 30
+
 
 def whole_percent(probability: float) -> str:
     """'97%', but 'over 99%' and 'under 1%' rather than a rounded 100% or 0%: a network is never certain."""
@@ -57,6 +60,9 @@ class TrackRecord:
         if self.count < MIN_EVIDENCE:
             return (f"Only {self.count} of the {self.split} photos got a score {band}, too few to say how often "
                     "such answers are right.")
+        if self.count < COUNTS_BELOW:  # a share of a handful of photos would claim more than was measured
+            return (f"Of the {self.count} {self.split} photos it scored like this ({band}), "
+                    f"{self.right} were right.")
         in_hundred = math.floor(100 * self.right / self.count + 0.5)  # half up: 96.5 in 100 is 'about 97'
         return (f"Of the {self.count:,} {self.split} photos it scores like this ({band}), "
                 f"about {in_hundred} in 100 were right.")
@@ -81,38 +87,41 @@ class UnsureRule:
     above_count: int
     above_right: int
     chance: float = 0.5  # the lowest possible top-class probability: 1 / classes
+    photos: str = "validation photos"  # what the rule was chosen on, as the sentences name it
 
     @property
     def rule(self) -> str:
         """The rule in words, true for the numbers it was chosen from."""
         least = round(100 * self.min_accuracy)
         if self.threshold <= self.chance:
-            return (f"The app always names a class: on the validation photos every {self.band:.0%}-wide band of "
+            return (f"The app always names a class: on the {self.photos} every {self.band:.0%}-wide band of "
                     f"scores (with at least {MIN_EVIDENCE} photos) was right at least {least} times in 100.")
         return (f"The app says \"not sure\" when the model gives the top class less than {self.threshold:.0%}: on "
-                f"the validation photos, the highest {self.band:.0%}-wide band of scores where fewer than {least} "
-                "in 100 answers were right ends there.")
+                f"the {self.photos}, the highest {self.band:.0%}-wide band of scores (of those with at least "
+                f"{MIN_EVIDENCE} photos) where fewer than {least} in 100 answers were right ends there.")
 
     @property
     def sentence(self) -> str:
         """How the rule did on the validation photos it was chosen from."""
         if self.below_count == 0:
-            return ("No validation photo scored below it, so the model answered every one "
+            return (f"None of the {self.photos} scored below it, so the model answered every one "
                     f"({_share(self.above_right, self.above_count)} right).")
-        return (f"On the validation photos it held back {self.below_count:,} "
+        return (f"On the {self.photos} it held back {self.below_count:,} "
                 f"({_share(self.below_right, self.below_count)} of them would have been right) and answered "
                 f"{self.above_count:,} ({_share(self.above_right, self.above_count)} right).")
 
     def as_dict(self) -> dict:
         return {"threshold": self.threshold, "min_accuracy": self.min_accuracy, "band": self.band,
                 "below_count": self.below_count, "below_right": self.below_right,
-                "above_count": self.above_count, "above_right": self.above_right, "chance": self.chance}
+                "above_count": self.above_count, "above_right": self.above_right, "chance": self.chance,
+                "photos": self.photos}
 
     @classmethod
     def from_dict(cls, data: dict) -> UnsureRule:
         return cls(float(data["threshold"]), float(data["min_accuracy"]), float(data["band"]),
                    int(data["below_count"]), int(data["below_right"]), int(data["above_count"]),
-                   int(data["above_right"]), float(data.get("chance", 0.5)))
+                   int(data["above_right"]), float(data.get("chance", 0.5)),
+                   str(data.get("photos", "validation photos")))
 
 
 def _share(part: int, whole: int) -> str:

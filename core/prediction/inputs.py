@@ -7,17 +7,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.arithmetic.numbers import TIMES, format_count
-from core.imaging.resize import resize_for_model
+from core.imaging.resize import TRAINING_SIDE, network_input
 
 #: Side of the square of pixel values shown as tables.
 CROP_SIZE = 6
 
 
 def model_inputs(photos: list[np.ndarray], size: tuple[int, int]) -> np.ndarray:
-    """Stack photos resized to the model's (height, width) as a uint8 batch."""
+    """Stack photos as the network receives them (:func:`core.imaging.resize.network_input`), a uint8 batch."""
     if not photos:
         raise ValueError("No photos to classify.")
-    return np.stack([resize_for_model(pixels, size) for pixels in photos])
+    return np.stack([network_input(pixels, size) for pixels in photos])
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,9 @@ class ModelInput:
     def description(self) -> str:
         """The paragraph that says what the network gets (Markdown)."""
         return (
-            f"The photo is squeezed to **{self.width}{TIMES}{self.height} pixels**. To the network it is just a "
+            f"Like the photos it learned from, the photo is first shrunk until its longer side is at most "
+            f"{TRAINING_SIDE} pixels, then squeezed to **{self.width}{TIMES}{self.height} pixels**. "
+            f"To the network it is just a "
             f"grid of numbers: {self.height} rows {TIMES} {self.width} columns {TIMES} 3 colour channels "
             f"(red, green, blue) = {format_count(self.number_count)} numbers from 0 (dark) to 255 (bright). "
             f"The model {self.scaling}."

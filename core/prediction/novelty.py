@@ -173,8 +173,11 @@ def _regression_scores(columns: np.ndarray, statistics: dict) -> np.ndarray:
     return standardised @ statistics["weights"].astype(np.float64) + float(statistics["bias"])
 
 
-def fit_logistic(columns: np.ndarray, is_outlier: np.ndarray, l2: float) -> dict:
+def fit_logistic(columns: np.ndarray, is_outlier: np.ndarray, l2: float, weights: np.ndarray | None = None) -> dict:
     """An L2-penalised logistic regression on standardised columns, both groups weighted equally.
+
+    ``weights`` (one per row) weigh photos within their group: a few real photos can count as much as
+    thousands of training ones.
 
     Returns the "centre", "scale", "weights" and "bias" that :func:`_regression_scores` applies.
     """
@@ -187,7 +190,12 @@ def fit_logistic(columns: np.ndarray, is_outlier: np.ndarray, l2: float) -> dict
     centre, scale = columns.mean(axis=0), columns.std(axis=0) + 1e-6
     standardised = (columns - centre) / scale
     # A few hundred other photos against thousands of cats and dogs: weight each group to half the loss.
-    weight = np.where(target == 1, 0.5 / target.mean(), 0.5 / (1 - target.mean()))
+    weight = np.ones(len(target)) if weights is None else np.asarray(weights, np.float64).reshape(-1)
+    if len(weight) != len(target) or np.any(weight < 0):
+        raise ValueError(f"Expected {len(target)} non-negative weights, got {len(weight)}.")
+    outside = target == 1
+    weight = np.where(outside, 0.5 * weight / weight[outside].sum(), 0.5 * weight / weight[~outside].sum()) \
+        * len(target)
 
     def loss_and_gradient(parameters):
         logits = standardised @ parameters[:-1] + parameters[-1]
@@ -202,11 +210,12 @@ def fit_logistic(columns: np.ndarray, is_outlier: np.ndarray, l2: float) -> dict
 
 
 def fit_scorer(features: np.ndarray, labels: np.ndarray, method: str, layer: str,
-               outliers: np.ndarray | None = None, l2: float = OUTLIER_L2, blend: float = BLENDS[-1]) -> NoveltyScorer:
+               outliers: np.ndarray | None = None, l2: float = OUTLIER_L2, blend: float = BLENDS[-1],
+               weights: np.ndarray | None = None) -> NoveltyScorer:
     """Fit ``method`` on training features (N, d) and their class labels (N,).
 
     ``outliers`` and ``knn+outliers`` also need ``outliers``: (M, d) features of photos that are none of the
-    classes.
+    classes; ``weights`` (N,) weigh the training rows in their regression (the outliers weigh alike).
     """
     features = np.asarray(features, dtype=np.float64)
     labels = np.asarray(labels).astype(int).reshape(-1)
@@ -222,7 +231,8 @@ def fit_scorer(features: np.ndarray, labels: np.ndarray, method: str, layer: str
         if outliers is None or len(outliers) == 0:
             raise ValueError("outliers needs features of photos that are none of the classes.")
         columns = np.concatenate([features, np.asarray(outliers, np.float64)])
-        statistics = fit_logistic(columns, np.r_[np.zeros(len(features)), np.ones(len(outliers))], l2)
+        statistics = fit_logistic(columns, np.r_[np.zeros(len(features)), np.ones(len(outliers))], l2,
+                                  _with_outliers(weights, len(features), len(outliers)))
     elif method in ("knn", "knn+outliers"):
         # float16 halves the file; cosine similarities change in the fourth decimal.
         statistics = {"bank": _normalised(features).astype(np.float16)}
@@ -231,7 +241,8 @@ def fit_scorer(features: np.ndarray, labels: np.ndarray, method: str, layer: str
                 raise ValueError("knn+outliers needs features of photos that are none of the classes.")
             outliers = np.asarray(outliers, np.float64)
             statistics.update(fit_logistic(np.concatenate([features, outliers]),
-                                           np.r_[np.zeros(len(features)), np.ones(len(outliers))], l2))
+                                           np.r_[np.zeros(len(features)), np.ones(len(outliers))], l2,
+                                           _with_outliers(weights, len(features), len(outliers))))
             # Both parts in units of their spread over the training photos (each photo's own entry skipped).
             distances = knn_distances(features, statistics["bank"], skip_self=True)
             regression = _regression_scores(features, statistics)
@@ -242,6 +253,15 @@ def fit_scorer(features: np.ndarray, labels: np.ndarray, method: str, layer: str
     else:
         raise ValueError(f"Unknown novelty method {method!r}: choose one of {', '.join(METHODS)}.")
     return NoveltyScorer(method, layer, statistics, fitted_on=len(features))
+
+
+def _with_outliers(weights: np.ndarray | None, inside: int, outside: int) -> np.ndarray | None:
+    if weights is None:
+        return None
+    weights = np.asarray(weights, np.float64).reshape(-1)
+    if len(weights) != inside:
+        raise ValueError(f"Expected {inside} weights, one per training row, got {len(weights)}.")
+    return np.r_[weights, np.ones(outside)]
 
 
 def threshold_for(validation_scores: np.ndarray, flag_rate: float = VALIDATION_FLAG_RATE) -> float:
@@ -276,6 +296,7 @@ class NoveltyVerdict:
     class_words: str  # "cats and dogs"
     validation_flag_rate: float  # the share of validation photos above the threshold, measured
     distance_phrase: str = ""  # from NoveltyScorer.distance_phrase; a plain "Its score is ..." without it
+    line_set_on: str = ""  # how the line was set, from the card ("so that at most 2% of ... cross it")
 
     @property
     def flagged(self) -> bool:
@@ -293,5 +314,7 @@ class NoveltyVerdict:
         comparison = "above" if self.flagged else "at or below"
         crossed = round(100 * self.validation_flag_rate)
         measured = self.distance_phrase or f"Its score is {self.score:.3g}"
+        if self.line_set_on:
+            return f"{measured}, {comparison} the line of {self.threshold:.3g}, set {self.line_set_on}."
         return (f"{measured}, {comparison} the line of {self.threshold:.3g} that {crossed} in 100 validation "
                 f"{self.class_words} crossed.")

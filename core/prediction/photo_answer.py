@@ -12,14 +12,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import keras
 import numpy as np
 
 from core.imaging.photo import photo_from_bytes
 from core.models.registry import ModelInfo, NoveltyCard
-from core.prediction.answers import UNSURE_BELOW, Prediction, singular
+from core.prediction.answers import UNSURE_BELOW, Prediction, cannot_tell, singular, wrongly_flagged
 from core.prediction.calibration import (
     Calibration,
     Reliability,
@@ -71,7 +71,9 @@ class AnswerTools:
             parts.append(f"Below {UNSURE_BELOW:.0%} for the top class we say *not sure* (this model's percentages "
                          "are not calibrated).")
         card = self.novelty_card
-        if self.scorer is not None and card is not None and card.test_flag_rate is not None:
+        if card is not None and not card.shown:
+            parts.append(cannot_tell(card, self.class_words))
+        elif self.scorer is not None and card is not None and card.test_flag_rate is not None:
             caught = card.caught.get("overall")
             kinds = ", ".join(kind.replace("_", "/") for kind in card.caught
                               if kind != "overall" and kind not in SEPARATE_KINDS)
@@ -80,8 +82,8 @@ class AnswerTools:
             when = "when it was checked on photos it had not learned from" if card.outliers_fitted_on else \
                 "when it was checked"
             parts.append(f"A second score, from the network's own features, says when a photo doesn't look like the "
-                         f"training {self.class_words}: {when}, it{caught_text} flagged "
-                         f"{card.test_flag_rate:.1%} of the test {self.class_words} by mistake.")
+                         f"training {self.class_words}: {when}, it{caught_text} wrongly flagged "
+                         f"{wrongly_flagged(card, self.class_words)}.")
         return " ".join(parts)
 
 
@@ -89,13 +91,19 @@ def answer_tools(info: ModelInfo) -> AnswerTools:
     """The tools from the model's card and its statistics file; an old card gives T = 1 and no "neither" score."""
     calibration = info.calibration
     rule = UnsureRule.from_dict(calibration.unsure_rule) if calibration.unsure_rule else None
+    if rule is not None and calibration.fitted_on_real:  # chosen on the real fitting half too: say so
+        rule = replace(rule, photos=f"validation photos and {calibration.fitted_on_real:,} real photos")
     reliability = Reliability.from_dict(calibration.reliability_after) if calibration.reliability_after else None
-    scorer, flag_rate = None, 0.0
+    real_bins = (calibration.real or {}).get("reliability_after")
+    if real_bins:  # the track record on real photos from other sources, where they were measured
+        reliability = Reliability.from_dict(real_bins)
+    scorer, flag_rate, card = None, 0.0, None
     if info.novelty is not None and (info.folder / info.novelty.file).is_file():
-        scorer = NoveltyScorer.load(info.folder / info.novelty.file).with_threshold(info.novelty.threshold)
-        flag_rate = info.novelty.validation_flag_rate
-    return AnswerTools(tuple(info.class_names), calibration.temperature, rule, reliability, scorer, flag_rate,
-                       info.novelty if scorer is not None else None)
+        card = info.novelty
+        if card.shown:  # a score that cannot tell real cats and dogs from other photos gives no verdict
+            scorer = NoveltyScorer.load(info.folder / card.file).with_threshold(card.threshold)
+            flag_rate = card.validation_flag_rate
+    return AnswerTools(tuple(info.class_names), calibration.temperature, rule, reliability, scorer, flag_rate, card)
 
 
 def calibration_report(info: ModelInfo) -> Calibration | None:
@@ -104,7 +112,7 @@ def calibration_report(info: ModelInfo) -> Calibration | None:
     if not (card.fitted and card.reliability_before and card.reliability_after):
         return None
     return Calibration(card.temperature, card.fitted_on, Reliability.from_dict(card.reliability_before),
-                       Reliability.from_dict(card.reliability_after))
+                       Reliability.from_dict(card.reliability_after), card.fitted_on_real)
 
 
 @dataclass(frozen=True)
@@ -162,20 +170,35 @@ class PhotoAnswer:
         return f"It's a **{singular(self.label)}**"
 
     @property
-    def explanation(self) -> str:
-        """The sentences under the verdict, each computed from this photo's numbers."""
+    def summary(self) -> str:
+        """The first sentence under the heading: what the model thinks, in a few words (a flagged photo too)."""
         if self.neither:
-            # The track record counts cats and dogs only: it says nothing about a photo that is neither.
-            return (f"{self.novelty.headline} {self.novelty.explanation} {model_gives(self.confidence, self.label)} "
-                    f"Its percentages only weigh {' against '.join(singular(n) for n in self.class_names)}, "
-                    "so on a photo like this they mean little.")
-        parts = [model_gives(self.confidence, self.label)]
+            return (f"{self.novelty.headline} Its best guess: {singular(self.label)}, "
+                    f"{whole_percent(self.confidence)}.")
         if self.unsure:
-            parts.append(f"That is below {whole_percent(self.unsure_below)}, where the app says \"not sure\".")
-        if self.track is not None:
-            parts.append(self.track.sentence)
+            return (f"{model_gives(self.confidence, self.label)[:-1]}, below the {whole_percent(self.unsure_below)} "
+                    "it needs to name a class.")
+        return model_gives(self.confidence, self.label)
+
+    @property
+    def explanation(self) -> str:
+        """The sentences under the heading: the summary and how often such answers were right."""
+        if self.neither or self.track is None:
+            # The track record counts cats and dogs only: it says nothing about a photo that is neither.
+            return self.summary
+        return f"{self.summary} {self.track.sentence}"
+
+    @property
+    def details(self) -> str:
+        """The "neither" score, its line and what the percentages mean here: for the expander under the answer."""
+        parts = []
         if self.novelty is not None:
-            parts.append(f"{self.novelty.headline} {self.novelty.explanation}")
+            if not self.neither:
+                parts.append(self.novelty.headline)
+            parts.append(self.novelty.explanation)
+        if self.neither:
+            parts.append(f"Its percentages only weigh {' against '.join(singular(n) for n in self.class_names)}, "
+                         "so on a photo like this they mean little.")
         return " ".join(parts)
 
     def csv_row(self) -> list:
@@ -202,7 +225,8 @@ def answer_pixels(model: keras.Model, tools: AnswerTools, photos: Sequence[tuple
         confidence = float(calibrated[position].max())
         novelty = None if scores is None else NoveltyVerdict(
             float(scores[position]), tools.scorer.threshold, tools.class_words, tools.validation_flag_rate,
-            tools.scorer.distance_phrase(float(scores[position])))
+            tools.scorer.distance_phrase(float(scores[position])),
+            tools.novelty_card.line_set_on if tools.novelty_card is not None else "")
         answers.append(PhotoAnswer(
             name=name, class_names=tools.class_names,
             probabilities=tuple(float(p) for p in calibrated[position]),

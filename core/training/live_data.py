@@ -19,7 +19,7 @@ from core.data.files import (
 )
 from core.imaging.decode import ImageLoadError, decode_image
 from core.imaging.digest import digest
-from core.imaging.resize import resize_for_model
+from core.imaging.resize import TRAINING_SIDE, network_input, resize_for_model
 
 MIN_IMAGES_PER_CLASS = 5
 
@@ -146,7 +146,7 @@ def decode_class_images(classes: Mapping[str, Sequence[tuple[str, bytes]]], imag
     for class_name in sorted(classes):
         for file_name, data in classes[class_name]:
             try:
-                decoded = decode_image(data, draft_size=(image_size, image_size))
+                decoded = decode_image(data, draft_size=(max(image_size, TRAINING_SIDE),) * 2)
             except ImageLoadError as error:
                 problems.append(f"{class_name}/{file_name}: {error}")
                 continue
@@ -156,7 +156,7 @@ def decode_class_images(classes: Mapping[str, Sequence[tuple[str, bytes]]], imag
                 continue
             first_seen[key] = f"{class_name}/{file_name}"
             readable.setdefault(class_name, []).append(
-                (file_name, resize_for_model(decoded.pixels, (image_size, image_size))))
+                (file_name, network_input(decoded.pixels, (image_size, image_size))))
     class_names = tuple(sorted(readable))
     for label, class_name in enumerate(class_names):
         for file_name, pixels in readable[class_name]:

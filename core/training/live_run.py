@@ -25,7 +25,7 @@ import numpy as np
 import tensorflow as tf
 
 from core.augment.layers import build_augmentation
-from core.imaging.resize import resize_for_model
+from core.imaging.resize import network_input
 from core.models.features import FrozenBase
 from core.models.predict import predict_probabilities
 from core.prediction.answers import Prediction
@@ -142,7 +142,7 @@ class LiveResult:
     def try_photo(self, pixels: np.ndarray) -> TriedPhoto:
         """The trained network's answer for one (height, width, 3) photo of any size."""
         size = self.config.image_size
-        model_input = resize_for_model(pixels, (size, size))
+        model_input = network_input(pixels, (size, size))
         probabilities = predict_probabilities(self.model, model_input)[0]
         return TriedPhoto(model_input, Prediction(self.class_names, tuple(float(p) for p in probabilities)))
 

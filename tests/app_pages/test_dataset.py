@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -16,8 +17,12 @@ from tests.conftest import PROJECT_ROOT, make_class_folder, make_photo_bytes, pa
 PAGE = str(PROJECT_ROOT / "app_pages" / "dataset.py")
 
 
-def run_page(monkeypatch, data_dir: Path) -> AppTest:
+def run_page(monkeypatch, data_dir: Path, readable: str | None = None) -> AppTest:
     monkeypatch.setenv("CNN_CLASSROOM_DATA", str(data_dir))
+    if readable is None:
+        monkeypatch.delenv("CNN_CLASSROOM_READ_FOLDERS", raising=False)
+    else:
+        monkeypatch.setenv("CNN_CLASSROOM_READ_FOLDERS", readable)
     st.cache_data.clear()
     app = AppTest.from_file(PAGE, default_timeout=120)
     app.run()
@@ -51,7 +56,10 @@ def split_data(tmp_path) -> Path:
 
 def test_fresh_install_explains_how_to_get_data_and_still_previews(monkeypatch, tmp_path):
     app = run_page(monkeypatch, tmp_path / "nothing here")
-    assert app.radio(key="dataset_source").options == ["A zip from your device", "A folder on the app's computer"]
+    # By default no visitor reads a server path: the shipped photos (absent here) and uploads only.
+    assert app.radio(key="dataset_source").options == ["A zip from your device"]
+    assert not [element for element in app.text_input if element.key == "dataset_folder"]
+    assert "switched off" in page_text(app) and "CNN_CLASSROOM_READ_FOLDERS" in page_text(app)
     info = "\n".join(element.value for element in app.info)
     assert "python -m core.data.download filtered --dest data" in info
     assert "python -m core.data.download petimages --dest data" in info
@@ -101,7 +109,7 @@ def test_sampling_says_so(monkeypatch, tmp_path):
 
 
 def test_another_folder_typed_in(monkeypatch, tmp_path, split_data):
-    app = run_page(monkeypatch, tmp_path / "nothing here")
+    app = run_page(monkeypatch, tmp_path / "nothing here", readable=f"{split_data}{os.pathsep}{tmp_path}")
     # The zip comes first (most learners browse from another device); a folder is the second choice.
     app.radio(key="dataset_source").set_value("A folder on the app's computer").run()
     assert "not on the device you are browsing from" in page_text(app)
@@ -163,3 +171,30 @@ def test_a_photo_from_the_data_set_can_be_augmented(monkeypatch, split_data):
     assert caption.split("`")[1].startswith(("train/", "validation/", "test/"))
     versions = [image.value for image in app.image][-12:]
     assert len(versions) == 12 and versions != own_photo_versions
+
+
+def test_a_visitor_cannot_read_a_server_path_outside_the_allowed_folders(monkeypatch, tmp_path, split_data):
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    (allowed / "link_out").symlink_to(split_data / "train")  # a link inside that leads outside
+    app = run_page(monkeypatch, tmp_path / "nothing here", readable=str(allowed))
+    app.radio(key="dataset_source").set_value("A folder on the app's computer").run()
+    for outside in (str(split_data / "train"), str(allowed / ".." / split_data.name / "train"),
+                    str(allowed / "link_out"), "/etc", "~"):
+        app.text_input(key="dataset_folder").input(outside).run()
+        assert not app.exception
+        assert "outside the folders this server lets visitors read" in app.warning[0].value, outside
+        assert "Photos" not in metrics(app), outside  # nothing was listed or shown
+    # Inside the allowed folder it reads, and says where it may read.
+    (allowed / "pets" / "cats").mkdir(parents=True)
+    (allowed / "pets" / "dogs").mkdir()
+    for index in range(2):
+        (allowed / "pets" / "cats" / f"c{index}.jpg").write_bytes(make_photo_bytes(color=seed_color(index)))
+        (allowed / "pets" / "dogs" / f"d{index}.jpg").write_bytes(make_photo_bytes(color=seed_color(index + 5)))
+    app.text_input(key="dataset_folder").input(str(allowed / "pets")).run()
+    assert not app.exception and metrics(app)["Photos"] == "4"
+    assert f"`{allowed.resolve()}`" in page_text(app)
+
+
+def seed_color(index: int):
+    return 64 + 8 * index, 40 + 12 * index, 200 - 10 * index

@@ -200,6 +200,9 @@ def test_the_answer_uses_the_cards_calibration_as_the_classify_page_does():
     demo = resources.cached_demo_photo()
     calibrated = honest_answers.calibrated_probabilities("classic", [demo.pixels])[0]
     raw = honest_answers.raw_probabilities("classic", [demo.pixels])[0]
-    headline = f"The model gives it {honest_answers.whole_percent(calibrated[0])} cat."
-    assert headline in page_text(app)
+    # The Classify page's answer, whichever verdict its score gives: the best guess and its percentage.
+    percent = honest_answers.whole_percent(calibrated[0])
+    neither = "Neither a cat nor a dog?" in page_text(app)
+    assert honest_answers.expected_summary("classic", calibrated, neither) in page_text(app)
+    assert f"cat: {percent}" in page_text(app)
     assert honest_answers.whole_percent(calibrated[0]) != honest_answers.whole_percent(raw[0])  # T = 1.46 shows

@@ -17,10 +17,10 @@ from streamlit.testing.v1 import AppTest
 
 from core.imaging.demo import DEFAULT_DEMO, DEMO_PHOTOS, demo_photo_bytes
 from core.imaging.photo import photo_from_bytes
-from core.imaging.resize import resize_for_model
+from core.imaging.resize import network_input
 from core.models import registry
-from core.prediction.answers import format_probability
 from tests.conftest import PROJECT_ROOT, page_text
+from tests.support import honest_answers as honest
 from tests.support.requirements import require
 
 PAGE = str(PROJECT_ROOT / "app_pages" / "lesson.py")
@@ -37,7 +37,7 @@ def metric(app: AppTest, label_start: str) -> str:
 
 def model_batch(model: keras.Model, name: str = DEFAULT_DEMO) -> np.ndarray:
     pixels = photo_from_bytes(name, demo_photo_bytes(name)).pixels
-    return resize_for_model(pixels, tuple(model.input_shape[1:3])).astype(np.float32)[None]
+    return network_input(pixels, tuple(model.input_shape[1:3])).astype(np.float32)[None]
 
 
 def layer_output(model: keras.Model, path: str, batch: np.ndarray) -> np.ndarray:
@@ -53,9 +53,27 @@ def layer_output(model: keras.Model, path: str, batch: np.ndarray) -> np.ndarray
     raise AssertionError(f"no layer {path}")
 
 
+def written(value: float, decimals: int = 4) -> str:
+    """A number as the lesson writes it: rounded, no trailing zeros, a real minus sign, never "−0"."""
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    return "0" if float(text) == 0 else text.replace("-", "−")
+
+
+def relu_path(model_name: str) -> str:
+    """The layer whose output is the first convolution's map after the model's ReLU."""
+    return "mobilenet_0.25_384/conv1_relu" if model_name == "transfer" else "conv1"
+
+
 def probabilities(model: keras.Model, name: str = DEFAULT_DEMO) -> np.ndarray:
     dog = float(keras.ops.convert_to_numpy(model(model_batch(model, name)))[0, 0])
     return np.array([1 - dog, dog])
+
+
+def app_answer(app: AppTest) -> tuple[str, str]:
+    """(class, percentage) of the step's answer metric: "The app says dog", "Not sure; best guess dog", "Neither? ..."."""
+    label, value = next((item.label, item.value) for item in app.metric
+                        if item.label.startswith(("The app says", "Not sure", "Neither")))
+    return label.split()[-1], value
 
 
 def answer(app: AppTest, step: int, model_name: str, right: str) -> None:
@@ -76,6 +94,8 @@ def walk(model_name: str) -> None:
     _, rows, cols, channels = batch.shape
     expected = probabilities(model)
     predicted = SINGULAR[info.class_names[int(np.argmax(expected))]]
+    calibrated = honest.calibrated_probabilities(model_name, [photo_from_bytes(DEFAULT_DEMO, demo_photo_bytes(
+        DEFAULT_DEMO)).pixels])[0]  # z / T, with T read from the card by hand
     app = AppTest.from_file(PAGE, default_timeout=300)
     app.query_params["model"] = model_name
     app.run()
@@ -141,16 +161,18 @@ def walk(model_name: str) -> None:
     assert metric(app, "Last maps") == "×".join(map(str, last_shape))
     answer(app, 5, model_name, f"{last_shape[2]:,}")
 
-    # 6. z and the probability: the model's own output.
+    # 6. z and the probability: the model's own output, then z / T, the percentage the Classify page shows.
     next_step(6)
     z = number(metric(app, "z = w·x + b"))
     assert 1 / (1 + math.exp(-z)) == pytest.approx(expected[1], rel=1e-3, abs=1e-6)
-    assert metric(app, "P(dog)") == format_probability(expected[1])
+    shown = honest.whole_percent(float(calibrated.max()))
+    assert app_answer(app) == (predicted, shown)
+    assert f"σ(z / T) gives **{shown} {predicted}**" in page_text(app)
     answer(app, 6, model_name, "dog" if expected[1] > 0.5 else "cat")
 
-    # 7. The prediction.
+    # 7. The prediction: the same percentage.
     next_step(7)
-    assert metric(app, f"The model says {predicted}") == format_probability(float(expected.max()))
+    assert app_answer(app) == (predicted, shown)
     answer(app, 7, model_name, predicted)
 
     # 8. The training curves: the epoch with the lowest validation loss, from history.json itself.
@@ -168,11 +190,12 @@ def walk(model_name: str) -> None:
     assert metric(app, neither.split(" (")[0]) == cup_answer
     answer(app, 9, model_name, cup_answer)
 
-    # 10. The recap's ReLU question on step 2's number.
+    # 10. The recap's ReLU question on step 2's number, answered by the model's own activation layer there
+    # (MobileNet: batch normalisation, then ReLU6; from-scratch: the ReLU inside conv1).
     next_step(10)
-    question = app.radio(key=f"lesson_check_{model_name}_10").label
-    asked = number(re.search(r"wrote (−?[0-9.]+[0-9]|0)\.", question).group(1))
-    answer(app, 10, model_name, f"{max(asked, 0.0):.4f}".rstrip("0").rstrip(".") if asked > 0 else "0")
+    activated = float(layer_output(model, relu_path(model_name), batch)[row, col, channel])
+    answer(app, 10, model_name, written(activated))
+    assert metric(app, "From pixels to") == f"{predicted} {shown}"
     assert app.button(key="lesson_next").disabled
     assert {key: app.query_params[key] for key in ("step", "model")} == {"step": "10", "model": model_name}
 
@@ -222,3 +245,92 @@ def test_every_other_shipped_model_walks_all_steps(model_name):
             assert f'stride 1 and "{conv.padding}" padding' in page_text(app)
         if step < 10:
             app.button(key="lesson_next").click().run()
+
+
+def open_step(model_name: str, step: int) -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=300)
+    app.query_params.update({"step": str(step), "model": model_name})
+    app.run()
+    assert not app.exception, (step, app.exception)
+    assert app.subheader[0].value.startswith(f"Step {step} of 10")
+    return app
+
+
+def all_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    """Every layer that is not itself a model, in call order, nested models opened."""
+    return [leaf for layer in model.layers
+            for leaf in (all_layers(layer) if isinstance(layer, keras.Model) else [layer])]
+
+
+def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
+    """TensorFlow's "same": the zeros before and after one axis (the odd one goes after)."""
+    total = max((math.ceil(size / stride) - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model_name", ["classic", "transfer"])
+def test_the_sentences_learners_read_are_true_of_the_model(model_name, request):
+    if model_name == "transfer":
+        request.getfixturevalue("mobilenet_weights")
+    require(model_name in [info.name for info in registry.list_models() if info.available], f"The {model_name} model")
+    model = registry.load_model(model_name)
+    batch = model_batch(model)
+    layers = all_layers(model)
+    conv_path = "mobilenet_0.25_384/conv1" if model_name == "transfer" else "conv1"
+    conv = next(layer for layer in layers if isinstance(layer, keras.layers.Conv2D))
+
+    # Step 2: the padding the first convolution really adds.
+    app = open_step(model_name, 2)
+    note = next(item.value for item in app.caption if item.value.startswith("Worked out:"))
+    row, col, channel = (int(v) for v in re.search(r"row (\d+), column (\d+) of map (\d+)", note).groups())
+    top, bottom = same_padding(batch.shape[1], conv.kernel_size[0], conv.strides[0])
+    if conv.padding == "same" and top != bottom:
+        assert (f"zeros: {bottom} row at the bottom and {bottom} column at the right, none at the top or left"
+                in page_text(app))
+        assert "ring of zeros" not in page_text(app)
+    elif conv.padding == "valid":
+        assert '"valid" padding (no zeros added' in page_text(app)
+
+    # Step 3 and the recap: step 2's number through the model's own chain, to its activation layer's output.
+    pre = float(layer_output(model, conv_path, batch)[row, col, channel]) if model_name == "transfer" else None
+    activated = float(layer_output(model, relu_path(model_name), batch)[row, col, channel])
+    app = open_step(model_name, 3)
+    if model_name == "transfer":
+        normalised = float(layer_output(model, "mobilenet_0.25_384/conv1_bn", batch)[row, col, channel])
+        assert (f"step 2's {written(pre)} comes out of it as {written(normalised)}, which ReLU6 makes "
+                f"{written(activated)}") in page_text(app)
+    app = open_step(model_name, 10)
+    answer(app, 10, model_name, written(activated))
+    max_pools = any(isinstance(layer, keras.layers.MaxPooling2D) for layer in layers)
+    assert ("keep the largest" in page_text(app)) == max_pools
+    trained = [layer.name for layer in layers if layer.weights and layer.trainable_weights]
+    frozen = [layer.name for layer in layers if layer.weights and not layer.trainable_weights]
+    assert ("training chose every weight" in page_text(app)) == (not frozen)
+
+    # Step 5: where the shape chain goes against "smaller and more numerous".
+    app = open_step(model_name, 5)
+    shrinking_channels = [layer for layer in layers if isinstance(layer, keras.layers.Conv2D)
+                          and int(layer.output.shape[-1]) < int(layer.input.shape[-1])]
+    for layer in shrinking_channels:
+        before, after = ("×".join(str(int(v)) for v in shape[1:]) for shape in (layer.input.shape, layer.output.shape))
+        assert f"except at `{layer.name}`" in page_text(app) and f"({before} → {after})" in page_text(app)
+
+    # Step 8: which layers training moved.
+    app = open_step(model_name, 8)
+    if frozen:
+        assert "did not move every weight" in page_text(app)
+        assert f"the other {len(frozen)} layers with weights stayed frozen" in page_text(app)
+        assert all(name in page_text(app) for name in ("head_conv", "output", *trained[:4]))
+    else:
+        assert "moved every weight" in page_text(app)
+
+    # Step 9: the real output layer: one sigmoid unit, the probability of the second class.
+    app = open_step(model_name, 9)
+    output = [layer for layer in layers if isinstance(layer, keras.layers.Dense)][-1]
+    assert (int(output.units), output.activation.__name__) == (1, "sigmoid")
+    info = registry.get_model_info(model_name)
+    first, second = (SINGULAR[name] for name in info.class_names)
+    assert (f"The model has one output, a sigmoid unit: the probability of {second}; {first} gets 1 minus it."
+            in page_text(app))
+    assert "only two outputs" not in page_text(app)

@@ -319,7 +319,8 @@ def test_bad_data_messages(models_dir):
     assert "not a valid zip archive" in texts(app.error)
 
 
-def test_live_training_of_two_epochs_completes_and_shows_its_curve(models_dir):
+def test_live_training_of_two_epochs_completes_and_shows_its_curve(models_dir, monkeypatch):
+    monkeypatch.delenv("CNN_CLASSROOM_ALLOW_SAVING", raising=False)
     app = run_page()
     use_own_photos(app, zip_of_classes({"cats": 10, "dogs": 10}))
     from_scratch(app, epochs=2)
@@ -346,7 +347,12 @@ def test_live_training_of_two_epochs_completes_and_shows_its_curve(models_dir):
     assert "% cat. Trained here in minutes" in texts(app.markdown) or "% dog. Trained here" in texts(app.markdown)
     # Nothing was written to models/ ...
     assert list(models_dir.iterdir()) == []
-    # ... until the learner asks, and never over a shipped model's name.
+    # ... and by default a visitor cannot write there at all: saving is a server setting, off.
+    assert not [element for element in app.button if element.key == "training_save"]
+    assert "Saving on the server is switched off: download the model above." in texts(app.caption)
+    # With the setting on, only when the learner asks, and never over a shipped model's name.
+    monkeypatch.setenv("CNN_CLASSROOM_ALLOW_SAVING", "1")
+    app.run()
     app.text_input(key="training_save_name").set_value("classic")
     app.button(key="training_save").click().run()
     assert "shipped model" in texts(app.error)
@@ -354,6 +360,11 @@ def test_live_training_of_two_epochs_completes_and_shows_its_curve(models_dir):
     app.button(key="training_save").click().run()
     assert "Saved to models/live-class-demo" in texts(app.success)
     assert registry.get_model_info("live-class-demo").card["live"] is True
+    # Switched off again on the server: the next click is refused even from a page that still shows the button.
+    monkeypatch.setenv("CNN_CLASSROOM_ALLOW_SAVING", "0")
+    app.text_input(key="training_save_name").set_value("live-second")
+    app.button(key="training_save").click().run()
+    assert not (models_dir / "live-second").exists()
 
 
 def test_a_second_session_is_told_to_wait(models_dir, monkeypatch):
@@ -431,7 +442,7 @@ def finished_app(models_dir) -> AppTest:
     return app
 
 
-def test_a_finished_training_shows_its_result(finished_app):
+def test_a_finished_training_shows_its_result(finished_app, monkeypatch):
     app = finished_app
     assert "It finished after 2 epochs in 2 s; the network keeps what it learned." in texts(app.success)
     markdown = texts(app.markdown)
@@ -441,7 +452,9 @@ def test_a_finished_training_shows_its_result(finished_app):
     assert "The 2 held-out photo(s) it got wrong" in [expander.label for expander in app.expander]
     captions = [image.proto.imgs[0].caption for image in app.image]
     assert "really cats, said dogs (70.0%)" in captions and "really dogs, said cats (80.0%)" in captions
-    # The file names start from the architecture and the image size.
+    # The file names start from the architecture and the image size (the save box, where the server allows it).
+    monkeypatch.setenv("CNN_CLASSROOM_ALLOW_SAVING", "1")
+    app.run()
     assert app.text_input(key="training_save_name").value == "live-tiny-32px"
     assert "RGB photos of 32×32 pixels" in texts(app.caption)
 

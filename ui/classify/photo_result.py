@@ -26,8 +26,11 @@ def photo_result(photo: Photo, answer: PhotoAnswer, flag_note: str = "") -> None
     with right:
         st.markdown(f"### {answer.verdict}")
         st.write(answer.explanation)
-        if flag_note:
-            st.caption(flag_note)
+        if answer.details or flag_note:
+            with st.expander("The \"neither\" score and how it was checked"):
+                st.write(answer.details)
+                if flag_note:
+                    st.caption(flag_note)
         prediction = answer.prediction  # the calibrated percentages, the numbers the sentence words
         figure = probability_figure(prediction.class_names, prediction.probabilities, chosen=highlighted_class(answer))
         show_chart(figure, key=f"bars_{photo.photo_id}")

@@ -16,6 +16,7 @@ from core.data.archive import open_zip_bytes
 from core.data.files import default_data_dir
 from core.data.listing import DatasetListing, Reader, folder_reader, folder_signature, zip_reader
 from core.imaging.digest import digest
+from core.server_settings import READ_FOLDERS_ENV, allowed_folder, readable_folders
 from ui.resources import dataset as dataset_resources
 
 SOURCE_DEFAULT = "The cats-and-dogs photos"
@@ -39,8 +40,7 @@ and then restart the app with `CNN_CLASSROOM_DATA=data/filtered/split streamlit 
 (or `data/petimages/split`).
 """
 
-NOTHING_CHOSEN = ("Upload a zip of class folders from your device, or type the path of a folder on the computer "
-                  "that runs the app, to explore it.")
+NOTHING_CHOSEN = "Upload a zip of class folders from your device to explore it."
 FOLDER_NOTE = ("The app reads this folder on the computer that runs it (the server), not on the device you are "
                "browsing from. To explore photos from your phone or laptop, choose “A zip from your device”.")
 
@@ -71,9 +71,15 @@ def has_default_data() -> bool:
 def read_source_controls() -> SourceSpec | None:
     """The source widgets; None while nothing usable is chosen (with a message where one helps)."""
     default_folder = default_data_dir()
+    # Checked on every run: a visitor may read server folders only where the server's setting lists them.
+    allowed = readable_folders()
     # The zip first: most learners browse from another device than the one that runs the app.
-    options = ([SOURCE_DEFAULT] if default_folder.is_dir() else []) + [SOURCE_ZIP, SOURCE_FOLDER]
+    options = ([SOURCE_DEFAULT] if default_folder.is_dir() else []) + [SOURCE_ZIP] + \
+        ([SOURCE_FOLDER] if allowed else [])
     choice = st.radio("Photos to explore", options, horizontal=True, key="dataset_source")
+    if not allowed:
+        st.caption(f"Reading other folders on the app's computer is switched off; whoever runs the app can allow "
+                   f"some with `{READ_FOLDERS_ENV}`.")
     if choice == SOURCE_ZIP:
         upload = st.file_uploader("A zip of class folders (for example cats/… and dogs/…)", type=["zip"],
                                   key="dataset_zip")
@@ -86,13 +92,14 @@ def read_source_controls() -> SourceSpec | None:
         st.caption(f"Read from the app's computer: `{default_folder}`")
         return SourceSpec(choice, folder=default_folder)
     typed = st.text_input("Folder on the app's computer, with one subfolder per class (optionally under train/, "
-                          "validation/, test/)", key="dataset_folder", placeholder="/home/me/photos/pets")
-    st.caption(FOLDER_NOTE)
+                          "validation/, test/)", key="dataset_folder", placeholder=str(allowed[0]), max_chars=1000)
+    st.caption(FOLDER_NOTE + " This server lets visitors read: " + ", ".join(f"`{folder}`" for folder in allowed))
     if not typed.strip():
         return None
-    folder = Path(typed.strip()).expanduser()
-    if not folder.is_dir():
-        st.warning(f"`{folder}` is not a folder on the computer that runs the app.")
+    try:
+        folder = allowed_folder(typed, allowed)
+    except ValueError as error:
+        st.warning(str(error))
         return None
     return SourceSpec(choice, folder=folder)
 

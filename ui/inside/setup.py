@@ -14,9 +14,11 @@ from core.explain.layer_text import layer_option
 from core.explain.model_answer import ModelAnswer, model_answer
 from core.imaging.photo import Photo
 from core.models import layers
+from core.prediction.photo_answer import PhotoAnswer
 from ui import resources
 from ui.components.model_picker import model_picker
 from ui.resources import inside as inside_resources
+from ui.resources.classify import cached_photo_answer
 
 #: The cache key of the untrained classic network (never a model folder's name: it has a space).
 UNTRAINED_KEY = "classic (untrained)"
@@ -33,7 +35,6 @@ class ModelChoice:
     class_names: tuple[str, ...]
     trained: bool
     title: str
-    temperature: float = 1.0  # the card's calibration: the same percentages as the Classify page
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,6 +48,7 @@ class Inspection:
     layer_paths: tuple[str, ...]  # every convolution and pooling layer
     conv_paths: tuple[str, ...]  # the plain Conv2D layers (the ones with filters to draw)
     answer: ModelAnswer
+    photo_answer: PhotoAnswer | None = None  # a shipped model's answer: the very one the Classify page shows
 
     @property
     def model(self) -> keras.Model:
@@ -97,8 +99,7 @@ def choose_model() -> ModelChoice:
         except (ValueError, OSError) as error:
             st.error(f"The model {info.name!r} could not be loaded: {error}")
             st.stop()
-        choice = ModelChoice(info.name, model, tuple(info.class_names), True, info.title,
-                             info.calibration.temperature)
+        choice = ModelChoice(info.name, model, tuple(info.class_names), True, info.title)
     st.caption(f"Showing: **{choice.title}**")
     return choice
 
@@ -125,11 +126,17 @@ def inspect(choice: ModelChoice, photo: Photo) -> Inspection:
     input_size = tuple(int(side) for side in choice.model.input_shape[1:3])
     model_pixels = resources.cached_model_pixels(photo.digest, input_size, photo.pixels)
     layer, layer_paths, conv_paths = choose_layer(choice.model, choice.key)
+    photo_answer = None
     with st.spinner("Running the model on your photo…"):
-        probabilities = inside_resources.cached_probabilities(choice.key, photo.digest, choice.model, photo.pixels,
-                                                              choice.temperature)
+        if choice.trained:  # one answer path: the Classify page's cache and record
+            photo_answer = cached_photo_answer(choice.key, photo)
+            probabilities = photo_answer.probabilities
+        else:
+            probabilities = inside_resources.cached_probabilities(choice.key, photo.digest, choice.model,
+                                                                  photo.pixels)
     return Inspection(choice=choice, photo=photo, model_pixels=model_pixels, layer=layer, layer_paths=layer_paths,
-                      conv_paths=conv_paths, answer=model_answer(choice.class_names, probabilities))
+                      conv_paths=conv_paths, answer=model_answer(choice.class_names, probabilities),
+                      photo_answer=photo_answer)
 
 
 def show_answer(inspection: Inspection) -> None:
@@ -140,7 +147,11 @@ def show_answer(inspection: Inspection) -> None:
         st.image(inspection.model_pixels,
                  caption=f"{inspection.photo.name}, as the model sees it ({size[0]}×{size[1]})", width="stretch")
     with right:
-        st.markdown(f"#### {inspection.answer.headline}")
+        if inspection.photo_answer is not None:
+            st.markdown(f"#### {inspection.photo_answer.verdict}")
+            st.write(inspection.photo_answer.summary)
+        else:
+            st.markdown(f"#### {inspection.answer.headline}")
         st.write(inspection.answer.breakdown)
         if not inspection.choice.trained:
             st.caption("Untrained: this answer is a coin toss, and so are the pictures below.")

@@ -5,14 +5,18 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from core.explain.glossary import output_layer
 from core.figures.training import history_figure
 from core.lesson import learning, limits, recap
 from core.lesson.decision import DecisionLesson
 from core.lesson.first_layer import FirstLayerLesson
 from core.lesson.learning import LearningLesson
 from core.models.registry import NoveltyCard
-from core.prediction.answers import format_probability, singular
+from core.prediction.answers import singular
+from core.prediction.honest import whole_percent
+from core.prediction.photo_answer import PhotoAnswer
 from core.training.history import best_epoch, early_stopping_point
+from ui import resources
 from ui.components.charts import show_chart
 from ui.lesson.frame import step_layout
 from ui.lesson.grids import grid_html, show_grids
@@ -40,34 +44,35 @@ def learning_step(spec: LessonSpec, lesson: LearningLesson, card: dict) -> None:
 
 
 def limits_step(spec: LessonSpec, trials: list[limits.Trial], novelty: NoveltyCard | None = None) -> None:
-    text = limits.limits_text(trials, novelty)
+    # The first sentence words the model's real output layer (one sigmoid unit, or a softmax over the classes).
+    output = output_layer(resources.cached_model(spec.model_name))
+    text = limits.limits_text(trials, novelty, output=output)
 
     def visual() -> None:
         columns = st.columns(len(trials))
         for column, trial in zip(columns, trials):
             answer = trial.answer
             column.image(trial.pixels.astype(np.uint8), width="stretch")
-            column.markdown(f"**{answer.names[answer.predicted]}** "
-                            f"{format_probability(answer.probabilities[answer.predicted])}")
+            verdict = "neither? " if answer.neither else "not sure: " if answer.unsure else ""
+            column.markdown(f"{verdict}**{singular(answer.label)}** {whole_percent(answer.confidence)}")
             column.caption(trial.label)
 
     def numbers() -> None:
         first = next(trial for trial in trials if trial.kind == "neither")
-        st.metric(f"{first.label.split(' (')[0]}: the model says", first.answer.names[first.answer.predicted])
+        st.metric(f"{first.label.split(' (')[0]}: the model says", singular(first.answer.label))
 
     step_layout(spec, text, visual, numbers)
 
 
-def recap_step(spec: LessonSpec, first: FirstLayerLesson, chain_text: str, decision: DecisionLesson) -> None:
+def recap_step(spec: LessonSpec, first: FirstLayerLesson, chain_text: str, decision: DecisionLesson,
+               answer: PhotoAnswer) -> None:
     text = recap.recap_text(first, decision)
 
     def visual() -> None:
         st.markdown("\n".join(f"{number}. {line}" for number, line in
-                              enumerate(recap.recap_lines(first, chain_text, decision), start=1)))
+                              enumerate(recap.recap_lines(first, chain_text, decision, answer), start=1)))
 
     def numbers() -> None:
-        predicted = decision.predicted
-        st.metric("From pixels to", f"{singular(decision.class_names[predicted])} "
-                                    f"{format_probability(decision.probabilities[predicted])}")
+        st.metric("From pixels to", f"{singular(answer.label)} {whole_percent(answer.confidence)}")
 
     step_layout(spec, text, visual, numbers)

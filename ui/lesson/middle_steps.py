@@ -10,7 +10,9 @@ from core.explain.gradcam import GradCam, overlay
 from core.lesson import decision, deeper, looked
 from core.lesson.decision import DecisionLesson
 from core.lesson.deeper import DeeperLesson
-from core.prediction.answers import format_probability, singular
+from core.prediction.answers import singular
+from core.prediction.honest import whole_percent
+from core.prediction.photo_answer import PhotoAnswer
 from ui.lesson.frame import step_layout
 from ui.lesson.navigation import LessonSpec
 
@@ -35,8 +37,8 @@ def deeper_step(spec: LessonSpec, lesson: DeeperLesson) -> None:
     step_layout(spec, text, visual, numbers)
 
 
-def decision_step(spec: LessonSpec, lesson: DecisionLesson) -> None:
-    text = decision.decision_text(lesson)
+def decision_step(spec: LessonSpec, lesson: DecisionLesson, answer: PhotoAnswer, temperature: float) -> None:
+    text = decision.decision_text(lesson, answer, temperature)
 
     def visual() -> None:
         st.markdown(f'<div class="lesson-code">{lesson.terms_text}</div>', unsafe_allow_html=True)
@@ -50,17 +52,23 @@ def decision_step(spec: LessonSpec, lesson: DecisionLesson) -> None:
     def numbers() -> None:
         z_column, probability = st.columns(2)
         z_column.metric("z = w·x + b", format_number(lesson.neuron.z))
-        index = 1 if lesson.is_sigmoid else lesson.predicted
-        name = singular(lesson.class_names[index]) if index < len(lesson.class_names) else f"class {index}"
-        probability.metric(f"P({name})", format_probability(lesson.probabilities[index]))
+        probability.metric(answer_label(answer), whole_percent(answer.confidence))
 
     step_layout(spec, text, visual, numbers)
 
 
-def looked_step(spec: LessonSpec, cam: GradCam, pixels: np.ndarray, class_names: tuple[str, ...],
-                probabilities: np.ndarray) -> None:
-    text = looked.looked_text(cam, class_names, probabilities)
-    predicted = int(np.argmax(probabilities))
+def answer_label(answer: PhotoAnswer) -> str:
+    """The label over the lesson's percentage: the app's answer, as the Classify page gives it."""
+    if answer.neither:
+        return f"Neither? Best guess {singular(answer.label)}"
+    if answer.unsure:
+        return f"Not sure; best guess {singular(answer.label)}"
+    return f"The app says {singular(answer.label)}"
+
+
+def looked_step(spec: LessonSpec, cam: GradCam, pixels: np.ndarray, answer: PhotoAnswer) -> None:
+    text = looked.looked_text(cam, answer)
+    class_names = answer.class_names
 
     def visual() -> None:
         left, right = st.columns(2)
@@ -70,6 +78,6 @@ def looked_step(spec: LessonSpec, cam: GradCam, pixels: np.ndarray, class_names:
                             f"({cam.layer.split('/')[-1]})")
 
     def numbers() -> None:
-        st.metric(f"The model says {singular(class_names[predicted])}", format_probability(probabilities[predicted]))
+        st.metric(answer_label(answer), whole_percent(answer.confidence))
 
     step_layout(spec, text, visual, numbers)

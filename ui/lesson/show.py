@@ -16,6 +16,7 @@ from ui.lesson import first_steps, last_steps, middle_steps, navigation, present
 from ui.lesson.navigation import PRESENT_KEY, STEP_KEY, LessonSpec
 from ui.resources import inside as inside_resources
 from ui.resources import lesson as lesson_resources
+from ui.resources.classify import cached_photo_answer
 from ui.resources.training import model_history
 from ui.session import MODEL_KEY, current_photo
 
@@ -101,25 +102,26 @@ def show_step(spec: LessonSpec, info: registry.ModelInfo, photo: Photo) -> None:
             elif spec.step == 5:
                 middle_steps.deeper_step(spec, lesson_resources.cached_deeper(key, digest, model, pixels))
             elif spec.step in (6, 7):
-                decision = lesson_resources.cached_decision(key, digest, classes, model, pixels)
+                answer = cached_photo_answer(info.name, photo)  # the Classify page's answer, from its cache
                 if spec.step == 6:
-                    middle_steps.decision_step(spec, decision)
+                    decision = lesson_resources.cached_decision(key, digest, classes, model, pixels)
+                    middle_steps.decision_step(spec, decision, answer, info.calibration.temperature)
                 else:
                     cam = inside_resources.cached_grad_cam(key, digest, default_gradcam_layer(model),
-                                                           decision.predicted, model, pixels)
+                                                           answer.index, model, pixels)
                     model_pixels = resources.cached_model_pixels(digest, tuple(model.input_shape[1:3]), pixels)
-                    middle_steps.looked_step(spec, cam, model_pixels, classes, decision.probabilities)
+                    middle_steps.looked_step(spec, cam, model_pixels, answer)
             elif spec.step == 8:
                 _learning(spec, info, model, first.channel)
             elif spec.step == 9:
                 neither = [resources.cached_demo_photo(name) for name in NEITHER_PHOTOS]
-                trials = lesson_resources.cached_limits(key, digest, NEITHER_PHOTOS, classes, model,
-                                                        pixels, tuple(p.pixels for p in neither))
+                trials = lesson_resources.cached_limits(key, digest, NEITHER_PHOTOS, model, pixels,
+                                                        tuple(p.pixels for p in neither))
                 last_steps.limits_step(spec, trials, info.novelty)
             else:
                 decision = lesson_resources.cached_decision(key, digest, classes, model, pixels)
                 chain = chain_text(tuple(model.input_shape[1:]), shape_changes(model))
-                last_steps.recap_step(spec, first, chain, decision)
+                last_steps.recap_step(spec, first, chain, decision, cached_photo_answer(info.name, photo))
 
 
 def _learning(spec: LessonSpec, info: registry.ModelInfo, model, channel: int) -> None:

@@ -16,7 +16,7 @@ import streamlit as st
 from core.imaging.decode import ImageLoadError
 from core.imaging.demo import DEFAULT_DEMO, demo_photo_bytes
 from core.imaging.photo import Photo, photo_from_bytes
-from core.imaging.resize import resize_for_model
+from core.imaging.resize import network_input
 from core.imaging.store import PhotoStore
 from core.models import registry
 from core.models.predict import predict_probabilities
@@ -57,7 +57,9 @@ def cached_answer_tools(name: str) -> AnswerTools:
     One dummy photo is answered here too, so the run that returns the logits and
     features is traced under this spinner and not on the first student's photo.
     """
-    tools = answer_tools(registry.get_model_info(name))
+    # The card the model picker listed (the same list every page picks from).
+    info = next((info for info in cached_model_list() if info.name == name), None) or registry.get_model_info(name)
+    tools = answer_tools(info)
     model = cached_model(name)
     answer_pixels(model, tools, [("warm-up", np.zeros((*model.input_shape[1:3], 3), np.uint8))])
     return tools
@@ -91,4 +93,4 @@ def cached_photo(name: str, data: bytes, source: str) -> Photo | str:
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_model_pixels(photo_key: str, size: tuple[int, int], _pixels: np.ndarray) -> np.ndarray:
     """The photo (identified by its digest) resized to a model's input once, not on every slider move or click."""
-    return resize_for_model(_pixels, size)
+    return network_input(_pixels, size)

@@ -23,3 +23,8 @@ def cached_answers(model_name: str, photo_keys: tuple[tuple[str, str], ...],
     model = resources.cached_model(model_name)
     tools = resources.cached_answer_tools(model_name)
     return answer_pixels(model, tools, [(name, pixels) for (_, name), pixels in zip(photo_keys, _pixels)])
+
+
+def cached_photo_answer(model_name: str, photo) -> PhotoAnswer:
+    """One photo's answer from the same cache the Classify page fills: every page shows the same numbers."""
+    return cached_answers(model_name, ((photo.digest, photo.name),), (photo.pixels,))[0]

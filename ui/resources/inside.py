@@ -44,16 +44,14 @@ def cached_feature_maps(model_key: str, photo_key: str, _model: keras.Model, _pi
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_probabilities(model_key: str, photo_key: str, _model: keras.Model, _pixels: np.ndarray,
-                         temperature: float = 1.0) -> np.ndarray:
-    """The photo's class probabilities, from the same probe (and logits) Grad-CAM and saliency explain.
+def cached_probabilities(model_key: str, photo_key: str, _model: keras.Model, _pixels: np.ndarray) -> np.ndarray:
+    """An untrained network's class probabilities (a shipped model's come from the Classify page's answer).
 
     Computed from the logits in float64, so a confident model's other class
-    stays a tiny positive number instead of a float32 sigmoid's exact 0; the
-    logits are divided by the card's ``temperature``, as on the Classify page.
+    stays a tiny positive number instead of a float32 sigmoid's exact 0.
     """
     logits = probe.get_probe(_model)(probe.model_input(_model, _pixels)).logits
-    return gradcam.probabilities_from_logits(keras.ops.convert_to_numpy(logits) / temperature)[0]
+    return gradcam.probabilities_from_logits(keras.ops.convert_to_numpy(logits))[0]
 
 
 def cached_layer_io(model_key: str, photo_key: str, layer: str, _model: keras.Model, _pixels: np.ndarray

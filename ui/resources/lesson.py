@@ -13,6 +13,7 @@ import streamlit as st
 
 from core.lesson import decision, deeper, first_layer, learning, limits
 from core.training.history import TrainingHistory
+from ui import resources
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -39,6 +40,8 @@ def cached_learning(model_key: str, channel: int, _model: keras.Model, _history:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_limits(model_key: str, photo_key: str, neither_keys: tuple[str, ...], class_names: tuple[str, ...],
-                  _model: keras.Model, _pixels: np.ndarray, _neither: tuple[np.ndarray, ...]) -> list[limits.Trial]:
-    return limits.limits_trials(_model, class_names, _pixels, dict(zip(neither_keys, _neither)))
+def cached_limits(model_key: str, photo_key: str, neither_keys: tuple[str, ...], _model: keras.Model,
+                  _pixels: np.ndarray, _neither: tuple[np.ndarray, ...]) -> list[limits.Trial]:
+    """Step 9's answers, each the Classify page's (the model's temperature, "not sure" and "neither" flag)."""
+    tools = resources.cached_answer_tools(model_key)
+    return limits.limits_trials(_model, tools, _pixels, dict(zip(neither_keys, _neither)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.models import registry
+from core.server_settings import ALLOW_SAVING_ENV, saving_allowed
 from core.training import live_export, live_run
 from ui import resources
 from ui.training.keys import BYTES_KEY
@@ -32,12 +33,18 @@ def show_downloads(result: live_run.LiveResult) -> None:
 
 
 def show_save(result: live_run.LiveResult) -> None:
+    if not saving_allowed():  # checked on the server on every run, and again on the click below
+        st.caption(f"Saving on the server is switched off: download the model above. Whoever runs the app can "
+                   f"allow it with `{ALLOW_SAVING_ENV}=1`.")
+        return
     with st.expander("Keep it on this server for the other pages"):
         st.caption("This trained network lives only in your browser session. Saving writes it into the app's "
                    "models/ folder, where every page can use it. Shipped models are never replaced.")
-        name = st.text_input("Name", result.file_stem, key="training_save_name")
+        name = st.text_input("Name", result.file_stem, key="training_save_name", max_chars=60)
         if st.button("Save into models/", key="training_save"):
             try:
+                if not saving_allowed():
+                    raise ValueError("Saving on the server is switched off.")
                 folder = live_export.save_live_model(result, name.strip(), registry.MODELS_DIR)
             except (ValueError, OSError) as error:
                 st.error(str(error))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 import pytest
 from keras import layers
 
@@ -85,3 +86,62 @@ def test_the_transfer_model_explains_its_base_head_sigmoid_and_transfer_learning
     assert "1×1" in entries["Conv2D"] and "DepthwiseConv2D" in entries and "ReLU6" in entries
     assert "Here the whole base stays frozen" in entries["Idea: transfer learning and fine-tuning"]
     assert "Fine-tuning" in entries["Idea: transfer learning and fine-tuning"]
+
+
+def _linear_stack(use_bias: bool) -> keras.Model:
+    """Two Dense layers with no activation between them, seeded so the biases are not zero."""
+    keras.utils.set_random_seed(3)
+    bias = "random_normal" if use_bias else "zeros"
+    inputs = keras.Input((4, 4, 1))
+    x = layers.Conv2D(2, 3, use_bias=use_bias, bias_initializer=bias, name="conv")(inputs)
+    x = layers.ReLU(name="relu")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(3, use_bias=use_bias, bias_initializer=bias, name="hidden")(x)
+    outputs = layers.Dense(1, activation="sigmoid", use_bias=use_bias, bias_initializer=bias, name="output")(x)
+    return keras.Model(inputs, outputs, name="stack")
+
+
+def _scores_double(model: keras.Model) -> bool:
+    """Does doubling the input double the score z of the two Dense layers after ReLU (nothing between them)?"""
+    weights = model.get_layer("output").get_weights()  # [kernel] or [kernel, bias]: z before the sigmoid
+    x = np.random.default_rng(0).normal(size=(1, 8)).astype(np.float32)
+
+    def score(value: np.ndarray) -> np.ndarray:
+        hidden = keras.ops.convert_to_numpy(model.get_layer("hidden")(value))
+        return hidden @ weights[0] + (weights[1] if len(weights) > 1 else 0)
+
+    return bool(np.allclose(score(2 * x), 2 * score(x), atol=1e-6))
+
+
+def test_relu_entry_says_doubling_doubles_only_without_biases():
+    with_biases, without = _linear_stack(True), _linear_stack(False)
+    assert not _scores_double(with_biases) and _scores_double(without)
+    biased = {entry.title: entry.text for entry in glossary(with_biases)}["ReLU"]
+    assert "one weighted sum plus one bias" in biased and "a single linear layer" in biased
+    assert "doubling the input would not double the scores" in biased
+    assert "always double" not in biased
+    unbiased = {entry.title: entry.text for entry in glossary(without)}["ReLU"]
+    assert "doubling the input would double every score" in unbiased
+
+
+def test_weight_sharing_says_what_flatten_and_global_pooling_do_with_positions():
+    flattened = _linear_stack(True)
+    # Flatten + Dense: each position of the maps has its own weight in the Dense layer.
+    kernel = keras.ops.convert_to_numpy(flattened.get_layer("hidden").kernel).reshape(2, 2, 2, 3)
+    assert not np.allclose(kernel[0, 0], kernel[1, 1])
+    text = {entry.title: entry.text for entry in glossary(flattened)}["Idea: weight sharing"]
+    assert "finds its pattern wherever it is" in text
+    assert "the Dense layer hidden gives every position its own weights" in text
+    assert "can count differently from an ear in the middle" in text and "counts like an ear" not in text
+    inputs = keras.Input((6, 6, 1))
+    maps = layers.Conv2D(2, 3, name="conv")(inputs)
+    pooled = layers.GlobalAveragePooling2D(name="global_pool")(maps)
+    pooling = keras.Model(inputs, layers.Dense(1, activation="sigmoid")(pooled))
+    # Global average pooling: moving the maps' values to other positions leaves its output the same.
+    values = np.random.default_rng(1).normal(size=(1, 4, 4, 2)).astype(np.float32)
+    shuffled = values[:, ::-1, ::-1]
+    pool = pooling.get_layer("global_pool")
+    assert np.allclose(keras.ops.convert_to_numpy(pool(values)), keras.ops.convert_to_numpy(pool(shuffled)))
+    text = {entry.title: entry.text for entry in glossary(pooling)}["Idea: weight sharing"]
+    assert "global_pool averages each whole map, treating every position alike" in text
+    assert "an ear in a corner counts like an ear in the middle" in text

@@ -12,13 +12,13 @@ def test_headline_and_breakdown_use_singular_names_and_percentages():
     assert answer.names == ("cat", "dog")
     assert answer.predicted == 1
     assert answer.headline == "The model gives it 73% dog."
-    assert answer.breakdown == "cat: 27.3% · dog: 72.7%"
+    assert answer.breakdown == "cat: 27% · dog: 73%"  # whole percentages, as the Classify page gives them
 
 
 def test_a_near_certain_answer_is_never_shown_as_100_percent():
     answer = model_answer(("cats", "dogs"), [0.99996, 0.00004])
     assert answer.headline == "The model gives it over 99% cat."
-    assert answer.breakdown == "cat: over 99.9% · dog: under 0.1%"
+    assert answer.breakdown == "cat: over 99% · dog: under 1%"
 
 
 def test_names_that_do_not_fit_the_output_become_numbered_classes():

@@ -141,3 +141,26 @@ def test_load_thumbnail_refuses_a_file_that_is_not_an_image():
     with pytest.raises(ImageLoadError) as caught:
         load_thumbnail(b"just some text, not a photo", side=160)
     assert str(caught.value) == "This file is not a JPEG, PNG, WebP, BMP, GIF, TIFF or HEIC image."
+
+
+def test_a_sharp_photo_reaches_the_network_as_the_256_pixel_training_photos_were_made():
+    from PIL import Image
+
+    from core.imaging.resize import TRAINING_SIDE, as_training_photo, network_input
+
+    rng = np.random.default_rng(0)
+    sharp = rng.integers(0, 256, (1200, 1600, 3)).astype(np.uint8)
+    # By hand: Pillow's Lanczos to a 256-pixel long side (as shared/data/cats_dogs was made), then the model resize.
+    by_hand = np.asarray(Image.fromarray(sharp).resize((256, 192), Image.Resampling.LANCZOS))
+    assert TRAINING_SIDE == 256
+    assert np.array_equal(as_training_photo(sharp), by_hand)
+    assert np.array_equal(network_input(sharp, (384, 384)), resize_for_model(by_hand, (384, 384)))
+    # The same photo at any larger size gives nearly the same input: sharpness no longer reaches the network.
+    larger = np.asarray(Image.fromarray(by_hand).resize((3200, 2400), Image.Resampling.BICUBIC))
+    assert np.abs(network_input(larger, (384, 384)).astype(float) - network_input(by_hand, (384, 384))).mean() < 4
+    # A photo already within 256 px is not touched before the model resize.
+    small = sharp[:150, :200]
+    assert as_training_photo(small) is small
+    assert np.array_equal(network_input(small, (150, 150)), resize_for_model(small, (150, 150)))
+    with pytest.raises(ValueError, match="RGB"):
+        as_training_photo(np.zeros((10, 10), np.uint8))

@@ -48,3 +48,18 @@ def mobilenet_like(size: int = 24) -> keras.Model:
 
 def photo(size: int, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, 256, (size, size, 3)).astype(np.uint8)
+
+
+def answer_of(probabilities, name: str = "photo"):
+    """A PhotoAnswer with these (cat, dog) percentages, as the Classify page would give them (no "neither" score)."""
+    from core.prediction.photo_answer import PhotoAnswer
+
+    values = tuple(float(value) for value in probabilities)
+    return PhotoAnswer(name, ("cats", "dogs"), values, values, unsure_below=0.65)
+
+
+def answer_tools():
+    """The tools of a model without a card: temperature 1, no "neither" score (its answers are its own sigmoid)."""
+    from core.prediction.photo_answer import AnswerTools
+
+    return AnswerTools(("cats", "dogs"))

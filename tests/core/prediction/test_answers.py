@@ -48,14 +48,38 @@ def test_the_flag_record_gives_each_kind_and_the_false_alarms():
     assert flag_record(card, "cats and dogs") == (
         "When this model's \"neither\" flag was checked on photos of other things, it caught 80.0% of them "
         "(other animals 74%, objects and scenes 96%, people 71%; big cats, counted apart, 61%), "
-        "and it wrongly flagged 2.3% of the test cats and dogs.")
+        "and it wrongly flagged 2.3% of the test cats and dogs (photos shrunk like the training ones).")
+
+
+def test_the_flag_record_says_how_many_real_photos_it_wrongly_flagged():
+    card = NoveltyCard(method="outliers", layer="base pooled", threshold=1.0, test_flag_rate=0.012,
+                       caught={"people": 0.8, "overall": 0.75},
+                       real={"count": 150, "auroc": 0.97, "flagged": {"colour": 0.0133, "greyscale": 0.02}})
+    assert flag_record(card, "cats and dogs").endswith(
+        "it wrongly flagged 1.2% of the test cats and dogs (photos shrunk like the training ones) and 1.3% of "
+        "150 real photos of cats and dogs from other sources.")
+
+
+def test_a_flag_that_cannot_tell_real_photos_apart_gives_no_record_and_says_why():
+    from core.prediction.answers import cannot_tell
+
+    card = NoveltyCard(method="outliers", layer="final dense input", threshold=1.0, test_flag_rate=0.02,
+                       caught={"overall": 0.3}, shown=False,
+                       real={"count": 150, "auroc": 0.71, "flagged": {"colour": 0.14}})
+    assert flag_record(card, "cats and dogs") == ""
+    assert cannot_tell(card, "cats and dogs") == (
+        "This model cannot tell a photo of something else from cats and dogs: it gives every photo one of its "
+        "classes. When it was checked on 150 real photos of cats and dogs and photos of other things, its score "
+        "told them apart only 71% of the time (a coin toss is 50%) and would have flagged 14% of the cats and "
+        "dogs. So the app shows no \"neither\" verdict for it.")
 
 
 def test_a_weak_flag_says_most_other_photos_get_no_flag():
     card = novelty_card({"objects_scenes": 0.2846, "people": 0.0222, "overall": 0.1537}, test_flag_rate=0.0)
     assert flag_record(card, "cats and dogs") == (
         "When this model's \"neither\" flag was checked on photos of other things, it caught 15.4% of them "
-        "(objects and scenes 28%, people 2%), and it wrongly flagged none of the test cats and dogs. "
+        "(objects and scenes 28%, people 2%), and it wrongly flagged none of the test cats and dogs (photos shrunk "
+        "like the training ones). "
         "So most photos of other things get no flag from it.")
 
 
@@ -83,7 +107,8 @@ def test_without_a_card_or_catch_rates_the_record_says_only_what_was_measured():
     assert flag_record(None, "cats and dogs") == ""
     assert flag_record(novelty_card({}, test_flag_rate=None), "cats and dogs") == ""
     assert flag_record(novelty_card({}), "cats and dogs") == (
-        "When this model's \"neither\" flag was checked, it wrongly flagged 2.3% of the test cats and dogs.")
+        "When this model's \"neither\" flag was checked, it wrongly flagged 2.3% of the test cats and dogs "
+        "(photos shrunk like the training ones).")
 
 
 def test_model_card_text(tmp_path):

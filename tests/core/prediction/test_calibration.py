@@ -78,3 +78,27 @@ def test_bad_input_gets_a_clear_message():
         calibration.fit_temperature(np.zeros((3, 1)), np.zeros(2))
     with pytest.raises(ValueError, match="probabilities"):
         calibration.reliability(np.zeros(4), np.zeros(4), "test")
+
+
+def test_weights_make_a_small_group_count_as_much_as_a_large_one():
+    from core.prediction.calibration import fit_temperature, negative_log_likelihood
+
+    # Group A (1000 photos) is calibrated at T = 1; group B (50 photos) is over-confident by 3.
+    def group(count, inflate, seed):
+        generator = np.random.default_rng(seed)
+        logits = generator.normal(0, 2, count)
+        labels = (generator.random(count) < 1 / (1 + np.exp(-logits))).astype(int)
+        return logits * inflate, labels
+    a_logits, a_labels = group(1000, 1.0, 1)
+    b_logits, b_labels = group(50, 3.0, 2)
+    logits, labels = np.r_[a_logits, b_logits][:, None], np.r_[a_labels, b_labels]
+    pooled = fit_temperature(logits, labels)
+    weighted = fit_temperature(logits, labels, np.r_[np.ones(1000), np.full(50, 20.0)])
+    assert pooled < 1.3 < weighted  # B pulls T towards 3 only when it weighs as much as A
+    # The weighted loss is the average of the two groups' losses, worked out by hand.
+    by_hand = 0.5 * negative_log_likelihood(a_logits[:, None], a_labels, 2.0) + \
+        0.5 * negative_log_likelihood(b_logits[:, None], b_labels, 2.0)
+    assert negative_log_likelihood(logits, labels, 2.0, np.r_[np.ones(1000), np.full(50, 20.0)]) == \
+        pytest.approx(by_hand)
+    with pytest.raises(ValueError, match="weights"):
+        fit_temperature(logits, labels, np.ones(3))

@@ -48,7 +48,28 @@ def test_a_model_right_everywhere_is_never_unsure():
     probabilities, labels = band(0.55, 30, 30)
     rule = honest.choose_unsure_threshold(probabilities, labels)
     assert rule.threshold == 0.5 and rule.below_count == 0
-    assert rule.sentence.startswith("No validation photo scored below it")
+    assert rule.sentence.startswith("None of the validation photos scored below it")
     assert rule.rule.startswith("The app always names a class")
     with pytest.raises(ValueError, match="labels"):
         honest.choose_unsure_threshold(probabilities, labels[:3])
+
+
+def test_a_track_record_of_fewer_than_30_photos_is_given_as_counts():
+    from core.prediction.honest import TrackRecord
+
+    few = TrackRecord(0.7, 0.6, 0.7, 12, 6, "held-out real")
+    assert few.sentence == "Of the 12 held-out real photos it scored like this (between 60% and 70%), 6 were right."
+    many = TrackRecord(0.95, 0.9, 1.0, 131, 128, "held-out real")
+    assert many.sentence.endswith("about 98 in 100 were right.")
+    assert "too few" in TrackRecord(0.7, 0.6, 0.7, 4, 3, "test").sentence
+
+
+def test_the_not_sure_rule_says_it_skips_thin_bands():
+    from core.prediction.honest import MIN_EVIDENCE, choose_unsure_threshold
+
+    # 0.55-0.60: 12 photos, 6 right (a weak band); 0.60-0.65: 3 photos, none right (too thin to count).
+    probabilities = np.array([[0.43, 0.57]] * 12 + [[0.38, 0.62]] * 3 + [[0.05, 0.95]] * 40)
+    labels = np.array([1] * 6 + [0] * 6 + [0] * 3 + [1] * 40)
+    rule = choose_unsure_threshold(probabilities, labels)
+    assert rule.threshold == pytest.approx(0.6)  # the thin band above it is skipped...
+    assert f"of those with at least {MIN_EVIDENCE} photos" in rule.rule  # ...and the sentence says so

@@ -49,7 +49,8 @@ def test_model_input_describes_itself():
     assert received.pixels.shape == (150, 160, 3)
     assert (received.height, received.width) == (150, 160)
     assert received.description == (
-        "The photo is squeezed to **160×150 pixels**. To the network it is just a grid of numbers: "
+        "Like the photos it learned from, the photo is first shrunk until its longer side is at most 256 pixels, "
+        "then squeezed to **160×150 pixels**. To the network it is just a grid of numbers: "
         "150 rows × 160 columns × 3 colour channels (red, green, blue) = 72,000 numbers "
         "from 0 (dark) to 255 (bright). The model uses them as they are."
     )

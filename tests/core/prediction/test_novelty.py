@@ -141,3 +141,19 @@ def test_the_regression_weighs_both_groups_equally_and_is_penalised():
     assert 0.7 < (scores[900:] > 0).mean() and (scores[:900] > 0).mean() < 0.3
     with pytest.raises(ValueError, match="both groups"):
         novelty.fit_logistic(inside, np.zeros(900), 1.0)
+
+
+def test_weights_let_a_few_real_photos_teach_the_regression_they_are_no_outliers():
+    rng = np.random.default_rng(3)
+    inside = rng.normal(0, 1, (900, 2))
+    real = rng.normal(0, 1, (20, 2)) + (0.0, 3.0)  # a few sharp photos of real cats: shifted in column 1 only
+    outside = rng.normal(0, 1, (100, 2)) + (3.0, 3.0)
+    features, labels = np.concatenate([inside, real]), np.zeros(920, int)
+    plain = novelty.fit_scorer(features, labels, "outliers", "synthetic", outliers=outside)
+    weighted = novelty.fit_scorer(features, labels, "outliers", "synthetic", outliers=outside,
+                                  weights=np.r_[np.ones(900), np.full(20, 45.0)])
+    # Unweighted, the 20 real photos barely count and column 1 reads as "other"; weighted, it no longer does.
+    assert weighted.scores(real).mean() < plain.scores(real).mean() - 1.0
+    assert novelty.auroc(weighted.scores(real), weighted.scores(outside)) > 0.95
+    with pytest.raises(ValueError, match="weights"):
+        novelty.fit_scorer(features, labels, "outliers", "synthetic", outliers=outside, weights=np.ones(3))

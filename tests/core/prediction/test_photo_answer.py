@@ -36,7 +36,9 @@ def test_the_answer_uses_the_calibrated_percentage(fitted):
     assert answer.explanation.startswith(f"The model gives it {expected_dog:.0%} dog.")
     assert "Of the 40 test photos it scores like this (between 50% and 90%), about 70 in 100 were right." in (
         answer.explanation)
-    assert "This looks like the cats and dogs I learned from." in answer.explanation
+    # The score, its line and how it was checked are for the expander, not the first lines.
+    assert "This looks like the cats and dogs I learned from." not in answer.explanation
+    assert answer.details.startswith("This looks like the cats and dogs I learned from. Its features lie")
     assert answer.prediction.probabilities == answer.probabilities
 
 
@@ -47,10 +49,17 @@ def test_a_borderline_photo_is_not_sure_and_an_odd_one_is_neither(fitted):
         ("odd", np.full((20, 20, 3), (150, 90, 220), np.uint8)),
     ])
     assert close.confidence < 0.7 and close.unsure and close.answer == "not sure"
-    assert "below 70%, where the app says \"not sure\"" in close.explanation
+    assert close.verdict == "🤔 Not sure"
+    assert close.summary == f"The model gives it {close.confidence:.0%} dog, below the 70% it needs to name a class."
     assert odd.neither and odd.answer == NEITHER and odd.verdict == "🤷 Neither a cat nor a dog?"
-    assert odd.explanation.startswith("This doesn't look like the cats and dogs I learned from.")
-    assert "only weigh cat against dog" in odd.explanation and "test photos" not in odd.explanation
+    # A flagged photo still gets the model's best guess, with its percentage, in the first sentence.
+    guess = "over 99%" if odd.confidence >= 0.995 else f"{round(100 * odd.confidence)}%"
+    assert odd.summary == f"This doesn't look like the cats and dogs I learned from. Its best guess: dog, {guess}."
+    assert odd.explanation == odd.summary and "test photos" not in odd.explanation
+    assert "only weigh cat against dog" in odd.details and "above the line" in odd.details
+    # The heading and the first sentence together say what the model thinks in at most 25 words.
+    for answer in (close, odd):
+        assert len(f"{answer.verdict} {answer.summary}".split()) <= 25
     table = answers_csv([close, odd]).splitlines()
     assert table[0] == "file,answer,top_class,probability,unsure,neither,novelty_score,p_cats,p_dogs"
     assert table[2].startswith("odd,neither,dog,")
@@ -96,7 +105,23 @@ def test_the_note_gives_the_catch_rate_unrounded_and_how_it_was_checked():
                        caught={"overall": 0.8951, "people": 0.9, "bigcats": 0.58}, outliers_fitted_on=410)
     note = AnswerTools(("cats", "dogs"), scorer=scorer, novelty_card=card).note
     assert ("when it was checked on photos it had not learned from, it caught 89.5% of other photos (kinds: "
-            "people) and flagged 2.2% of the test cats and dogs by mistake.") in note
+            "people) and wrongly flagged 2.2% of the test cats and dogs (photos shrunk like the training ones).") in note
     plain = AnswerTools(("cats", "dogs"), scorer=scorer,
                         novelty_card=NoveltyCard(method="knn", layer="layer", threshold=0.5, test_flag_rate=0.01)).note
-    assert "when it was checked, it flagged 1.0% of the test cats and dogs by mistake." in plain
+    assert "when it was checked, it wrongly flagged 1.0% of the test cats and dogs" in plain
+
+
+def test_a_model_whose_flag_cannot_tell_real_photos_apart_shows_no_neither(tmp_path, fitted_models_dir, fitted):
+    import json
+    import shutil
+
+    model, _ = fitted
+    folder = tmp_path / "overconfident"
+    shutil.copytree(fitted_models_dir / "overconfident", folder)
+    card = json.loads((folder / "model.json").read_text())
+    card["novelty"].update(shown=False, real={"count": 150, "auroc": 0.7, "flagged": {"colour": 0.2}})
+    (folder / "model.json").write_text(json.dumps(card))
+    tools = answer_tools(registry.read_card(folder))
+    assert tools.scorer is None and "cannot tell a photo of something else" in tools.note
+    odd = answer_pixels(model, tools, [("odd", np.full((20, 20, 3), (150, 90, 220), np.uint8))])[0]
+    assert not odd.neither and odd.novelty is None and odd.answer in ("cat", "dog", "not sure")
