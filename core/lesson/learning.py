@@ -27,11 +27,11 @@ class LearningLesson:
 
 
 #: How many layer names a sentence lists for each nested model before "…".
-LISTED_NAMES = 4
+LISTED_NAMES = 2
 
 
 def trained_layers_text(training: TrainedLayers) -> str:
-    """'8 layers of mobilenet (conv_dw_10, conv_pw_10, …) and 2 layers of head (head_conv, output)'."""
+    """'8 layers of mobilenet and 2 layers of head (head_conv, output)'."""
     if not training.trained:
         raise ValueError("Training changed no layer of this model, so there is nothing to say it trained.")
     groups: dict[str, list[str]] = {}
@@ -40,9 +40,10 @@ def trained_layers_text(training: TrainedLayers) -> str:
         groups.setdefault(container, []).append(name)
     parts = []
     for container, names in groups.items():
-        listed = ", ".join(names[:LISTED_NAMES]) + (", …" if len(names) > LISTED_NAMES else "")
         where = f" of {container}" if container else ""
-        parts.append(f"{count_text(len(names), 'layer')}{where} ({listed})")
+        # A long list would not fit the projector: name the layers only when there are few.
+        listed = f" ({', '.join(names)})" if len(names) <= LISTED_NAMES else ""
+        parts.append(f"{count_text(len(names), 'layer')}{where}{listed}")
     return " and ".join(parts)
 
 
@@ -55,8 +56,9 @@ def weights_moved_sentence(training: TrainedLayers) -> str:
     if not training.trained:
         return (f"Nobody wrote these filters, and training here moved none of its weights: all "
                 f"{count_text(len(training.frozen), 'layer')} with weights are frozen.")
-    return (f"Nobody wrote these filters, and training here did not move every weight: after each batch of photos "
-            f"it moved only the weights of {trained_layers_text(training)} {loss}; the other "
+    # Short: on a projector this sentence shares one 1280×720 screen with the curves and the filters.
+    return (f"Training here did not move every weight: after each batch it moved only the weights of "
+            f"{trained_layers_text(training)} a little, towards a smaller loss; the other "
             f"{count_text(len(training.frozen), 'layer')} with weights stayed frozen.")
 
 

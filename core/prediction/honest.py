@@ -63,6 +63,8 @@ class TrackRecord:
         if self.count < COUNTS_BELOW:  # a share of a handful of photos would claim more than was measured
             return (f"Of the {self.count} {self.split} photos it scored like this ({band}), "
                     f"{self.right} were right.")
+        if self.right == self.count:  # "about 100 in 100" would hide that every one was right
+            return f"All {self.count:,} {self.split} photos it scores like this ({band}) were right."
         in_hundred = math.floor(100 * self.right / self.count + 0.5)  # half up: 96.5 in 100 is 'about 97'
         return (f"Of the {self.count:,} {self.split} photos it scores like this ({band}), "
                 f"about {in_hundred} in 100 were right.")

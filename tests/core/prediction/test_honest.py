@@ -61,6 +61,8 @@ def test_a_track_record_of_fewer_than_30_photos_is_given_as_counts():
     assert few.sentence == "Of the 12 held-out real photos it scored like this (between 60% and 70%), 6 were right."
     many = TrackRecord(0.95, 0.9, 1.0, 131, 128, "held-out real")
     assert many.sentence.endswith("about 98 in 100 were right.")
+    assert TrackRecord(0.95, 0.9, 1.0, 117, 117, "held-out real").sentence == (
+        "All 117 held-out real photos it scores like this (between 90% and 100%) were right.")
     assert "too few" in TrackRecord(0.7, 0.6, 0.7, 4, 3, "test").sentence
 
 
