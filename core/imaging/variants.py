@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image
 
 from core.imaging.photo import photo_from_bytes
+from core.imaging.resize import to_grayscale
 
 #: A phone's photo: 12 megapixels (4000×3000).
 PHONE_MEGAPIXELS = 12.0
@@ -22,7 +23,7 @@ PHONE_MEGAPIXELS = 12.0
 
 def greyscale(pixels: np.ndarray) -> np.ndarray:
     """The photo in black and white, still as three equal RGB channels (what a greyscale upload decodes to)."""
-    grey = cv2.cvtColor(np.ascontiguousarray(pixels, dtype=np.uint8), cv2.COLOR_RGB2GRAY)
+    grey = to_grayscale(pixels).astype(np.uint8)  # the one luma the app uses (whole numbers already)
     return np.repeat(grey[..., None], 3, axis=2)
 
 

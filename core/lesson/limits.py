@@ -9,6 +9,7 @@ import numpy as np
 
 from core.explain.glossary import outputs_text
 from core.imaging.resize import resize_for_model
+from core.imaging.variants import rotated as sideways  # the same copy the "neither" score is checked on
 from core.lesson.checkpoint import StepText, checkpoint
 from core.models.registry import NoveltyCard
 from core.prediction.answers import cannot_tell, measured_share, singular, wrongly_flagged
@@ -17,11 +18,6 @@ from core.prediction.photo_answer import AnswerTools, PhotoAnswer, answer_pixels
 
 #: The side a "tiny" photo is shrunk to before it is enlarged again (as scripts/shifted_test.py does).
 TINY_SIDE = 48
-
-
-def sideways(pixels: np.ndarray) -> np.ndarray:
-    """The photo turned a quarter turn, as a phone photo whose rotation tag was lost."""
-    return np.ascontiguousarray(np.rot90(pixels))
 
 
 def tiny(pixels: np.ndarray, side: int = TINY_SIDE) -> np.ndarray:
