@@ -19,7 +19,7 @@ elif not len(data.listing):
     st.warning("No photos found in the class folders.")
 else:
     contents.show_contents(data.listing)
-    splits.show_splits(data.listing)
+    splits.show_splits(data.listing, data.on_server)
     samples.show_samples(data.listing, data.reader, data.key)
     checking.show_check(data.listing, data.reader, data.key)
 explorable = data is not None and len(data.listing) > 0

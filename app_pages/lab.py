@@ -16,7 +16,7 @@ from ui.lab.convolution import convolution_view, current_convolution
 from ui.lab.decision import decision_view
 from ui.lab.photo import photo_view
 from ui.lab.pooling import pooling_view
-from ui.lab.preset_picker import preset_picker
+from ui.lab.preset_picker import preset_caption, preset_picker
 
 state.init_state()
 st.title("Convolution & pooling lab")
@@ -24,7 +24,7 @@ st.markdown("Every number of a convolution, a ReLU and a pooling step, one windo
             "matrices, pick a preset, then step through.")
 for warning in state.link_warnings():
     st.warning(warning)
-view = preset_picker()
+view, caption_place = preset_picker()
 # The other views build on the convolution as it is set, even while its editors are hidden.
 conv_result = convolution_view() if view == "convolution" else current_convolution()
 if view == "pooling":
@@ -35,5 +35,7 @@ elif view == "photo":
     photo_view()
 elif view == "decision":
     decision_view(conv_result)
+preset_caption(caption_place)  # after the views: their editors may have just changed the numbers
 state.sync_link()
+state.remember()
 st.caption("Share: the address bar always holds this preset and these settings: copy it to share exactly this view.")

@@ -7,11 +7,13 @@ import streamlit as st
 from ui.lesson import show
 
 presenting = show.start()
-if not presenting:
+if presenting:
+    lesson = show.setup(presenting)
+else:
     st.title("🎓 A lesson: from pixels to prediction")
     st.caption("Ten steps, each computed live by the real model on your photo. Students: scan the step's QR code "
                "to follow on your phone with your own photo.")
-
-lesson = show.setup(presenting)
+    with st.container(key="lesson_setup"):  # on a phone it follows the step (ui/components/style.py)
+        lesson = show.setup(presenting)
 if lesson is not None:
     show.show_step(*lesson)

@@ -1,6 +1,9 @@
 """Serve a class from several Streamlit processes behind nginx, with sticky sessions.
 
-    python -m deploy.serve --replicas 2 --port 8080
+    python -m deploy.serve --replicas 2 --port 8080 --address 0.0.0.0
+
+``--address 0.0.0.0`` lets the room's phones in (nginx then listens on every
+network of this computer); the default, 127.0.0.1, serves this computer only.
 
 Streamlit keeps each browser session (its photo, its widgets, its uploads) in
 the memory of the process that holds the session's websocket, so every request
@@ -34,8 +37,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 COOKIE = "replica"
 
 
-def nginx_config(listen_port: int, replica_ports: list[int], work_dir: Path) -> str:
-    """The nginx configuration for ``replica_ports`` on loopback, listening on ``listen_port``."""
+#: Where nginx listens unless told otherwise: this computer only, as ``streamlit run`` does.
+LOCAL_ADDRESS = "127.0.0.1"
+
+
+def nginx_config(listen_port: int, replica_ports: list[int], work_dir: Path,
+                 listen_address: str = LOCAL_ADDRESS) -> str:
+    """The nginx configuration for ``replica_ports`` on loopback, listening on ``listen_address:listen_port``."""
     if not replica_ports:
         raise ValueError("Give at least one replica port.")
     servers = "\n".join(f"        server 127.0.0.1:{port};" for port in replica_ports)
@@ -82,7 +90,7 @@ http {{
     }}
 
     server {{
-        listen 127.0.0.1:{listen_port};
+        listen {listen_address}:{listen_port};
         location = /healthz {{
             default_type text/plain;
             return 200 "ok\\n";
@@ -168,8 +176,12 @@ def nginx_binary() -> str | None:
     return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
 
 
-def start(replicas: int, port: int | None = None, log_dir: Path | None = None, env: dict | None = None) -> Deployment:
-    """Start ``replicas`` Streamlit processes and nginx; return when all answer their health checks."""
+def start(replicas: int, port: int | None = None, log_dir: Path | None = None, env: dict | None = None,
+          address: str = LOCAL_ADDRESS) -> Deployment:
+    """Start ``replicas`` Streamlit processes and nginx on ``address``; return when all answer their health checks.
+
+    The replicas always listen on loopback: only nginx faces the room.
+    """
     if replicas < 1:
         raise ValueError(f"Use at least one replica, not {replicas}.")
     nginx = nginx_binary()
@@ -187,7 +199,7 @@ def start(replicas: int, port: int | None = None, log_dir: Path | None = None, e
                 streamlit_command(replica_port), cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
                 env=environment))
         config = work_dir / "nginx.conf"
-        config.write_text(nginx_config(port, replica_ports, work_dir))
+        config.write_text(nginx_config(port, replica_ports, work_dir, address))
         deployment.nginx = subprocess.Popen([nginx, "-c", str(config), "-p", str(work_dir), "-g", "daemon off;"],
                                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         for replica_port in replica_ports:
@@ -204,14 +216,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicas", type=int, default=os.cpu_count() or 1,
                         help="Streamlit processes (default: one per core)")
     parser.add_argument("--port", type=int, default=8080, help="the port students open (default 8080)")
+    parser.add_argument("--address", default=LOCAL_ADDRESS,
+                        help="where nginx listens: 0.0.0.0 for the room's phones (default 127.0.0.1, this computer)")
     args = parser.parse_args(argv)
     try:
-        deployment = start(args.replicas, args.port, log_dir=PROJECT_ROOT / "artifacts")
+        deployment = start(args.replicas, args.port, log_dir=PROJECT_ROOT / "artifacts", address=args.address)
     except (RuntimeError, ValueError) as error:
         print(f"Could not start: {error}", file=sys.stderr)
         return 1
     print(f"Serving on {deployment.url} with {args.replicas} replicas on ports "
           f"{', '.join(map(str, deployment.replica_ports))}; Ctrl-C stops.")
+    if args.address != LOCAL_ADDRESS:
+        print(f"Phones open http://<this computer's network address>:{args.port}/ (on Linux `hostname -I` prints it).")
     stop = False
 
     def request_stop(*_):

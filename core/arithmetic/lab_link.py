@@ -26,6 +26,12 @@ MAX_POOL_SIDE = 4
 
 _RELU_OFF = ("0", "off", "false")
 
+#: Every query parameter a lab link may carry (the session photo's ``photo`` is not the lab's).
+LINK_NAMES = frozenset({
+    "preset", "view", "stride", "padding", "bias", "relu", "step", "psource", "pool", "psize", "pstride", "ppadding",
+    "pstep", "seed", "filter", "channel", "image", "kernel",
+})
+
 
 @dataclass(frozen=True, eq=False)
 class LinkReading:
@@ -44,6 +50,11 @@ class LinkReading:
 
 def _whole(text: str) -> int:
     return int(text)  # raises ValueError for "1.5", "abc" or ""
+
+
+def names_lab_settings(params: Mapping[str, str]) -> bool:
+    """Whether an address asks for lab settings (a shared or "Try it" link), rather than just opening the page."""
+    return not LINK_NAMES.isdisjoint(params)
 
 
 def read_link(params: Mapping[str, str]) -> LinkReading:

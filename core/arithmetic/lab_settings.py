@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -84,6 +85,32 @@ def model_kernel_caption(filter_number: int, channel: str) -> str:
              else f"only its {channel} slice")
     return (f"conv1 filter {filter_number} of {MODEL_FILTERS}, showing {which}, rounded to 3 decimals. "
             "The model divides pixels by 255 and adds its bias; here the weights apply to the numbers as typed.")
+
+
+#: The settings a preset's description may speak of, as a learner names them (not ReLU: the lab invites
+#: switching it, and the descriptions speak of the output before it).
+DESCRIBED_SETTINGS = {
+    "stride": "stride", "padding": "padding", "bias": "bias", "pool_source": "pooled matrix",
+    "pool_mode": "pooling type", "pool_size": "pool size", "pool_stride": "pool stride",
+}
+
+
+def changed_settings(settings: LabSettings, preset: Preset) -> list[str]:
+    """The names of the described settings that are no longer the preset's own."""
+    start = LabSettings.from_preset(preset)
+    return [name for field, name in DESCRIBED_SETTINGS.items() if getattr(settings, field) != getattr(start, field)]
+
+
+def preset_caption(title: str, description: str, changed: Sequence[str]) -> str:
+    """What the lab says of its preset: its description, or, once something was changed, that the numbers are own.
+
+    ``changed`` names what differs from the preset: its matrices ("input", "kernel") or its settings.
+    """
+    if not changed:
+        return description
+    what = ", the ".join(changed[:-1]) + " and the " + changed[-1] if len(changed) > 1 else changed[0]
+    return (f"Your own numbers now: the {what} differ{'s' if len(changed) == 1 else ''} from the preset “{title}”, "
+            "so its description no longer applies.")
 
 
 def resized_matrix(values: object, rows: int, cols: int) -> np.ndarray:

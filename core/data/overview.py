@@ -108,19 +108,39 @@ class SplitPreview:
     source: str
     counts: dict[str, dict[str, int]]  # {split: {class: photos}}
     planned: bool  # True: the folder is not split yet, these are the numbers the split would give
+    saved: bool = True  # False: an upload read in memory, which the split command (on the server) cannot read
 
     @property
     def totals(self) -> dict[str, int]:
         return {split: sum(classes.values()) for split, classes in self.counts.items()}
 
     @property
+    def shares_text(self) -> str:
+        """The splits' shares of these very photos, rounded as the chart writes them: '60/20/20'."""
+        totals = self.totals
+        grand_total = max(sum(totals.values()), 1)
+        return "/".join(f"{total / grand_total:.0%}".rstrip("%") for total in totals.values())
+
+    @property
     def planned_sentence(self) -> str:
-        """How to write the planned split ("" for a folder that is already split)."""
+        """What the planned split gives and how to write it ("" for a folder that is already split)."""
         if not self.planned:
             return ""
-        return (f"This folder is not split yet. The seeded {fractions_text()} split would give the numbers below; "
-                f"write it with `python -m core.data split \"{self.source}\" DEST` (broken files and duplicates are "
-                "left out first, so the final numbers can be a little smaller).")
+        aim = fractions_text()
+        numbers = " / ".join(str(total) for total in self.totals.values())
+        shares = self.shares_text
+        # Each class is cut in whole photos, so a small class lands away from the aim (5 photos: 3 / 1 / 1).
+        splits = " / ".join(self.totals)
+        gives = (f"The seeded {aim} split gives {numbers} photos for {splits}" if shares == aim else
+                 f"The seeded split aims at {aim} but, each class cut in whole photos, gives {numbers} photos for "
+                 f"{splits} ({shares})")
+        sentence = f"This {'folder' if self.saved else 'zip'} is not split yet. {gives}, the numbers below. "
+        left_out = "(broken files and duplicates are left out first, so the final numbers can be a little smaller)."
+        if self.saved:
+            return sentence + f"Write it with `python -m core.data split \"{self.source}\" DEST` {left_out}"
+        return sentence + ("The split command reads a folder on the app's computer, and this zip was only read in "
+                           "memory, never saved there: to write the split, unpack the zip into a folder on the "
+                           f"app's computer and run `python -m core.data split FOLDER DEST` there {left_out}")
 
     def purpose_lines(self) -> list[str]:
         """'**train** (17 photos): the photos the network learns its weights from.' for each split present."""
@@ -129,10 +149,13 @@ class SplitPreview:
                 for split, purpose in SPLIT_PURPOSES.items() if split in totals]
 
 
-def split_preview(listing: DatasetListing) -> SplitPreview:
-    """The listing's own split, or (a folder of class folders only) the seeded default split of it."""
+def split_preview(listing: DatasetListing, saved: bool = True) -> SplitPreview:
+    """The listing's own split, or (a folder of class folders only) the seeded default split of it.
+
+    ``saved`` is False for an upload read in memory: the split command cannot be pointed at it.
+    """
     if listing.layout == "split":
-        return SplitPreview(listing.source, listing.counts(), planned=False)
+        return SplitPreview(listing.source, listing.counts(), planned=False, saved=saved)
     planned = plan_split({name: [item.path for item in listing.files_of(name)] for name in listing.class_names})
     counts = {split: {name: len(paths) for name, paths in classes.items()} for split, classes in planned.items()}
-    return SplitPreview(listing.source, counts, planned=True)
+    return SplitPreview(listing.source, counts, planned=True, saved=saved)

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
+from core.arithmetic.numbers import format_number
 from core.explain.activation_max import ActivationMaximisation
 from core.explain.feature_maps import FeatureMaps
 from core.explain.gradcam import default_gradcam_layer
+from core.explain.numbering import shown_number
 from core.models.layers import CONV_TYPES, SEPARATOR, find_layer
 from core.prediction.answers import format_probability
 
@@ -34,8 +36,8 @@ def dead_maps_note(maps: FeatureMaps, after_relu: bool = True) -> str | None:
 
 
 def map_option(channel: int, means: np.ndarray, strongest: int) -> str:
-    """How a map is listed in the map picker: 'map 7 · mean 0.1234 · strongest'."""
-    return f"map {channel} · mean {means[channel]:.4f}" + (" · strongest" if channel == strongest else "")
+    """How a map is listed in the map picker: 'map 8 · mean 0.1234 · strongest' for the map at index 7."""
+    return f"map {shown_number(channel)} · mean {means[channel]:.4f}" + (" · strongest" if channel == strongest else "")
 
 
 def layers_overview_table(all_maps: Sequence[FeatureMaps]) -> dict[str, list]:
@@ -62,9 +64,30 @@ def gradcam_caption(layer: str, heatmap_shape: Sequence[int], input_size: Sequen
 
 
 def pattern_caption(pattern: ActivationMaximisation) -> str:
-    """What the gradient ascent maximised, and how far it got."""
-    return (f"Maximised: the {pattern.objective}, from {pattern.start_activation:+.4f} to "
-            f"{pattern.final_activation:+.4f}. Contrast stretched for display.")
+    """What the gradient ascent maximised and how far it got, or, plainly, that it found no pattern."""
+    change = f"from {format_number(pattern.start_activation)} to {format_number(pattern.final_activation)}"
+    tried = f"The search tried to raise the {pattern.objective}."
+    if pattern.silent:
+        return (f"No pattern found for this filter: every weight of filter {shown_number(pattern.channel)} is "
+                f"(nearly) zero (the largest is {pattern.filter_weight:.1e}, against "
+                f"{format_number(pattern.layer_weight, 2)} in this layer), so its response hardly depends on the "
+                f"picture (the search took it {change}). {tried}")
+    if not pattern.rose:
+        if pattern.rise <= 0:
+            how = f"did not raise its response ({change})"
+        elif pattern.reach:
+            how = (f"raised its response only {change}, a sliver of the {format_number(pattern.reach, 2)} two "
+                   "pictures can make it differ by")
+        else:
+            how = f"raised its response only {change}"
+        return f"No pattern found for this filter: gradient ascent {how}, so the picture would only be noise. {tried}"
+    text = f"Maximised: the {pattern.objective}, {change}."
+    colour = pattern.plain_colour()
+    if colour is None:
+        return text + " Contrast stretched for display."
+    red, green, blue = (round(100 * value) for value in colour)
+    return (text + f" The search ended on one plain colour (red {red}%, green {green}%, blue {blue}%), not a "
+            "shape: it raised the response by changing the colour, not by drawing a pattern.")
 
 
 def gradcam_source_sentence(model: keras.Model, layer: str) -> str:

@@ -37,8 +37,8 @@ def _check_position(produced: np.ndarray, row: int, column: int, channel: int) -
     height, width, channels = produced.shape
     if not (0 <= row < height and 0 <= column < width and 0 <= channel < channels):
         raise ValueError(
-            f"Position (row {row + 1}, column {column + 1}, map {channel}) is outside the "
-            f"{shape_label(produced.shape)} output (rows and columns count from 1)."
+            f"Position (row {row + 1}, column {column + 1}, map {channel + 1}) is outside the "
+            f"{shape_label(produced.shape)} output (rows, columns and maps count from 1)."
         )
 
 

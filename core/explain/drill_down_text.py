@@ -8,6 +8,7 @@ import numpy as np
 
 from core.arithmetic.lab_steps import COUNTING_NOTE, padding_note, window_span
 from core.explain.drill_down import ConvArithmetic, PoolArithmetic
+from core.explain.numbering import shown_number
 
 #: Input maps the drill-down shows in full by default (the largest contributions).
 STRONGEST_SHOWN = 3
@@ -63,8 +64,8 @@ class ConvStory:
             result, "that is zero padding (the layer adds zeros around its input so the window fits), so the "
                     "window's numbers there are 0.")
         return (
-            f"The value at row {result.row + 1}, column {result.column + 1} of map {result.channel} comes from "
-            f"filter {result.channel} of **{result.layer}** on a {height}×{width}×{self.channel_count} window of "
+            f"The value at row {result.row + 1}, column {result.column + 1} of map {shown_number(result.channel)} "
+            f"comes from filter {shown_number(result.channel)} of **{result.layer}** on a {height}×{width}×{self.channel_count} window of "
             f"{self.source}: input {rows}, {columns}.{padding} {COUNTING_NOTE}"
         )
 
@@ -132,8 +133,9 @@ class PoolStory:
         rows, columns, padding = _window_words(
             result, f"that is padding, which {result.operation} pooling leaves out (the cells marked “pad”).")
         return (
-            f"The value at row {result.row + 1}, column {result.column + 1} of map {result.channel} of "
-            f"**{result.layer}**: it takes a {height}×{width} window of map {result.channel} of {self.source} "
+            f"The value at row {result.row + 1}, column {result.column + 1} of map {shown_number(result.channel)} "
+            f"of **{result.layer}**: it takes a {height}×{width} window of map {shown_number(result.channel)} of "
+            f"{self.source} "
             f"({rows}, {columns}) and keeps its {result.operation}. No weights, nothing learned.{padding} "
             f"{COUNTING_NOTE}"
         )

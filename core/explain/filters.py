@@ -139,7 +139,8 @@ def channel_grid(kernel: np.ndarray, filters: int = 8, channels: int = 8) -> np.
 def filter_channels(kernel: np.ndarray, filter_index: int) -> np.ndarray:
     """One filter's slices, one per input channel: (input channels, kh, kw) raw weights."""
     if not 0 <= filter_index < kernel.shape[3]:
-        raise ValueError(f"Filter {filter_index} does not exist; the layer has {kernel.shape[3]} filters.")
+        raise ValueError(f"Filter {filter_index + 1} does not exist; the layer has {kernel.shape[3]} filters "
+                         "(counted from 1).")
     return np.transpose(kernel[:, :, :, filter_index], (2, 0, 1)).astype(np.float32)
 
 

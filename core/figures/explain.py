@@ -58,10 +58,6 @@ def _neighbours(colours: Sequence[str], position: float) -> tuple[str, str, floa
 #: Viridis that fades to transparent towards 0, so unimportant places show the photo.
 HEAT_OVER_PHOTO = _fading(plotly.colors.sequential.Viridis, FADE_UNTIL)
 
-#: Largest map that gets an invisible clickable point per cell.
-CLICKABLE_CELLS = 160 * 160
-
-
 def image_axes(figure: go.Figure, row: int | None = None, col: int | None = None) -> None:
     options = dict(showticklabels=False, showgrid=False, zeroline=False, ticks="")
     # "domain" shrinks the plotting area to the picture instead of padding the axis range.
@@ -111,7 +107,7 @@ def _tile_origin(index: int, columns: int, height: int, width: int, gap: int) ->
 
 
 def rgb_filters_figure(images: np.ndarray, title: str, columns: int = 8, scale: int = 10) -> go.Figure:
-    """First-layer filters (n, kh, kw, 3) in 0..1 as small colour squares, numbered."""
+    """First-layer filters (n, kh, kw, 3) in 0..1 as small colour squares, numbered from 1."""
     if images.ndim != 4 or images.shape[3] != 3:
         raise ValueError(f"Expected (n, kh, kw, 3) filter images, got shape {images.shape}.")
     enlarged = np.repeat(np.repeat(images, scale, axis=1), scale, axis=2)
@@ -125,7 +121,7 @@ def rgb_filters_figure(images: np.ndarray, title: str, columns: int = 8, scale: 
     labels = []
     for index in range(count):
         top, left = _tile_origin(index, columns, tile_height + label_band, tile_width, gap)
-        labels.append(dict(x=left + tile_width / 2, y=top + label_band / 2, text=str(index), showarrow=False,
+        labels.append(dict(x=left + tile_width / 2, y=top + label_band / 2, text=str(index + 1), showarrow=False,
                            font=dict(size=9, color="#444")))
     # One layout update: adding annotations one by one is very slow in Plotly.
     figure.update_layout(annotations=labels)
@@ -138,12 +134,15 @@ def kernel_grid_figure(
     grid: np.ndarray, title: str, row_label: str = "filter", column_label: str = "input channel",
     row_ids: Sequence[int] | None = None, column_ids: Sequence[int] | None = None, limit: float | None = None,
 ) -> go.Figure:
-    """Kernel slices (rows, columns, kh, kw) as gray squares: black = most negative, white = most positive."""
+    """Kernel slices (rows, columns, kh, kw) as gray squares: black = most negative, white = most positive.
+
+    Filters and input maps are labelled from 1 unless ``row_ids`` / ``column_ids`` name them.
+    """
     if grid.ndim != 4:
         raise ValueError(f"Expected (rows, columns, kh, kw) kernel slices, got shape {grid.shape}.")
     rows, columns, kernel_height, kernel_width = grid.shape
-    row_ids = list(range(rows)) if row_ids is None else list(row_ids)
-    column_ids = list(range(columns)) if column_ids is None else list(column_ids)
+    row_ids = list(range(1, rows + 1)) if row_ids is None else list(row_ids)
+    column_ids = list(range(1, columns + 1)) if column_ids is None else list(column_ids)
     limit = float(np.abs(grid).max()) if limit is None else float(limit)
     limit = limit if limit > 0 else 1.0
     gap = 1
@@ -171,12 +170,12 @@ def kernel_grid_figure(
 
 
 def bias_figure(trained: np.ndarray | None, untrained: np.ndarray | None, title: str) -> go.Figure:
-    """One bar per filter: the trained bias next to the untrained one (which starts at zero)."""
+    """One bar per filter (numbered from 1): the trained bias next to the untrained one (which starts at zero)."""
     figure = go.Figure()
     if trained is not None:
-        figure.add_bar(x=np.arange(len(trained)), y=trained, name="trained", marker_color="#1f6feb")
+        figure.add_bar(x=np.arange(1, len(trained) + 1), y=trained, name="trained", marker_color="#1f6feb")
     if untrained is not None:
-        figure.add_bar(x=np.arange(len(untrained)), y=untrained, name="untrained (fresh)",
+        figure.add_bar(x=np.arange(1, len(untrained) + 1), y=untrained, name="untrained (fresh)",
                        marker_color="#9a9a9a", marker_pattern_shape="/")
     figure.update_layout(barmode="group", xaxis_title="filter", yaxis_title="bias",
                          legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
@@ -221,7 +220,8 @@ def feature_grid_figure(
     gap = 2
     columns = max(1, min(columns, count))
     grid = mosaic(maps, columns, gap=gap)
-    ids = mosaic(np.broadcast_to(order[:, None, None].astype(np.float32), maps.shape).copy(), columns, gap=gap,
+    numbers = order + 1  # maps are numbered from 1 where a learner reads them
+    ids = mosaic(np.broadcast_to(numbers[:, None, None].astype(np.float32), maps.shape).copy(), columns, gap=gap,
                  fill=-1).astype(np.int16)
     signed = low < 0
     figure = go.Figure(go.Heatmap(
@@ -234,7 +234,7 @@ def feature_grid_figure(
     labels = []
     for index, channel in enumerate(order):
         top, left = _tile_origin(index, columns, maps.shape[1], maps.shape[2], gap)
-        labels.append(_tile_label(left, top, f"#{channel}", f"map {channel}: mean {means[channel]:.3f}"))
+        labels.append(_tile_label(left, top, f"#{channel + 1}", f"map {channel + 1}: mean {means[channel]:.3f}"))
     figure.update_layout(annotations=labels)
     image_axes(figure)
     shown = f"{count} of {feature_maps.shape[2]}" if count < feature_maps.shape[2] else f"all {count}"
@@ -278,9 +278,7 @@ def one_based_ticks(size: int, count: int = 6) -> dict:
             "ticktext": [str(label) for label in labels]}
 
 
-def feature_map_figure(
-    values: np.ndarray, title: str, selected: tuple[int, int] | None = None, clickable: bool = True,
-) -> go.Figure:
+def feature_map_figure(values: np.ndarray, title: str, selected: tuple[int, int] | None = None) -> go.Figure:
     """One feature map at full size; each cell can be clicked (an invisible point sits on it)."""
     if values.ndim != 2:
         raise ValueError(f"Expected one (height, width) map, got shape {values.shape}.")
@@ -294,14 +292,15 @@ def feature_map_figure(
         z=values, colorscale=SIGNED if signed else HEAT, zmin=-limit if signed else 0.0, zmax=limit,
         colorbar=dict(title="value", thickness=12), hovertemplate="value %{z:.4f}<extra></extra>",
     ))
-    if clickable and height * width <= CLICKABLE_CELLS:
-        rows, columns = np.mgrid[0:height, 0:width]
-        figure.add_trace(go.Scattergl(
-            x=columns.ravel(), y=rows.ravel(), mode="markers", customdata=np.stack([rows.ravel(), columns.ravel()], 1),
-            marker=dict(size=max(4, int(420 / max(height, width))), color="rgba(0,0,0,0)"),
-            hovertemplate="click for the arithmetic<extra></extra>", showlegend=False,
-            name="cells",
-        ))
+    # A click on a heat map reports no point to Streamlit, so every cell, on every map, gets an invisible point
+    # whose x and y are its column and row. They travel as the smallest integer type (one byte each up to 255
+    # cells a side), so the largest map (192×192) adds about 100 kB.
+    rows, columns = np.mgrid[0:height, 0:width].astype(np.min_scalar_type(max(height, width) - 1))
+    figure.add_trace(go.Scattergl(
+        x=columns.ravel(), y=rows.ravel(), mode="markers",
+        marker=dict(size=max(4, int(420 / max(height, width))), color="rgba(0,0,0,0)"),
+        hovertemplate="click for the arithmetic<extra></extra>", showlegend=False, name="cells",
+    ))
     if selected is not None:
         row, column = selected
         figure.add_shape(type="rect", x0=column - 0.5, x1=column + 0.5, y0=row - 0.5, y1=row + 0.5,

@@ -123,7 +123,8 @@ def channel_contributions_figure(arithmetic: ConvArithmetic) -> go.Figure:
     """How much each input map added to the weighted sum: purple bars add, orange bars subtract."""
     sums = arithmetic.channel_sums
     colours = np.where(sums >= 0, SIGN_POSITIVE, SIGN_NEGATIVE)
-    figure = go.Figure(go.Bar(x=np.arange(len(sums)), y=sums, marker_color=colours,
+    # Input maps are numbered from 1, as everywhere a learner reads them.
+    figure = go.Figure(go.Bar(x=np.arange(1, len(sums) + 1), y=sums, marker_color=colours,
                               hovertemplate="input map %{x}<br>adds %{y:+.5f}<extra></extra>"))
     figure.update_layout(xaxis_title="input map", yaxis_title="sum of window × kernel")
     return picture_layout(figure, "What each input map adds (purple adds, orange subtracts)", height=280)

@@ -8,6 +8,7 @@ import keras
 
 from core.arithmetic.numbers import count_text, format_number
 from core.explain.filters import LayerFilters, get_filters, untrained_filters
+from core.explain.numbering import shown_number
 from core.lesson.checkpoint import StepText, checkpoint
 from core.lesson.first_layer import TrainedLayers, first_conv_path, trained_layers
 from core.models.layers import find_layer, trained_layer_names
@@ -82,7 +83,7 @@ def learning_text(lesson: LearningLesson) -> StepText:
                    f"photos (over a million) and kept frozen here; {trained_here}. "
                    "Before that training they were random numbers, like the \"before training\" grid.")
     else:
-        filters = (f"Filter {lesson.channel} started as random numbers between {format_number(kernel_then.min())} and "
+        filters = (f"Filter {shown_number(lesson.channel)} started as random numbers between {format_number(kernel_then.min())} and "
                    f"{format_number(kernel_then.max())}; training nudged them, photo after photo, to between "
                    f"{format_number(kernel_now.min())} and {format_number(kernel_now.max())}.")
     sentences = (

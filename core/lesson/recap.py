@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.arithmetic.numbers import count_text, format_count, format_number
+from core.explain.numbering import shown_number
 from core.lesson.checkpoint import StepText, checkpoint
 from core.lesson.decision import DecisionLesson
 from core.lesson.first_layer import FirstLayerLesson
@@ -33,7 +34,7 @@ def recap_lines(first: FirstLayerLesson, chain_text: str, decision: DecisionLess
     kernel_rows, kernel_cols = first.conv.kernel_size
     return (
         f"**Pixels**: {rows}×{cols}×{channels} = {format_count(rows * cols * channels)} numbers.",
-        (f"**Convolution**: filter {first.channel} of `{first.conv.path.split('/')[-1]}` made "
+        (f"**Convolution**: filter {shown_number(first.channel)} of `{first.conv.path.split('/')[-1]}` made "
         f"{format_number(worked.pre_activation)} from one {kernel_rows}×{kernel_cols} patch."),
         _relu_line(first),
         f"**Layers**: {chain_text}.",

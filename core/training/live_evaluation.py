@@ -7,11 +7,37 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
+from core.arithmetic.numbers import count_text
 from core.models.predict import predict_probabilities
 from core.prediction.answers import format_probability
+from core.training.history import TrainingHistory
 from core.training.live_data import ImageSet
 from core.training.metrics import BinaryMetrics, binary_metrics
-from core.training.readings import format_share
+from core.training.readings import Reading, accuracy_reading, format_share, loss_reading
+
+#: Below this many held-out photos nothing is said about how well the model does on new photos, nor about
+#: overfitting. One photo then moves held-out accuracy by more than 5 percentage points, and chance alone spreads
+#: it by about ±1/√n (±22 points at 20 photos, 95% of the time): wider than the 8-point gap between training and
+#: validation accuracy that the readings call overfitting. From 20 on the readings are given, with the counts,
+#: so that nobody takes 85% of 20 photos for more than it is.
+MIN_HELD_OUT_TO_TELL = 20
+
+
+def one_photo_points(held_out: int) -> str:
+    """How many percentage points one of ``held_out`` photos is worth: 2 -> '50', 6 -> '16.7'."""
+    return f"{100 / held_out:.3g}"
+
+
+def curve_readings(history: TrainingHistory, class_count: int, kept_epoch: int | None,
+                   held_out: int) -> tuple[Reading, ...]:
+    """The accuracy and loss readings, or one plain "too few to tell" when the held-out photos are too few."""
+    if held_out < MIN_HELD_OUT_TO_TELL:
+        return (Reading("too_few_held_out", (
+            f"{count_text(held_out, 'held-out photo')} {'is' if held_out == 1 else 'are'} too few to read these "
+            f"curves: one photo moves validation accuracy by {one_photo_points(held_out)} percentage points, so a "
+            "gap between the training and validation curves says nothing about overfitting. Hold out at least "
+            f"{MIN_HELD_OUT_TO_TELL} photos (more photos per class, or a larger share held out) to read them.")),)
+    return (accuracy_reading(history, class_count, kept_epoch), loss_reading(history, kept_epoch))
 
 
 @dataclass(frozen=True)
@@ -45,11 +71,22 @@ class LiveEvaluation:
             result.update({key: value for key, value in self.binary.as_dict().items() if key != "confusion_matrix"})
         return result
 
+    @property
+    def right(self) -> int:
+        """How many held-out photos it got right."""
+        return int((self.predicted == self.labels).sum())
+
     def sentence(self, counts: dict[str, int]) -> str:
-        """'Accuracy **85%** on 20 held-out photos (10 cats, 10 dogs), which were never used ...'."""
-        listing = ", ".join(f"{count} {name}" for name, count in counts.items())
-        return (f"Accuracy **{format_share(self.accuracy)}** on {len(self.labels)} held-out photos ({listing}), "
-                "which were never used to change the weights.")
+        """'Accuracy **85%**: it got 17 of the 20 held-out photos right (cats: 10, dogs: 10), ...'; counts alone
+        below :data:`MIN_HELD_OUT_TO_TELL` photos, with why no percentage is given."""
+        listing = ", ".join(f"{name}: {count}" for name, count in counts.items())
+        total = len(self.labels)
+        counted = f"{self.right} of the {count_text(total, 'held-out photo')}"
+        never = "photos never used to change the weights."
+        if total < MIN_HELD_OUT_TO_TELL:
+            return (f"It got **{counted}** right ({listing}), {never} That is too few to tell how well it does on "
+                    f"new photos: each one moves the accuracy by {one_photo_points(total)} percentage points.")
+        return f"Accuracy **{format_share(self.accuracy)}**: it got {counted} right ({listing}), {never}"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from core.arithmetic.numbers import count_text
+
 #: The two places photos come from, as the page names them.
 FOLDER_SOURCE = "cats and dogs"
 OWN_SOURCE = "your own photos"
@@ -64,5 +66,5 @@ def photos_per_class(counts: Mapping[str, int]) -> str:
 
 
 def skipped_title(problems: Sequence[str]) -> str:
-    """'3 file(s) skipped'."""
-    return f"{len(problems)} file(s) skipped"
+    """'3 files skipped', '1 file skipped'."""
+    return f"{count_text(len(problems), 'file')} skipped"

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.arithmetic.numbers import format_count
+from core.arithmetic.numbers import count_text, format_count
 from core.prediction.answers import singular
 from core.prediction.honest import model_gives
 from core.training.history import TrainingHistory
@@ -235,16 +235,20 @@ def metric_sentences(metrics: Mapping[str, object], photos: str = "test photos")
                           "find them.")
     else:
         precision = true_positive / called_positive
-        precision_text = (f"**Precision {format_rate(precision)}**: of the {called_positive:,} photos the model "
-                          f"called {positive}, {true_positive:,} really were {positive} (the other "
-                          f"{false_positive:,} were {negative}): when it says {positive}, you can trust it "
-                          "this often.")
+        # One photo takes the singular: "1 really was dog (the other 1 was cat)", never "1 really were".
+        others = (f" (the other {count_text(false_positive, 'was', 'were')} "
+                  f"{singular(negative) if false_positive == 1 else negative})" if false_positive else "")
+        precision_text = (f"**Precision {format_rate(precision)}**: of the {count_text(called_positive, 'photo')} "
+                          f"the model called {positive}, {count_text(true_positive, 'really was', 'really were')} "
+                          f"{singular(positive) if true_positive == 1 else positive}{others}: when it says "
+                          f"{positive}, you can trust it this often.")
     if real_positive == 0:
         recall_text = (f"**Recall: none to measure**: there are no real {positive} among the {photos}, so there "
                        f"is nothing for the model to find.")
     else:
         recall = true_positive / real_positive
-        recall_text = (f"**Recall {format_rate(recall)}**: of the {real_positive:,} real {positive} among the "
+        recall_text = (f"**Recall {format_rate(recall)}**: of the "
+                       f"{count_text(real_positive, 'real ' + singular(positive), 'real ' + positive)} among the "
                        f"{photos}, the model found {true_positive:,} and missed {false_negative:,}.")
     if called_positive == 0 or real_positive == 0:
         f1_text = ("**F1: none to measure**: F1 combines precision and recall, and one of them has nothing to "

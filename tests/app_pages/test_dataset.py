@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import zipfile
@@ -198,3 +199,29 @@ def test_a_visitor_cannot_read_a_server_path_outside_the_allowed_folders(monkeyp
 
 def seed_color(index: int):
     return 64 + 8 * index, 40 + 12 * index, 200 - 10 * index
+
+
+def split_chart_shares(app: AppTest) -> dict[str, str]:
+    """{'train: 6': '60%', ...}: each split's legend name and the share written on its bar."""
+    [chart] = [element for element in app.get("plotly_chart") if "split_chart" in str(element.proto.id)]
+    return {trace["name"]: trace["text"][0] for trace in json.loads(chart.proto.spec)["data"]}
+
+
+def test_a_small_zip_gets_the_split_its_own_numbers_give_and_no_command_for_a_file_never_saved(monkeypatch,
+                                                                                                  tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, shade in (("cats", 30), ("dogs", 220)):
+            for number in range(5):
+                archive.writestr(f"pets/{name}/{number}.jpg", make_photo_bytes(50, 40, color=(shade, number * 40, 9)))
+    app = run_page(monkeypatch, tmp_path / "nothing here")
+    app.file_uploader(key="dataset_zip").set_value(("pets.zip", buffer.getvalue(), "application/zip")).run()
+    assert not app.exception
+    # 5 photos a class: 10% of 5 is 0.5, rounded up to 1 validation and 1 test photo, so 3 / 1 / 1 a class,
+    # 6 / 2 / 2 of the 10 photos: 60/20/20, not the 80/10/10 the split aims at.
+    assert split_chart_shares(app) == {"train: 6": "60%", "validation: 2": "20%", "test: 2": "20%"}
+    info = "\n".join(element.value for element in app.info)
+    assert "aims at 80/10/10" in info and "gives 6 / 2 / 2 photos" in info and "(60/20/20)" in info
+    # The zip was read in memory and never saved: no command names it, the text says how to get a folder.
+    assert "pets.zip\" DEST" not in page_text(app)
+    assert "unpack the zip into a folder on the app's computer" in info

@@ -108,14 +108,14 @@ def test_clicking_a_feature_map_cell_moves_the_drill_down():
     click_chart(app, f"inside_zoom_{model_key}_conv1_{channel}", payload)
     assert not app.exception, app.exception
     # The click reports 0-based positions; the page counts from 1, as the lab does.
-    assert f"The value at row 3, column 4 of map {channel}" in page_text(app)
+    assert f"The value at row 3, column 4 of map {channel + 1}" in page_text(app)  # maps counted from 1
     assert (number_input(app, "Row").value, number_input(app, "Column").value) == (3, 4)
     assert any("matches the model: ✓" in s.value for s in app.success)
 
     # The chart keeps reporting that click; a position typed afterwards still wins.
     number_input(app, "Column").set_value(6).run()
     assert not app.exception, app.exception
-    assert f"The value at row 3, column 6 of map {channel}" in page_text(app)
+    assert f"The value at row 3, column 6 of map {channel + 1}" in page_text(app)
 
 
 def test_filters_section_compares_trained_and_untrained():
@@ -155,7 +155,7 @@ def test_pattern_search_runs_on_demand():
     app.slider(key="inside_pattern_steps").set_value(10).run()
     app.button(key="inside_pattern_go").click().run()
     assert not app.exception, app.exception
-    assert "Maximised: the mean response of the filter before its activation function" in page_text(app)
+    assert "Maximised: the mean of the filter's raw sums over the picture, before its ReLU, from " in page_text(app)
 
 
 def test_nested_transfer_model_renders(monkeypatch):

@@ -273,6 +273,47 @@ def test_model_preset_uses_conv1_weights_when_the_model_exists(monkeypatch):
 # --------------------------------------------------------------------------- bad input
 
 
+def test_edited_numbers_replace_the_preset_caption_and_fill_the_paste_box():
+    app = _app()
+    edge_description = "The tutorial's 5×5 image and vertical-edge kernel. First output row: −2, 2, 2."
+    assert any(edge_description in caption.value for caption in app.caption)
+    version = app.session_state["lab_editor_version"]
+    app.session_state[f"lab_image_editor_{version}"] = {
+        "edited_rows": {0: {"1": 7}}, "added_rows": [], "deleted_rows": []}  # row 1, column 1: 1 becomes 7
+    app.run()
+    _no_problems(app)
+    captions = "\n".join(caption.value for caption in app.caption)
+    assert edge_description not in captions
+    assert ("Your own numbers now: the input differs from the preset “Vertical edge on a 5×5 image (the long "
+            "tutorial)”, so its description no longer applies.") in captions
+    in_use = "7,2,3,0,1\n0,1,2,3,1\n3,2,1,0,2\n1,0,3,2,1\n2,1,0,1,0"
+    assert app.text_area(key=f"lab_image_text_{version}").value == in_use
+    assert "7×1 + 2×0 + 3×(−1)" in page_text(app)  # the arithmetic uses the edited number too
+    app.text_area(key=f"lab_kernel_text_{version}").input("1 1 1\n1 1 1\n1 1 1")
+    app.run()  # typing in the paste box, before "Use these numbers", keeps what was typed
+    assert app.text_area(key=f"lab_kernel_text_{version}").value == "1 1 1\n1 1 1\n1 1 1"
+    _paste(app, "kernel", "1 1 1\n1 1 1\n1 1 1")
+    _no_problems(app)
+    assert ("Your own numbers now: the input and the kernel differ from the preset “Vertical edge"
+            in "\n".join(caption.value for caption in app.caption))
+
+
+def test_the_caption_is_the_presets_again_for_a_fresh_preset():
+    app = _app(image="1,2;3,4")
+    assert any("Your own numbers now: the input differs from the preset" in caption.value for caption in app.caption)
+    app.selectbox(key="lab_preset").set_value("sobel_x").run()
+    _no_problems(app)
+    assert [caption.value for caption in app.caption if "brightness" in caption.value] == [
+        "Large where brightness changes from left to right."]
+    # With stride 2 the edge preset's "First output row: −2, 2, 2" would be false: it is −2, 2.
+    app.selectbox(key="lab_preset").set_value("edge").run()
+    app.number_input(key="lab_stride").set_value(2).run()
+    _no_problems(app)
+    assert ("Your own numbers now: the stride differs from the preset “Vertical edge on a 5×5 image (the long "
+            "tutorial)”, so its description no longer applies.") in "\n".join(
+        caption.value for caption in app.caption)
+
+
 def test_empty_cell_in_the_editor_is_a_message():
     app = _app()
     version = app.session_state["lab_editor_version"]

@@ -113,7 +113,8 @@ def walk(model_name: str) -> None:
     # 2. One filter's number, equal to the real layer output at the position the note names.
     next_step(2)
     note = next(item.value for item in app.caption if item.value.startswith("Worked out:"))
-    row, col, channel = (int(v) for v in re.search(r"row (\d+), column (\d+) of map (\d+)", note).groups())
+    # The page counts rows, columns and maps from 1, as the inside page does; arrays count from 0.
+    row, col, channel = (int(v) - 1 for v in re.search(r"row (\d+), column (\d+) of map (\d+)", note).groups())
     conv_path = "mobilenet_0.25_384/conv1" if model_name == "transfer" else "conv1"
     real = float(layer_output(model, conv_path, batch)[row, col, channel])
     assert number(metric(app, "The model's layer output")) == pytest.approx(real, abs=6e-5)
@@ -283,7 +284,8 @@ def test_the_sentences_learners_read_are_true_of_the_model(model_name, request):
     # Step 2: the padding the first convolution really adds.
     app = open_step(model_name, 2)
     note = next(item.value for item in app.caption if item.value.startswith("Worked out:"))
-    row, col, channel = (int(v) for v in re.search(r"row (\d+), column (\d+) of map (\d+)", note).groups())
+    # The page counts rows, columns and maps from 1, as the inside page does; arrays count from 0.
+    row, col, channel = (int(v) - 1 for v in re.search(r"row (\d+), column (\d+) of map (\d+)", note).groups())
     top, bottom = same_padding(batch.shape[1], conv.kernel_size[0], conv.strides[0])
     if conv.padding == "same" and top != bottom:
         assert (f"zeros: {bottom} row at the bottom and {bottom} column at the right, none at the top or left"

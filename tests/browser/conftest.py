@@ -24,9 +24,13 @@ from tests.support.requirements import require
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ROOM_HOST = "classroom.test"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    # A name for the test server as the room's network would give it: the lesson draws its QR code only for an
+    # address a phone can open, never for 127.0.0.1.
+    f"--host-resolver-rules=MAP {ROOM_HOST} 127.0.0.1",
 ]
 
 
@@ -81,6 +85,12 @@ def app_url():
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def room_url(app_url):
+    """The test server under a name other than localhost, as a phone in the room would open it."""
+    return app_url.replace("127.0.0.1", ROOM_HOST)
 
 
 @pytest.fixture(scope="session")

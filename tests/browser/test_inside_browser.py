@@ -104,3 +104,48 @@ def test_clicking_a_feature_map_cell_explains_that_cell(app_url, page):
     wait_for_app(page)
     assert page.get_by_text("matches the model: ✓").count() == 1
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+#: The window sizes a teacher's projector and a student's phone show the page at.
+WINDOWS = {"projector": {"width": 1280, "height": 720}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("window", list(WINDOWS))
+def test_clicking_a_cell_of_the_default_models_first_map_explains_it(app_url, browser, window):
+    """The default (transfer) model's first maps are 192×192: a click there moves the drill-down too."""
+    if not registry.get_model_info("transfer").available:
+        pytest.skip("the transfer model needs the MobileNet weights in ../shared/weights")
+    context = browser.new_context(viewport=WINDOWS[window], is_mobile=window == "phone", has_touch=window == "phone")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{app_url}/inside")
+        page.get_by_text("Showing: ").wait_for(timeout=120_000)
+        wait_for_app(page)
+        page.get_by_role("tab", name="Feature maps").click()
+        page.get_by_text("Zoom into one map").wait_for(timeout=180_000)
+        wait_for_app(page)
+        page.wait_for_function(ZOOMED_MAP_DRAWN, timeout=120_000)
+        title = page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+          .map(plot => plot.layout.title?.text || '').find(text => text.includes(' · map '))""")
+        assert "conv1 · map " in title and "192×192" in title, title
+        # Row 101, column 58 as the page counts (from 1): 100 and 57 on the chart's 0-based axes.
+        expected = "The value at row 101, column 58 of map"
+        assert page.get_by_text(expected).count() == 0  # the drill-down starts elsewhere (the brightest cell)
+
+        cell = page.evaluate(CELL_ON_SCREEN, [100, 57])
+        if window == "phone":
+            page.touchscreen.tap(cell["x"], cell["y"])
+        else:
+            page.mouse.move(cell["x"], cell["y"])
+            page.mouse.click(cell["x"], cell["y"])
+        page.get_by_text(expected).wait_for(timeout=60_000)
+        wait_for_app(page)
+        assert page.get_by_label("Row (1–192)").input_value() == "101"
+        assert page.get_by_label("Column (1–192)").input_value() == "58"
+        assert page.get_by_text("matches the model: ✓").count() == 1
+        page.get_by_text("How was one number made?").scroll_into_view_if_needed()
+        screenshot(page, f"inside_cell_clicked_{window}")
+    finally:
+        context.close()

@@ -28,6 +28,19 @@ def test_the_generated_config_is_valid_nginx(tmp_path: Path):
     assert "server 127.0.0.1:18501;" in config.read_text() and "server 127.0.0.1:18502;" in config.read_text()
 
 
+def test_the_room_address_makes_nginx_listen_there_and_the_replicas_stay_on_loopback(tmp_path: Path):
+    """Issue #26 item 11: served on 127.0.0.1 only, no phone in the room can open the lesson's QR code."""
+    binary = _nginx()
+    config = tmp_path / "nginx.conf"
+    config.write_text(serve.nginx_config(18080, [18501], tmp_path, listen_address="0.0.0.0"))
+    checked = subprocess.run([binary, "-t", "-c", str(config), "-p", str(tmp_path)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    text = config.read_text()
+    assert "listen 0.0.0.0:18080;" in text and "listen 127.0.0.1" not in text
+    assert "server 127.0.0.1:18501;" in text
+    assert "listen 127.0.0.1:18080;" in serve.nginx_config(18080, [18501], tmp_path)  # the default: this computer
+
+
 def test_config_needs_a_replica(tmp_path: Path):
     with pytest.raises(ValueError, match="at least one replica"):
         serve.nginx_config(18080, [], tmp_path)

@@ -17,9 +17,30 @@ def show_chart(figure, key: str | None = None, *, width: str = "stretch", theme:
     st.plotly_chart(figure, config=CHART_CONFIG, width=width, key=key, theme=theme)
 
 
+#: Plotly selects a clicked point from the last hover, and a finger never hovers: on a touch screen a tap would
+#: select the point tapped before it (plotly.js #6721). A hover at the finger, sent as the touch starts, makes a
+#: tap select its own point. The listener is added once per page (a mouse is untouched), and the element that
+#: carries it is hidden, so it adds no gap above the chart.
+TAP_SELECTS_ITS_POINT = """<style>
+div[data-testid="stElementContainer"]:has(script.tap-selects-its-point) { display: none; }
+</style>
+<script class="tap-selects-its-point">
+if (!window.tapSelectsItsPoint) {
+  window.tapSelectsItsPoint = true;
+  document.addEventListener('touchstart', event => {
+    const drag = event.target.closest && event.target.closest('.js-plotly-plot .nsewdrag');
+    if (!drag || event.touches.length !== 1) return;
+    const touch = event.touches[0];
+    drag.dispatchEvent(new MouseEvent('mousemove', {clientX: touch.clientX, clientY: touch.clientY, bubbles: true}));
+  }, {capture: true, passive: true});
+}
+</script>"""
+
+
 def clickable_chart(figure, key: str, *, on_select: str | Callable[[], None] = "rerun", width: str = "stretch",
                     theme: str | None = "streamlit") -> None:
-    """A chart whose points can be clicked; read the click with :func:`clicked`."""
+    """A chart whose points can be clicked or tapped; read the click with :func:`clicked`."""
+    st.html(TAP_SELECTS_ITS_POINT, unsafe_allow_javascript=True)
     st.plotly_chart(figure, config=CHART_CONFIG, width=width, key=key, theme=theme, on_select=on_select,
                     selection_mode="points")
 

@@ -3,7 +3,8 @@
 app.py calls :func:`apply_style` once per run, before the page. Every rule is
 either inside a media query that only matches touch screens or narrow
 windows, or scoped to a keyed container of the lab, so a desktop or a
-projector looks exactly as Streamlit draws it.
+projector looks exactly as Streamlit draws it. The lesson's phone order
+(its ``lesson_setup`` and ``lesson_step`` containers) lives here with the rest of the phone layout.
 """
 
 from __future__ import annotations
@@ -35,10 +36,50 @@ STYLE = f"""
   }}
   [data-testid="stElementToolbar"] {{ display: none; }}
   [data-testid="stNumberInputStepDown"], [data-testid="stNumberInputStepUp"] {{ min-width: {TOUCH_TARGET}px; }}
+  /* Streamlit draws these 22–40 px tall (the sidebar's button 28 × 28, a tab "Red" 23 px wide); each grows to
+     a finger's size, its text centred. */
+  :is([data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] button,
+      [data-testid="stSidebarNavLink"], [data-testid="stPageLink-NavLink"], [data-testid="stSelectbox"] [role="group"],
+      [data-testid="stButtonGroup"] [role="radiogroup"] button, [data-testid="stTab"], [data-testid="stExpander"] summary,
+      [data-testid="stMain"] [data-testid^="stBaseButton-"]) {{
+    min-width: {TOUCH_TARGET}px; min-height: {TOUCH_TARGET}px;
+  }}
+  [data-testid="stTab"] {{ justify-content: center; }}
+  :is([data-testid="stRadio"] [role="radiogroup"], [data-testid="stCheckbox"]) label {{
+    min-width: {TOUCH_TARGET}px; min-height: {TOUCH_TARGET}px; align-items: center;
+  }}
+  /* A help "?" (and an image's fullscreen icon) keeps its 16–24 px look; an invisible square makes it
+     {TOUCH_TARGET} px to a finger, like the slider's thumb. */
+  [data-testid="stTooltipHoverTarget"] button {{ position: relative; }}
+  [data-testid="stTooltipHoverTarget"] button::after {{
+    content: ""; position: absolute; left: 50%; top: 50%; width: {TOUCH_TARGET}px; height: {TOUCH_TARGET}px;
+    transform: translate(-50%, -50%);
+  }}
+  /* A label with a "?" is as tall as that square, so the box below it keeps all of its own height. */
+  [data-testid="stWidgetLabel"]:has([data-testid="stTooltipIcon"]) {{
+    min-height: {TOUCH_TARGET}px; align-items: center;
+  }}
 }}
 
-/* Phones: nothing wider than the screen, and each stepper next to the arithmetic it changes. */
+/* Phones: nothing wider than the screen, each stepper next to the arithmetic it changes, and the lesson's step
+   on the first screen. */
 @media (max-width: {PHONE_WIDTH}px) {{
+  /* Streamlit leaves 96 px above a page under its 60 px header and draws a title 44 px high: on a phone that is
+     a third of the screen before the first line of content. */
+  [data-testid="stMainBlockContainer"] {{ padding-top: 4.5rem; }}
+  [data-testid="stMain"] h1 {{ font-size: 1.75rem; }}
+  /* The lesson: a student who scans the step's QR code lands on the step; the setup (model, photo) follows it.
+     The step bar's title comes first, then Previous and Next side by side. */
+  [data-testid="stLayoutWrapper"]:has(> .st-key-lesson_setup) {{ order: 1; }}
+  .st-key-lesson_step [data-testid="stHorizontalBlock"]:has(.st-key-lesson_previous) {{ flex-wrap: wrap; }}
+  .st-key-lesson_step [data-testid="stHorizontalBlock"]:has(.st-key-lesson_previous) > [data-testid="stColumn"] {{
+    min-width: 0 !important; flex: 1 1 0 !important;
+  }}
+  .st-key-lesson_step [data-testid="stHorizontalBlock"]:has(.st-key-lesson_previous) > [data-testid="stColumn"]:has(h3) {{
+    order: -1; flex-basis: 100% !important;
+  }}
+  .st-key-lesson_step [data-testid="stHorizontalBlock"]:has(.st-key-lesson_previous)
+    > [data-testid="stColumn"]:not(:has(h3, button)) {{ display: none; }}
   [data-testid="stMain"] [data-testid="stPlotlyChart"] {{ max-width: 100%; overflow-x: auto; }}
   [data-testid="stMain"] [data-testid="stDataFrame"] {{ max-width: 100%; }}
   /* Static tables wrap their cells instead of running off the screen. */

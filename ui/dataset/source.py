@@ -63,6 +63,11 @@ class DataSource:
     reader: Reader
     key: tuple  # ("folder", path, signature) or ("zip", digest)
 
+    @property
+    def on_server(self) -> bool:
+        """A folder on the app's computer (True), or a zip only read in memory, never saved (False)."""
+        return self.key[0] == "folder"
+
 
 def has_default_data() -> bool:
     return default_data_dir().is_dir()

@@ -19,9 +19,10 @@ WHY_SHUFFLE = (
 )
 
 
-def show_splits(listing: DatasetListing) -> None:
+def show_splits(listing: DatasetListing, on_server: bool) -> None:
+    """The split and why; ``on_server`` False for an upload the split command cannot read."""
     st.header("Why split, why shuffle")
-    preview = split_preview(listing)
+    preview = split_preview(listing, saved=on_server)
     if preview.planned:
         st.info(preview.planned_sentence)
     show_chart(dataset_figures.split_share_figure(preview.counts), key="split_chart")

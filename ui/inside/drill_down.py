@@ -10,6 +10,7 @@ import streamlit as st
 from core.explain import drill_down
 from core.explain.drill_down_text import ConvStory, PoolStory
 from core.explain.layer_text import input_description
+from core.explain.numbering import shown_number
 from core.figures import heatmaps
 from core.models import layers
 from ui.components.charts import show_chart
@@ -46,6 +47,7 @@ def show_conv(story: ConvStory) -> None:
     if story.many_channels:
         shown = st.multiselect("Input maps to show in full", list(range(story.channel_count)),
                                default=story.strongest_channels,
+                               format_func=lambda channel: f"input map {shown_number(channel)}",
                                key=f"inside_drill_channels_{result.layer}_{result.row}_{result.column}_{result.channel}",
                                max_selections=4,
                                help="By default, the three input maps that add the most (in size) to the sum.")
@@ -53,7 +55,7 @@ def show_conv(story: ConvStory) -> None:
         shown = list(range(story.channel_count))
     names = story.channel_names
     for channel in shown:
-        name = names[channel] if names else f"input map {channel}"
+        name = names[channel] if names else f"input map {shown_number(channel)}"
         # Three columns on a wide screen; Streamlit stacks them on a phone, so no number is squeezed.
         for column, figure, part in zip(st.columns(3), heatmaps.conv_drill_down_figures(result, channel, name),
                                         ("window", "kernel", "products")):

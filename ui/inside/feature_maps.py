@@ -12,6 +12,7 @@ from core.explain.captions import dead_maps_note, layers_overview_table, map_opt
 from core.explain.feature_maps import FeatureMaps
 from core.explain.layer_sequence import map_stage, receptive_field_sentence, shrink_sentence
 from core.explain.layer_text import border_note
+from core.explain.numbering import shown_number
 from core.figures import explain
 from core.models import layers
 from ui.components.charts import clickable_chart, clicked, show_chart
@@ -56,9 +57,8 @@ def show_zoom(inspection: Inspection, maps: FeatureMaps, channel: int) -> cell.C
     selection_key = f"inside_zoom_{inspection.model_key}_{maps.layer}_{channel}"
     cell.follow_click(state, clicked(selection_key), height, width)
     current = cell.current_cell(state, height, width)
-    clickable_chart(explain.feature_map_figure(values, f"{maps.layer} · map {channel} · {height}×{width}",
-                                               (current.row, current.column),
-                                               clickable=height * width <= explain.CLICKABLE_CELLS),
+    clickable_chart(explain.feature_map_figure(values, f"{maps.layer} · map {shown_number(channel)} · {height}×{width}",
+                                               (current.row, current.column)),
                     key=selection_key)
     return current
 

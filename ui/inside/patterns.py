@@ -9,6 +9,7 @@ import streamlit as st
 from core.explain import activation_max
 from core.explain.captions import pattern_caption
 from core.explain.layer_text import filter_layer_for, stand_in_note
+from core.explain.numbering import shown_number
 from core.figures import heatmaps
 from core.models import layers
 from ui.components.charts import show_chart
@@ -30,7 +31,7 @@ REQUEST_KEY = "inside_pattern_request"
 class PatternSpec:
     model_key: str
     layer: str
-    channel: int
+    channel: int  # 0-based, as the arrays count; the learner reads shown_number(channel)
     steps: int
 
 
@@ -44,12 +45,13 @@ def read_spec(inspection: Inspection) -> PatternSpec:
     strongest = int(inspection.maps(conv_layer).order[0])
     columns = st.columns(2)
     with columns[0]:
-        channel = st.number_input(f"Filter of {conv_layer} (0–{filter_count - 1})", 0, filter_count - 1, strongest,
-                                  key=f"inside_pattern_filter_{inspection.model_key}_{conv_layer}")
+        # Counted from 1, as the lab and every other caption on the page count filters.
+        number = st.number_input(f"Filter of {conv_layer} (1–{filter_count})", 1, filter_count,
+                                 shown_number(strongest), key=f"inside_pattern_filter_{inspection.model_key}_{conv_layer}")
     with columns[1]:
         steps = st.slider("Steps", 10, 80, activation_max.DEFAULT_STEPS, 10, key="inside_pattern_steps",
                           help="More steps give a stronger pattern but take longer.")
-    return PatternSpec(inspection.model_key, conv_layer, int(channel), int(steps))
+    return PatternSpec(inspection.model_key, conv_layer, int(number) - 1, int(steps))
 
 
 def show(inspection: Inspection) -> None:
@@ -63,9 +65,15 @@ def show(inspection: Inspection) -> None:
     with st.spinner(f"Gradient ascent, {spec.steps} steps…"):
         pattern = inside_resources.cached_pattern(spec.model_key, spec.layer, spec.channel, spec.steps,
                                                   inspection.model)
+    if not pattern.found_pattern:
+        # No picture: what the search ended on is noise (or nothing), and a picture would pass it off as a pattern.
+        st.warning(pattern_caption(pattern))
+        show_chart(heatmaps.ascent_history_figure(pattern.history), key="inside_pattern_history")
+        return
     columns = st.columns(2)
     with columns[0]:
-        show_chart(heatmaps.pattern_figure(pattern.display_image(), f"{spec.layer} · filter {spec.channel}"),
+        show_chart(heatmaps.pattern_figure(pattern.display_image(),
+                                           f"{spec.layer} · filter {shown_number(spec.channel)}"),
                    key="inside_pattern")
     with columns[1]:
         show_chart(heatmaps.ascent_history_figure(pattern.history), key="inside_pattern_history")

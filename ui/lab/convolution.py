@@ -121,6 +121,7 @@ def _stepping(result: convolution.ConvolutionResult) -> None:
     """The fragment: one step, rerun alone by the step buttons, a click on the output and the play timer."""
     total = lab_steps.convolution_step_count(result)
     number, finished = STEPPER.current_step(total)
+    state.remember()  # a fragment run moves the step; a page switch after it must keep it
     if number > result.cell_count:
         _relu_step(result)
     else:

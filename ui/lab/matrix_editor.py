@@ -11,6 +11,9 @@ from ui.components.number_grid import number_grid
 from ui.lab import state
 from ui.lab.display import read_grid
 
+#: The most characters the paste box takes: the largest grid, numbers of up to 24 characters and a separator.
+PASTE_MAX_CHARACTERS = numbers.MAX_INPUT_SIDE ** 2 * 25
+
 
 def matrix_editor(name: str, max_side: int, key_suffix: str = "") -> np.ndarray | None:
     """An editable grid for the lab's ``name`` ("image" or "kernel"); returns the checked matrix or None.
@@ -35,8 +38,10 @@ def matrix_editor(name: str, max_side: int, key_suffix: str = "") -> np.ndarray 
         if (new_rows, new_cols) != (rows, cols):
             state.set_matrix(name, resized_matrix(current, new_rows, new_cols))
             st.rerun()
-        text = st.text_area("One row per line; numbers separated by commas or spaces.",
-                            value=numbers.matrix_to_text(current), key=keys["text"])
+        _show_numbers_in_use(keys["text"], numbers.matrix_to_text(current))
+        # Bounded like every input: room for the largest grid with generous numbers, nothing more.
+        text = st.text_area("One row per line; numbers separated by commas or spaces.", key=keys["text"],
+                            max_chars=PASTE_MAX_CHARACTERS)
         if st.button("Use these numbers", key=keys["paste"]):
             try:
                 pasted = numbers.parse_matrix_text(text, name=what, max_rows=max_side, max_cols=max_side)
@@ -47,3 +52,10 @@ def matrix_editor(name: str, max_side: int, key_suffix: str = "") -> np.ndarray 
                 state.restart_steps()
                 st.rerun()
     return matrix
+
+
+def _show_numbers_in_use(text_key: str, in_use: str) -> None:
+    """Put the numbers in use into the paste box when they changed (a grid edit), keeping text being typed."""
+    shown_key = f"{text_key}_shown"
+    if text_key not in st.session_state or st.session_state.get(shown_key) != in_use:
+        st.session_state[text_key] = st.session_state[shown_key] = in_use

@@ -83,6 +83,7 @@ def _stepping(result: pooling.PoolingResult) -> None:
     """The fragment: one pooling window, rerun alone by the step buttons, a click and the play timer."""
     total = result.cell_count
     number, finished = STEPPER.current_step(total)
+    state.remember()  # a fragment run moves the step; a page switch after it must keep it
     step = result.step(number - 1)
     pad = result.padding
     grid = np.pad(result.matrix, ((pad.top, pad.bottom), (pad.left, pad.right)), constant_values=np.nan)

@@ -12,8 +12,8 @@ import numpy as np
 import streamlit as st
 
 from core.arithmetic import photo_filters
-from core.arithmetic.lab_link import link_params, preset_kernel, read_link
-from core.arithmetic.lab_settings import LabSettings
+from core.arithmetic.lab_link import link_params, names_lab_settings, preset_kernel, read_link
+from core.arithmetic.lab_settings import LabSettings, changed_settings
 from core.arithmetic.presets import PRESETS
 from core.models import registry
 from ui.resources import lab as lab_resources
@@ -29,6 +29,8 @@ PERSISTENT_KEYS = (
     "lab_dropout_rate", "lab_dense_bias", "lab_output_bias", "lab_crop_top", "lab_crop_left",
 )
 LINK_WARNINGS_KEY = "lab_link_problems"
+KEPT_KEY = "lab_kept_controls"
+VISIT_KEY = "lab_view"
 
 
 def settings() -> LabSettings:
@@ -131,18 +133,46 @@ def new_random_kernel() -> None:
 
 
 def init_state() -> None:
-    """The first run of a session starts from the URL; every run keeps hidden widgets' values."""
-    if not st.session_state.get("lab_initialised"):
-        st.session_state.setdefault("lab_speed", "normal")
-        st.session_state.setdefault("lab_rgb_step", 1)
-        reading = read_link(st.query_params.to_dict())
-        _start(reading.settings, reading.image, reading.kernel)
-        st.session_state[LINK_WARNINGS_KEY] = reading.warnings
-        st.session_state["lab_initialised"] = True
+    """Start each visit from its link, or from where the student left; every run keeps hidden widgets' values."""
+    # Streamlit drops the keys of another page's widgets on a page switch; the view switch is drawn on every
+    # run of the lab, so its key is missing exactly on the first run of a visit (and of the session).
+    if VISIT_KEY not in st.session_state:
+        _start_visit(st.query_params.to_dict())
     # Re-assigning keeps a widget's value while that widget is not drawn (another view is open).
     for key in PERSISTENT_KEYS:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+
+
+def _start_visit(params: dict[str, str]) -> None:
+    """A link that names settings (shared, or a lesson's "Try it") opens exactly them; else the kept settings."""
+    kept = st.session_state.get(KEPT_KEY)
+    if kept is not None and not names_lab_settings(params):
+        st.session_state.update(kept)
+        st.session_state["lab_playing"] = None
+        st.session_state["lab_editor_version"] = editor_version() + 1  # fresh editors on the kept matrices
+        return
+    for key in PERSISTENT_KEYS:  # a link shows what it names, and the other controls start at their defaults
+        st.session_state.pop(key, None)
+    st.session_state["lab_speed"] = "normal"
+    st.session_state["lab_rgb_step"] = 1
+    reading = read_link(params)
+    _start(reading.settings, reading.image, reading.kernel)
+    st.session_state[LINK_WARNINGS_KEY] = reading.warnings
+
+
+def remember() -> None:
+    """Keep the controls' values in a plain session key, which, unlike widget keys, survives a page switch."""
+    st.session_state[KEPT_KEY] = {key: st.session_state[key] for key in PERSISTENT_KEYS if key in st.session_state}
+
+
+def changes_from_preset() -> list[str]:
+    """What no longer is the preset's own: its matrices ("input", "kernel"), then settings its description uses."""
+    values = settings()
+    starts = {"input": ("image", PRESETS[values.preset].image), "kernel": ("kernel", _start_kernel(values))}
+    changed = [what for what, (name, start) in starts.items()
+               if not np.array_equal(matrix(name), np.asarray(start, dtype=np.float64))]
+    return changed + changed_settings(values, PRESETS[values.preset])
 
 
 def link_warnings() -> list[str]:

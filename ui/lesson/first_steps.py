@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from core.arithmetic.numbers import format_number
+from core.explain.numbering import shown_number
 from core.lesson import first_steps
 from core.lesson.first_layer import REGION_SIDE, FirstLayerLesson
 from ui.lesson.frame import step_layout
@@ -43,7 +44,7 @@ def filter_step(spec: LessonSpec, lesson: FirstLayerLesson) -> None:
     def visual() -> None:
         tables = [grid_html(worked.window[..., index], f"patch, {name}", decimals=3) for index, name in
                   enumerate(CHANNELS)]
-        tables += [grid_html(worked.kernel[..., index], f"filter {lesson.channel}, {name} weights", decimals=3)
+        tables += [grid_html(worked.kernel[..., index], f"filter {shown_number(lesson.channel)}, {name} weights", decimals=3)
                    for index, name in enumerate(CHANNELS)]
         show_grids(tables)
         sums = " + ".join(f"{name} {format_number(total)}" for name, total in zip(CHANNELS, worked.channel_sums))
@@ -63,7 +64,7 @@ def _region_grids(lesson: FirstLayerLesson, hot: list[tuple[int, int]]) -> list[
     before = lesson.region(lesson.pre_map)
     after = lesson.region(lesson.post_map)
     decimals = lesson.region_decimals
-    return [grid_html(before, f"filter {lesson.channel}'s map before ReLU", hot=hot, decimals=decimals),
+    return [grid_html(before, f"filter {shown_number(lesson.channel)}'s map before ReLU", hot=hot, decimals=decimals),
             grid_html(after, "after ReLU (the model's own map)", hot=hot, decimals=decimals)]
 
 

@@ -22,31 +22,44 @@ def sentences(text: StepText) -> None:
 def try_it(step: int, presenting: bool) -> None:
     info = step_info(step)
     try:
-        st.page_link(info.try_page, label=f"Try it: {info.try_label}", icon="👉")
+        st.page_link(info.try_page, label=f"Try it: {info.try_label}", icon="👉",
+                     query_params=dict(info.try_query) or None)
     except StreamlitPageNotFoundError:  # the page run on its own (tests) has no navigation to link into
         st.markdown(f"👉 Try it: **{info.try_label}** in the menu")
     if not presenting:
         st.caption(f"…and {info.try_what}.")
 
 
-def checkpoint(question: Checkpoint, key: str) -> None:
-    """The one-question quiz: nothing chosen at first, instant feedback once a student picks."""
+def checkpoint(question: Checkpoint, key: str, presenting: bool) -> None:
+    """The one-question quiz: nothing chosen at first, instant feedback once a student picks.
+
+    While presenting, the feedback sits beside the question, so answering adds no height to a step
+    that fills the projector's screen.
+    """
     with st.container(key="lesson_check"):
-        chosen = st.radio(f"**Checkpoint:** {question.question}", question.options, index=None, key=key,
-                          horizontal=True)
+        ask, tell = st.columns([1.4, 1], vertical_alignment="center") if presenting else (st.container(),) * 2
+        with ask:
+            chosen = st.radio(f"**Checkpoint:** {question.question}", question.options, index=None, key=key,
+                              horizontal=True)
         if chosen is not None:
-            (st.success if question.is_right(chosen) else st.warning)(question.feedback(chosen))
+            with tell:
+                (st.success if question.is_right(chosen) else st.warning)(question.feedback(chosen))
 
 
-def step_layout(spec: LessonSpec, text: StepText, visual: Callable[[], None], numbers: Callable[[], None]) -> None:
+def step_layout(spec: LessonSpec, text: StepText, visual: Callable[[], None], numbers: Callable[[], None],
+                widths: tuple[float, float] = (1.1, 1.15)) -> None:
     """One screen: the visual; key numbers and sentences; the QR code and pointer; the checkpoint below."""
-    left, middle, right = st.columns([1.1, 1.15, 0.32], gap="medium")
+    # While presenting the right column holds a 160-px QR code and the "Try it" link, so it gets more room.
+    left, middle, right = st.columns([*widths, 0.52 if spec.presenting else 0.32], gap="medium")
     with left:
         visual()
     with middle:
         numbers()
         sentences(text)
-    with right:
+    with right, st.container(key="lesson_side"):  # kept at least as wide as the QR code (presentation CSS)
         navigation.show_qr(spec)
-    checkpoint(text.checkpoint, key=f"lesson_check_{spec.model_name}_{spec.step}")
-    try_it(spec.step, spec.presenting)
+        if spec.presenting:  # beside the QR code, not below the checkpoint: the step keeps to one screen
+            try_it(spec.step, spec.presenting)
+    checkpoint(text.checkpoint, f"lesson_check_{spec.model_name}_{spec.step}", spec.presenting)
+    if not spec.presenting:
+        try_it(spec.step, spec.presenting)

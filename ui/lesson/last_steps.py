@@ -30,17 +30,27 @@ def learning_step(spec: LessonSpec, lesson: LearningLesson, card: dict) -> None:
     def visual() -> None:
         figure = history_figure(history, "loss", title="Loss per epoch (lower is better)",
                                 early_stop=early_stopping_point(history, card), height=300 if spec.presenting else 340)
+        if spec.presenting:  # the axes and the legend are read from the back of the room too
+            figure.update_layout(font_size=20, legend_font_size=20, title_font_size=22)
+            figure.update_xaxes(tickfont_size=20, title_font_size=20)
+            figure.update_yaxes(tickfont_size=20, title_font_size=20)
         show_chart(figure, key=f"lesson_curves_{spec.model_name}")
+        best = best_epoch(history)
+        if best is not None and len(history.val_accuracy) == history.epochs:
+            st.metric(f"Validation accuracy at epoch {best}", f"{history.val_accuracy[best - 1]:.1%}")
 
     def numbers() -> None:
         show_grids([grid_html(lesson.untrained.kernel[..., 0, lesson.channel], "before training (red weights)",
                               decimals=2),
                     grid_html(lesson.trained.kernel[..., 0, lesson.channel], "after training", decimals=2)])
-        best = best_epoch(history)
-        if best is not None and len(history.val_accuracy) == history.epochs:
-            st.metric(f"Validation accuracy at epoch {best}", f"{history.val_accuracy[best - 1]:.1%}")
 
-    step_layout(spec, text, visual, numbers)
+    step_layout(spec, text, visual, numbers, widths=(0.9, 1.35))  # its sentences are the longest
+
+
+#: Step 9's photos: three to a row, each small enough that two rows and the checkpoint fit a 1280×720 projector.
+TILES_PER_ROW = 3
+
+TILE_WIDTH = 96
 
 
 def limits_step(spec: LessonSpec, trials: list[limits.Trial], novelty: NoveltyCard | None = None) -> None:
@@ -49,10 +59,12 @@ def limits_step(spec: LessonSpec, trials: list[limits.Trial], novelty: NoveltyCa
     text = limits.limits_text(trials, novelty, output=output)
 
     def visual() -> None:
-        columns = st.columns(len(trials))
+        # Three tiles a row: five or six in one row leave 80 px a caption, and "astronaut" breaks mid-word.
+        columns = [column for start in range(0, len(trials), TILES_PER_ROW)
+                   for column in st.columns(TILES_PER_ROW)][:len(trials)]
         for column, trial in zip(columns, trials):
             answer = trial.answer
-            column.image(trial.pixels.astype(np.uint8), width="stretch")
+            column.image(trial.pixels.astype(np.uint8), width=TILE_WIDTH)
             verdict = "neither? " if answer.neither else "not sure: " if answer.unsure else ""
             column.markdown(f"{verdict}**{singular(answer.label)}** {whole_percent(answer.confidence)}")
             column.caption(trial.label)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.arithmetic.numbers import format_count, format_number
 from core.explain.gradcam import GradCam, overlay
+from core.explain.numbering import shown_number
 from core.lesson import decision, deeper, looked
 from core.lesson.decision import DecisionLesson
 from core.lesson.deeper import DeeperLesson
@@ -25,7 +26,7 @@ def deeper_step(spec: LessonSpec, lesson: DeeperLesson) -> None:
         for column, maps in zip(columns, lesson.pictured):
             channel, picture = deeper.strongest_map(maps)
             column.image(picture, width="stretch",
-                         caption=f"{maps.layer.split('/')[-1]}: {maps.label}, map {channel}")
+                         caption=f"{maps.layer.split('/')[-1]}: {maps.label}, map {shown_number(channel)}")
         st.markdown(f'<div class="lesson-code">{lesson.chain_text}</div>', unsafe_allow_html=True)
 
     def numbers() -> None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import segno
 import streamlit as st
 
-from core.lesson.steps import STEP_COUNT, step_from_query, step_info, step_query
+from core.lesson.steps import (STEP_COUNT, only_this_computer, reach_the_server_hint, step_from_query,
+                               step_info, step_query)
 from ui.session import MODEL_KEY
 
 STEP_KEY = "lesson_step"
@@ -102,7 +103,21 @@ def qr_png(url: str, scale: int = 4) -> bytes:
     return buffer.getvalue()
 
 
+#: Wide enough for a phone at the back of a room to read it off a projector.
+QR_WIDTH = 160
+
+
 def show_qr(spec: LessonSpec) -> None:
+    """The step's QR code, or, on an address only this computer can open, how to give the class one."""
     url = step_url(spec.step, spec.model_name)
-    st.image(qr_png(url), width=120 if spec.presenting else 140)
+    host = urlsplit(url).hostname
+    if host is None:  # no browser told the server its address (a script run without one)
+        st.caption("No QR code: this page's address is unknown.")
+        return
+    if only_this_computer(url):  # a QR code of it would open nothing on a phone
+        st.warning(f"No QR code: phones cannot open {host}.")
+        with st.popover("How phones get in", width="stretch"):
+            st.markdown(reach_the_server_hint(url))
+        return
+    st.image(qr_png(url), width=QR_WIDTH)
     st.caption(f"Scan to follow: {url}")

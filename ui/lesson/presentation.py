@@ -35,28 +35,66 @@ PRESENTING_CSS = """
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stExpandSidebarButton"] {
   display: none !important; }
 [data-testid="stMainBlockContainer"] { padding: 0.6rem 2rem 0.4rem 2rem !important; max-width: 100% !important; }
-.st-key-lesson_step p, .st-key-lesson_step li { font-size: 1.15rem !important; line-height: 1.3; }
+/* Everything a student reads is at least 20 px (1.25rem) from the back of the room; larger text stays larger. */
+.st-key-lesson_step :is(p, li, td, caption, label, span, small, a, code, .lesson-code) {
+  font-size: max(1.25rem, 1em) !important; line-height: 1.3; }
 .st-key-lesson_step [data-testid="stMetricValue"], .st-key-lesson_step [data-testid="stMetricValue"] * {
   font-size: 2.4rem !important; line-height: 1.15; }
-.st-key-lesson_step [data-testid="stCaptionContainer"] p { font-size: 0.85rem !important; }
-.st-key-lesson_step [data-testid="stMetricLabel"] p { font-size: 1.05rem !important; }
-.st-key-lesson_step .lesson-grid td { font-size: 1.2rem; padding: 0.1rem 0.45rem; }
+.st-key-lesson_step .lesson-grid td { padding: 0 0.4rem; line-height: 1.25; }
+.st-key-lesson_step .lesson-grids { gap: 0.3rem 0.6rem; }
 .st-key-lesson_step .lesson-big { font-size: 2.4rem; }
 .st-key-lesson_step h2 { font-size: 2rem !important; padding: 0 !important; }
-.st-key-lesson_step [data-testid="stVerticalBlock"] { gap: 0.5rem; }
-.st-key-lesson_check [role="radiogroup"] label p { font-size: 1.25rem !important; }
+.st-key-lesson_step [data-testid="stVerticalBlock"] { gap: 0.4rem; }
+.st-key-lesson_step [data-testid="stAlert"] > div { padding: 0.5rem 0.8rem; }
+/* Long captions beside it must not squeeze the QR code below the 160 px a phone reads from the back. */
+[data-testid="stColumn"]:has(> div > .st-key-lesson_side), [data-testid="stColumn"]:has(.st-key-lesson_side) {
+  min-width: 176px !important; flex-shrink: 0 !important; }
+/* The "Try it" link wraps in its narrow column instead of being cut off ("Try it: Convoluti"). */
+.st-key-lesson_step [data-testid="stPageLink"] * { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }
+/* The keys' hints on the step bar are for the teacher, who knows them from the toggle's help. */
+.st-key-lesson_step [data-testid="stMainBlockContainer"] kbd, .st-key-lesson_step button kbd { display: none; }
 </style>
 """
 
 #: The PageUp / PageDown buttons only exist for their keyboard shortcuts (presentation clickers send these keys).
 CLICKER_CSS = """
 <style>
+.st-key-lesson_keys { display: none !important; }
 .st-key-lesson_page_up, .st-key-lesson_page_down { position: absolute !important; width: 1px !important;
   height: 1px !important; overflow: hidden !important; opacity: 0 !important; pointer-events: none; }
 </style>
 """
 
 
+#: The step keys work whatever has focus: a radio button the teacher just clicked would otherwise take the
+#: arrows (and Streamlit ignores shortcuts while an input has focus). Only typing fields keep their keys.
+#: Installed once per browser tab; it does nothing on pages without the lesson's buttons.
+STEP_KEYS_SCRIPT = """
+<script>
+if (!window.lessonStepKeys) {
+  window.lessonStepKeys = true;
+  const moves = {ArrowRight: "lesson_next", PageDown: "lesson_next", ArrowLeft: "lesson_previous",
+                 PageUp: "lesson_previous"};
+  const keepsKeys = (field) => field && (field.isContentEditable || ["TEXTAREA", "SELECT"].includes(field.tagName)
+    || (field.tagName === "INPUT" && !["radio", "checkbox", "button", "submit"].includes(field.type)));
+  window.addEventListener("keydown", (event) => {
+    const button = moves[event.key] && document.querySelector(`.st-key-${moves[event.key]} button`);
+    if (!button || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || keepsKeys(event.target)) {
+      return;
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+    if (!button.disabled) button.click();
+  }, true);
+}
+</script>
+"""
+
+
 def apply(presenting: bool) -> None:
-    """Add the lesson's styles, and the presentation rules when ``presenting``."""
+    """Add the lesson's styles, the presentation rules when ``presenting``, and the step keys."""
     st.html(LESSON_CSS + CLICKER_CSS + (PRESENTING_CSS if presenting else ""))
+    with st.container(key="lesson_keys"):  # hidden by CLICKER_CSS: a script takes no room
+        st.html(STEP_KEYS_SCRIPT, unsafe_allow_javascript=True)

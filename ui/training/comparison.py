@@ -43,16 +43,22 @@ def show_comparison_table(infos: list[registry.ModelInfo], histories: dict[str, 
 
 def show_comparison(infos: list[registry.ModelInfo]) -> None:
     histories = {info.name: training_resources.model_history(info) for info in infos}
-    # Only readable histories can be drawn; the table still lists every model.
+    # Only readable histories can be drawn; every model can still be chosen for the table.
     histories = {name: history for name, history in histories.items() if isinstance(history, TrainingHistory)}
     titles = {info.name: info.title for info in infos}
-    spec = comparison_controls(list(histories), titles)
-    if spec.model_names:
-        figure = figures.comparison_figure({name: histories[name] for name in spec.model_names}, spec.metric,
-                                           titles)
+    spec = comparison_controls(list(titles), titles)
+    drawn = [name for name in spec.model_names if name in histories]
+    if drawn:
+        figure = figures.comparison_figure({name: histories[name] for name in drawn}, spec.metric, titles)
         show_chart(figure, key="compare_chart")
-    else:
-        st.caption("Pick at least one model to draw its curve.")
-    show_comparison_table(infos, histories)
+    for name in spec.model_names:
+        if name not in histories:
+            st.caption(f"{titles[name]} has no training history to draw, so it has no curve; its row is below.")
+    if not spec.model_names:
+        st.caption("Pick at least one model to draw its curve and list its test numbers.")
+        return
+    # The table lists the chosen models only, in the order they were chosen.
+    by_name = {info.name: info for info in infos}
+    show_comparison_table([by_name[name] for name in spec.model_names], histories)
     st.caption("Test numbers come from photos no model saw during training. More parameters or more epochs do "
                "not guarantee a better model: compare the test accuracy with the training time.")

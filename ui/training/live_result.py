@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.arithmetic.numbers import count_text
 from core.figures import training as figures
-from core.training import live_run, readings, report
+from core.training import live_run, report
 from core.training.history import history_from_dict
-from core.training.live_evaluation import LiveEvaluation
+from core.training.live_evaluation import LiveEvaluation, curve_readings
 from core.training.metrics import roc_auc, roc_curve
 from ui.components.charts import show_chart
 from ui.components.gallery import GalleryItem, gallery
@@ -25,11 +26,10 @@ def show_curves(result: live_run.LiveResult) -> None:
         history = history_from_dict(result.history)
     except ValueError:
         return  # a history Keras did not fill (no epoch finished): no reading to give
-    left, right = st.columns(2)
-    with left:
-        show_reading(readings.accuracy_reading(history, len(result.class_names), result.kept_epoch))
-    with right:
-        show_reading(readings.loss_reading(history, result.kept_epoch))
+    found = curve_readings(history, len(result.class_names), result.kept_epoch, len(result.holdout))
+    for column, reading in zip(st.columns(len(found)), found):
+        with column:
+            show_reading(reading)
 
 
 def show_holdout_charts(evaluation: LiveEvaluation) -> None:
@@ -64,7 +64,7 @@ def show_holdout(result: live_run.LiveResult) -> None:
     show_holdout_charts(evaluation)
     wrong = len(evaluation.wrong_indices)
     if wrong:
-        with st.expander(f"The {wrong} held-out photo(s) it got wrong"):
+        with st.expander(f"The {count_text(wrong, 'held-out photo')} it got wrong"):
             gallery([GalleryItem(mistake.pixels, mistake.caption) for mistake in result.mistakes(MOST_MISTAKES)],
                     width=110)
 

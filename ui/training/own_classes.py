@@ -31,7 +31,8 @@ def uploaded_classes() -> ClassFiles:
     class_count = st.number_input("Classes", 2, 6, 2, key="training_class_count")
     for index, column in enumerate(st.columns(int(class_count))):
         with column:
-            name = st.text_input("Class name", f"class {index + 1}", key=f"training_class_name_{index}").strip()
+            name = st.text_input("Class name", f"class {index + 1}", key=f"training_class_name_{index}",
+                                 max_chars=40).strip()
             uploads = st.file_uploader(f"Photos of {name or 'this class'}", type=UPLOAD_TYPES,
                                        accept_multiple_files=True, key=f"training_class_upload_{index}")
             if not uploads:

@@ -53,7 +53,8 @@ def test_an_unsplit_folder_shows_the_split_the_command_would_write():
     preview = split_preview(listing)
     assert preview.planned
     assert preview.totals == {"train": 64, "validation": 8, "test": 8}  # 80/10/10 of 50 and of 30, class by class
-    assert "The seeded 80/10/10 split would give the numbers below" in preview.planned_sentence
+    assert ("The seeded 80/10/10 split gives 64 / 8 / 8 photos for train / validation / test, the numbers below."
+            in preview.planned_sentence)
     assert '`python -m core.data split "/data/pets" DEST`' in preview.planned_sentence
     assert fractions_text((0.7, 0.15, 0.15)) == "70/15/15"
 
@@ -67,3 +68,21 @@ def test_counts_of_one_are_singular():
     assert summary.stray_files_sentence == "1 file outside the class folders is ignored."
     assert split_preview(listing_of(["train/cats/a.jpg", "test/cats/b.jpg", "test/dogs/c.jpg"])
                          ).purpose_lines()[0].startswith("**train** (1 photo): ")
+
+
+def test_a_small_class_lands_away_from_the_aim_and_the_sentence_gives_what_it_lands_on():
+    # 5 photos a class: 10% of 5 is 0.5, rounded up to 1 validation and 1 test photo: 3 / 1 / 1 a class.
+    preview = split_preview(listing_of([f"{name}/{number}.jpg" for name in ("cats", "dogs") for number in range(5)]))
+    assert preview.totals == {"train": 6, "validation": 2, "test": 2}
+    assert preview.shares_text == "60/20/20"
+    assert ("The seeded split aims at 80/10/10 but, each class cut in whole photos, gives 6 / 2 / 2 photos for "
+            "train / validation / test (60/20/20), the numbers below.") in preview.planned_sentence
+
+
+def test_a_zip_never_saved_gets_no_command_naming_it():
+    listing = listing_of([f"{name}/{number}.jpg" for name in ("cats", "dogs") for number in range(10)])
+    sentence = split_preview(listing, saved=False).planned_sentence
+    assert sentence.startswith("This zip is not split yet.")
+    assert "/data/pets" not in sentence
+    assert "unpack the zip into a folder on the app's computer and run `python -m core.data split FOLDER DEST`" \
+        in sentence

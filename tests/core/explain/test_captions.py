@@ -34,8 +34,8 @@ def test_dead_maps_are_counted_only_when_there_are_some():
 
 def test_map_options_mark_the_strongest():
     means = np.array([0.5, 0.12345, 0.9])
-    assert map_option(2, means, strongest=2) == "map 2 · mean 0.9000 · strongest"
-    assert map_option(1, means, strongest=2) == "map 1 · mean 0.1235"
+    assert map_option(2, means, strongest=2) == "map 3 · mean 0.9000 · strongest"  # counted from 1
+    assert map_option(1, means, strongest=2) == "map 2 · mean 0.1235"
 
 
 def test_the_overview_table_has_one_row_per_layer():
@@ -58,10 +58,12 @@ def test_gradcam_titles_and_captions():
 
 
 def test_the_pattern_caption_gives_the_start_and_final_response():
-    pattern = ActivationMaximisation(layer="conv1", channel=3, image=np.zeros((4, 4, 3), np.float32),
+    stripes = np.zeros((4, 4, 3), np.float32)
+    stripes[:, ::2] = 1.0  # a shape, not one plain colour
+    pattern = ActivationMaximisation(layer="conv1", channel=3, image=stripes,
                                      history=(0.125, 0.5, 2.25), objective="mean response of the filter", steps=2)
     assert pattern_caption(pattern) == (
-        "Maximised: the mean response of the filter, from +0.1250 to +2.2500. Contrast stretched for display.")
+        "Maximised: the mean response of the filter, from 0.125 to 2.25. Contrast stretched for display.")
 
 
 def test_dead_maps_blame_relu_only_when_a_relu_acted_on_them():

@@ -28,7 +28,7 @@ def test_the_introduction_names_the_window_its_source_and_the_filter():
     story = ConvStory(conv_arithmetic(), "the photo rescaled by the model (pixel ÷ 255)", reads_photo=True)
     # Rows and columns count from 1, as in the lab: 0-based row 4 is row 5, and its window covers rows 5–7.
     assert story.introduction == (
-        "The value at row 5, column 8 of map 2 comes from filter 2 of **conv1** on a 3×3×3 window of the photo "
+        "The value at row 5, column 8 of map 3 comes from filter 3 of **conv1** on a 3×3×3 window of the photo "
         "rescaled by the model (pixel ÷ 255): input rows 5–7, columns 8–10. Rows and columns count from 1, as in "
         "the lab."
     )
@@ -77,7 +77,7 @@ def test_pooling_keeps_the_largest_value_of_its_window():
                                 recomputed=0.7, model_value=0.7)
     story = PoolStory(arithmetic, "**conv2**")
     assert story.introduction == (
-        "The value at row 2, column 3 of map 5 of **pool2**: it takes a 2×2 window of map 5 of **conv2** "
+        "The value at row 2, column 3 of map 6 of **pool2**: it takes a 2×2 window of map 6 of **conv2** "
         "(rows 3–4, columns 5–6) and keeps its max. No weights, nothing learned. Rows and columns count from 1, "
         "as in the lab."
     )

@@ -82,7 +82,7 @@ def test_channel_grid_and_filter_channels_reorder_exactly(known_model):
     slices = filters.filter_channels(kernel, 3)
     assert slices.shape == (3, 3, 3)
     np.testing.assert_array_equal(slices[0], kernel[:, :, 0, 3])
-    with pytest.raises(ValueError, match="Filter 4 does not exist"):
+    with pytest.raises(ValueError, match="Filter 5 does not exist"):
         filters.filter_channels(kernel, 4)
 
 

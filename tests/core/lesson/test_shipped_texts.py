@@ -188,3 +188,18 @@ def test_shipped_glossaries_say_what_happens_to_positions_and_biases(transfer, c
     assert "counts like an ear in the middle" not in flat["Idea: weight sharing"]
     for entries, name in ((pooled, "ReLU6"), (flat, "ReLU")):
         assert "doubling the input would not double the scores" in entries[name]
+
+
+def test_the_lesson_counts_filters_rows_and_columns_from_1_as_the_lab_and_the_inside_page_do(classic):
+    """Issue #26 item 13: the lesson said 'filter 0' where the lab and the inside page say 'filter 1'."""
+    model, _, lesson, classes = classic
+    # The worked cell, read from the model itself: index ``lesson.channel`` of conv1's output is filter number
+    # channel + 1 on the other pages, and row/column r, c (from 0) are row r + 1, column c + 1 there.
+    filter_number, row, column = lesson.channel + 1, lesson.worked.row + 1, lesson.worked.column + 1
+    step_2 = first_steps.filter_text(lesson)
+    assert any(sentence.startswith(f"Filter {filter_number} lays ") for sentence in step_2.sentences)
+    assert f"The model's own output at row {row}, column {column} of map {filter_number}:" in step_2.notes[0]
+    assert f"filter {filter_number}'s map" in " ".join(first_steps.relu_text(lesson).sentences)
+    lines = recap.recap_lines(lesson, "…", decision.decision_lesson(model, lesson.pixels, classes),
+                              answer_of([0.5, 0.5]))
+    assert f"filter {filter_number} of `conv1`" in " ".join(lines)

@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from core.training import live_data
-from core.training.live_evaluation import evaluate_live, held_out_mistakes
+from core.training.live_evaluation import (
+    curve_readings,
+    evaluate_live,
+    evaluation_from_probabilities,
+    held_out_mistakes,
+)
 from tests.core.training.samples import green_is_dog_model
 
 #: Green level of each held-out photo and its true class: the model below says "dogs" with probability green/255.
@@ -38,9 +43,36 @@ def test_numbers_of_a_known_model(evaluation):
     assert stored["count"] == 4 and stored["class_names"] == ["cats", "dogs"] and "recall" in stored
 
 
-def test_the_sentence_gives_the_accuracy_and_the_photos(evaluation):
+def test_four_held_out_photos_get_counts_and_no_percentage(evaluation):
+    assert evaluation.right == 2
     assert evaluation.sentence({"cats": 2, "dogs": 2}) == (
-        "Accuracy **50%** on 4 held-out photos (2 cats, 2 dogs), which were never used to change the weights.")
+        "It got **2 of the 4 held-out photos** right (cats: 2, dogs: 2), photos never used to change the weights. "
+        "That is too few to tell how well it does on new photos: each one moves the accuracy by 25 percentage "
+        "points.")
+
+
+def test_twenty_held_out_photos_get_the_accuracy_and_the_counts():
+    # 20 photos, 10 of each class; it calls the first 15 right and the last 5 (all dogs) cats: 75%.
+    labels = np.array([0] * 10 + [1] * 10)
+    predicted_dog = np.array([0.1] * 10 + [0.9] * 5 + [0.2] * 5)
+    twenty = evaluation_from_probabilities(np.stack([1 - predicted_dog, predicted_dog], axis=1), labels,
+                                           ("cats", "dogs"))
+    assert twenty.sentence({"cats": 10, "dogs": 10}) == (
+        "Accuracy **75%**: it got 15 of the 20 held-out photos right (cats: 10, dogs: 10), photos never used to "
+        "change the weights.")
+
+
+def test_too_few_held_out_photos_replace_both_readings_with_one_plain_sentence():
+    from tests.core.training.samples import make_history
+
+    history = make_history(epochs=5, best=2, gap=0.4)  # a wide gap the readings would call overfitting
+    [reading] = curve_readings(history, 2, None, held_out=2)
+    assert reading.verdict == "too_few_held_out" and not reading.is_warning
+    assert reading.sentence.startswith("2 held-out photos are too few to read these curves: one photo moves "
+                                       "validation accuracy by 50 percentage points")
+    assert "overfitting" in reading.sentence and "at least 20 photos" in reading.sentence
+    verdicts = [found.verdict for found in curve_readings(history, 2, None, held_out=20)]
+    assert verdicts[0] == "overfitting" and len(verdicts) == 2
 
 
 def test_mistakes_say_what_it_said_and_how_sure(evaluation):

@@ -48,7 +48,8 @@ def test_frozen_classes_are_sorted_and_hashable():
 
 def test_texts():
     assert live_photos.photos_per_class({"cats": 200, "dogs": 180}) == "Photos per class: cats: 200, dogs: 180"
-    assert live_photos.skipped_title(["a", "b", "c"]) == "3 file(s) skipped"
+    assert live_photos.skipped_title(["a", "b", "c"]) == "3 files skipped"
+    assert live_photos.skipped_title(["a"]) == "1 file skipped"
 
 
 def test_each_mode_caps_the_sample_by_memory():

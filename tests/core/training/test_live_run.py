@@ -148,8 +148,8 @@ def test_the_result_describes_itself(trained):
     assert earlier.outcome_sentence.endswith("keeps the weights of epoch 1, where the validation loss was lowest "
                                              "(later epochs did not beat it).")
     assert "3 s of them for MobileNet to read the photos" in earlier.outcome_sentence
-    assert trained.holdout_sentence.startswith("Accuracy **")
-    assert "on 4 held-out photos (2 cats, 2 dogs)" in trained.holdout_sentence
+    assert trained.holdout_sentence.startswith("It got **")
+    assert " of the 4 held-out photos** right (cats: 2, dogs: 2)" in trained.holdout_sentence
     assert len(trained.mistakes()) == len(trained.evaluation.wrong_indices)
     assert trained.file_stem == "live-tiny-32px"
     assert "RGB photos of 32×32 pixels" in trained.usage_note

@@ -153,11 +153,24 @@ def test_a_class_never_predicted_gets_no_precision_percentage():
 def test_no_real_positives_means_no_recall_and_rates_never_round_to_perfect():
     sentences = report.metric_sentences({"confusion_matrix": [[9, 1], [0, 0]], "class_names": ["cats", "dogs"]})
     assert "no real dogs among the test photos" in sentences.recall
-    assert "Precision 0.0%" in sentences.precision and "of the 1 photos the model called dogs, 0" in sentences.precision
+    assert "Precision 0.0%" in sentences.precision and "of the 1 photo the model called dogs, 0 really were dogs (the other 1 was cat)" in sentences.precision
     assert report.format_rate(0.9996) == "over 99.9%" and report.format_rate(1.0) == "100.0%"
     assert report.format_rate(0.0004) == "under 0.1%" and report.format_rate(0.0) == "0.0%"
     empty = report.metric_sentences({"confusion_matrix": [[0, 0], [0, 0]], "class_names": ["cats", "dogs"]})
     assert "no test photos" in empty.accuracy
+
+
+def test_counts_of_one_are_singular_in_the_metric_sentences():
+    # Two held-out photos, both called "dog": one really a dog, the other a cat (own classes, named in the singular).
+    sentences = report.metric_sentences({"confusion_matrix": [[0, 1], [0, 1]], "class_names": ["cat", "dog"]},
+                                        photos="held-out photos")
+    assert "of the 2 photos the model called dog, 1 really was dog (the other 1 was cat)" in sentences.precision
+    assert "of the 1 real dog among the held-out photos, the model found 1 and missed 0" in sentences.recall
+    # The shipped plural class names take their singular for one photo, and "the other 0" is never written.
+    shipped = report.metric_sentences({"confusion_matrix": [[3, 0], [1, 1]], "class_names": ["cats", "dogs"]})
+    assert "of the 1 photo the model called dogs, 1 really was dog: when it says dogs" in shipped.precision
+    assert "the other 0" not in shipped.precision
+    assert "of the 2 real dogs among the test photos, the model found 1 and missed 1" in shipped.recall
 
 
 def test_machines_sentence_groups_models_by_machine():
