@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.models import registry
 from ui import resources
+from ui.session import MODEL_KEY
 from ui.training.calibration import show_calibration
 from ui.training.comparison import show_comparison
 from ui.training.curves import show_histories
@@ -20,7 +22,8 @@ st.write(
     "photos, used for nothing during training, give the fair number."
 )
 
-infos = resources.cached_model_list()
+# The model chosen on another page (the lesson's, for its "Try it" link) comes first in every tab.
+infos = registry.chosen_first(resources.cached_model_list(), st.session_state.get(MODEL_KEY))
 learning_curves, compare_models, evaluate, calibrate, train_live = st.tabs(
     ["Learning curves", "Compare models", "Evaluate", "Calibration", "Train live"])
 with learning_curves:

@@ -211,6 +211,11 @@ def get_model_info(name: str, models_dir: Path | None = None, weights: str | Non
     return read_card(folder, weights)
 
 
+def chosen_first(infos: list[ModelInfo], name: str | None) -> list[ModelInfo]:
+    """The same models with the one named first (a page opened from the lesson shows the lesson's model)."""
+    return sorted(infos, key=lambda info: info.name != name)
+
+
 def default_model_name(infos: list[ModelInfo]) -> str | None:
     """The most accurate model that can be loaded here."""
     available = [info for info in infos if info.available]

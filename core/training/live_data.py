@@ -152,7 +152,9 @@ def decode_class_images(classes: Mapping[str, Sequence[tuple[str, bytes]]], imag
                 continue
             key = digest(decoded.pixels)
             if key in first_seen:
-                duplicates.append(f"{class_name}/{file_name} (the same pixels as {first_seen[key]})")
+                shown = f"{class_name}/{file_name}"
+                duplicates.append(f"{shown} (uploaded twice)" if first_seen[key] == shown
+                                  else f"{shown} (the same pixels as {first_seen[key]})")
                 continue
             first_seen[key] = f"{class_name}/{file_name}"
             readable.setdefault(class_name, []).append(

@@ -46,7 +46,7 @@ from core.training.live_progress import (
     ProgressSnapshot,
     TrainingProgress,
 )
-from core.training.live_transfer import assemble, transfer_features
+from core.training.live_transfer import StoppedBeforeTraining, assemble, transfer_features
 from core.training.metrics import class_probabilities
 from core.training.report import format_seconds
 
@@ -194,7 +194,8 @@ def train_live(config: LiveConfig, data: ImageSet, *, progress: TrainingProgress
     keras.utils.set_random_seed(config.seed)
     if config.is_transfer:
         train_inputs, train_labels, holdout_features = transfer_features(
-            base, train_part, holdout, mirrored=config.augmentation, on_stage=progress.set_stage)
+            base, train_part, holdout, mirrored=config.augmentation, on_stage=progress.set_stage,
+            stop_event=stop_event)
         train_data = _batches(train_inputs, train_labels, num_classes, config.batch_size, training=True,
                               augmentation=False, seed=config.seed)
         validation_data = _batches(holdout_features, holdout.labels, num_classes, config.batch_size,
@@ -293,6 +294,7 @@ class LiveRun:
         self.progress = TrainingProgress(config.epochs)
         self.result: LiveResult | None = None
         self.error = ""
+        self.stopped_before_training = ""  # why there is no result although nothing failed
         self._finished = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -305,6 +307,9 @@ class LiveRun:
                 self.result = train_live(self.config, data, progress=self.progress, stop_event=self.stop_event,
                                          base=self.base)
                 self.progress.end("stopped" if self.result.stopped_by_user else "finished")
+            except StoppedBeforeTraining as stopped:
+                self.stopped_before_training = str(stopped)
+                self.progress.end("stopped")
             except Exception as error:  # the page shows the message; the log keeps the traceback
                 logger.exception("Live training failed")
                 self.error = str(error) or error.__class__.__name__

@@ -25,7 +25,8 @@ from core.training import (
     live_run,
 )
 from core.training.metrics import binary_metrics
-from tests.conftest import PROJECT_ROOT, make_photo_bytes
+from tests.conftest import PROJECT_ROOT, make_class_folder, make_photo_bytes
+from ui.session import MODEL_KEY
 
 PAGE = str(PROJECT_ROOT / "app_pages" / "training.py")
 
@@ -119,6 +120,20 @@ def test_every_model_gets_its_charts_readings_and_table_row(models_dir):
     assert sorted(table["test accuracy"].round(1)) == [70.0, 75.0, 80.0]  # percentages
     markdown = texts(app.markdown)
     assert "Precision 80.0%" in markdown and "of the 50 photos the model called dogs, 40 really were dogs" in markdown
+
+
+def test_the_model_chosen_in_the_lesson_comes_first_in_every_tab(models_dir):
+    for name, accuracy in (("classic", 0.7), ("baseline", 0.75), ("augmented", 0.8)):
+        write_model_folder(models_dir, name, accuracy=accuracy)
+    app = run_page()
+    assert app.subheader[0].value == registry.TITLES["augmented"]  # the most accurate, on its own
+    # Step 8's "Try it" link, from a lesson on the classic model (the least accurate here).
+    app = AppTest.from_file(PAGE, default_timeout=120)
+    app.session_state[MODEL_KEY] = "classic"
+    app.run()
+    assert not app.exception
+    assert app.subheader[0].value == registry.TITLES["classic"]
+    assert app.selectbox(key="training_eval_model").value == "classic"
 
 
 def test_comparison_follows_the_chosen_models(models_dir):
@@ -280,6 +295,25 @@ def test_duplicate_uploads_are_dropped_with_their_names(models_dir):
     assert "dogs/sneaky.png (the same pixels as cats/cat_0.png)" in warning
     assert "cats/again.png (the same pixels as cats/cat_1.png)" in warning
     assert "Photos per class: cats: 6, dogs: 6" in texts(app.caption)
+    # One click empties the uploads: no photo is counted any more, and the page asks for photos again.
+    app.button(key="training_remove_photos").click().run()
+    assert "Photos per class" not in texts(app.caption)
+    assert "Dropped" not in texts(app.warning)
+    assert "Add photos to start" in texts(app.info)
+    assert all(not uploader.value for uploader in app.get("file_uploader"))
+
+
+def test_a_photo_uploaded_twice_into_a_class_is_named_once_as_uploaded_twice(models_dir):
+    app = run_page()
+    app.radio(key="training_source").set_value("your own photos").run()
+    cats = [(f"cat_{index}.png", make_photo_bytes(30 + index, 30, fmt="PNG"), "image/png") for index in range(6)]
+    dogs = [(f"dog_{index}.png", make_photo_bytes(50, 40 + index, fmt="PNG"), "image/png") for index in range(6)]
+    app.file_uploader(key="training_class_upload_0").set_value([*cats, cats[0]])
+    app.file_uploader(key="training_class_upload_1").set_value(dogs)
+    app.run()
+    assert "Dropped an exact duplicate" in texts(app.warning)
+    assert "class 1/cat_0.png (uploaded twice)" in texts(app.warning)
+    assert "Photos per class: class 1: 6, class 2: 6" in texts(app.caption)
 
 
 def test_own_photos_default_to_transfer_learning_which_trains_a_head(models_dir, monkeypatch):
@@ -308,6 +342,47 @@ def test_own_photos_default_to_transfer_learning_which_trains_a_head(models_dir,
     result = app.session_state["training_live_result"]
     assert result.config.is_transfer and result.epochs_run == 3
     assert "It finished after 3 epochs" in texts(app.success)
+
+
+def test_stop_while_mobilenet_reads_the_photos_ends_the_run_and_says_nothing_was_learned(models_dir, monkeypatch):
+    import keras
+
+    from core.models import features
+    from ui.resources import training as training_resources
+
+    # The base reads its first batch of photos, then waits until the test has pressed Stop.
+    stop_pressed = threading.Event()
+
+    class HeldBase(features.FrozenBase):
+        def features(self, images, batch_size=64, on_batch=None):
+            def held(done, total):
+                stop_pressed.wait(120)
+                on_batch(done, total)
+            return super().features(images, batch_size, held)
+
+    def colour_base(image_size):
+        inputs = keras.Input(shape=(image_size, image_size, 3))
+        pooled = keras.layers.GlobalAveragePooling2D()(keras.layers.Rescaling(1 / 255)(inputs))
+        return HeldBase(keras.Model(inputs, pooled), "held-colour", features.FeatureCache(100))
+
+    monkeypatch.setattr(training_resources, "cached_frozen_base", colour_base)
+    monkeypatch.setattr("ui.training.live_settings.base_weights_problem", lambda: "")
+    app = use_own_photos(run_page(), zip_of_classes({"cats": 10, "dogs": 10}))
+    app.button(key="training_start").click().run()
+    run = app.session_state["training_live_run"]
+    try:
+        app.button(key="training_stop").click().run()
+    finally:
+        stop_pressed.set()
+    assert run.wait(30)
+    app.run()
+    assert not app.exception and not app.error, texts(app.error)
+    assert "training_live_result" not in app.session_state
+    assert ("You stopped it while MobileNet was still reading the photos (16 of 16), before any training: "
+            "nothing was learned." in texts(app.info))
+    # The slot is free again: Start is offered, and no one is said to be training.
+    assert not app.button(key="training_start").disabled
+    assert "Someone else is training" not in texts(app.warning)
 
 
 def test_without_the_mobilenet_weights_only_from_scratch_is_offered(models_dir, monkeypatch):
@@ -394,6 +469,30 @@ def test_live_training_of_two_epochs_completes_and_shows_its_curve(models_dir, m
     assert not (models_dir / "live-second").exists()
 
 
+def test_a_result_stays_with_the_photos_it_was_trained_on(models_dir, monkeypatch, tmp_path):
+    from ui.training import live_photos
+
+    # The dataset source, on generated class folders: this test is about the page, not the photos.
+    monkeypatch.setattr(live_photos, "dataset_folder", lambda: make_class_folder(tmp_path / "train", per_class=20))
+    app = run_page()
+    use_own_photos(app, zip_of_classes({"lions": 10, "tigers": 10}))
+    from_scratch(app, epochs=1)
+    app.button(key="training_start").click().run()
+    if "training_live_run" in app.session_state:
+        assert app.session_state["training_live_run"].wait(120), "the live training did not finish"
+    app.run()
+    assert "It finished after 1 epoch" in texts(app.success)
+    # Back to the cats and dogs: the lions-and-tigers result does not sit under their form.
+    app.radio(key="training_source").set_value("cats and dogs").run()
+    assert not app.exception
+    assert "It finished" not in texts(app.success)
+    assert not [element for element in app.get("plotly_chart") if "live_result_chart" in str(element.proto.id)]
+    assert ("Your last network was trained on your own photos: choose “your own photos” above to see it again."
+            in texts(app.caption))
+    app.radio(key="training_source").set_value("your own photos").run()
+    assert "It finished after 1 epoch" in texts(app.success)
+
+
 def test_a_second_session_is_told_to_wait(models_dir, monkeypatch):
     # Hold the first training after its first batch until this test has looked at the second session,
     # and let it go only once Stop was pressed: where it stops does not depend on timing.
@@ -473,13 +572,19 @@ def result_on_two_held_out_photos() -> live_run.LiveResult:
                                train_counts={"cats": 4, "dogs": 4})
 
 
-def test_two_held_out_photos_are_called_too_few_to_tell_not_overfitting(models_dir):
+def page_with_result(result: live_run.LiveResult) -> AppTest:
+    """The page of a session whose live training has finished (put straight into its session state)."""
     st.cache_data.clear()
     st.cache_resource.clear()
     app = AppTest.from_file(PAGE, default_timeout=120)
-    app.session_state["training_live_result"] = result_on_two_held_out_photos()
+    app.session_state["training_live_result"] = result
     app.run()
     assert not app.exception, app.exception
+    return app
+
+
+def test_two_held_out_photos_are_called_too_few_to_tell_not_overfitting(models_dir):
+    app = page_with_result(result_on_two_held_out_photos())
     markdown = texts(app.markdown)
     # Counts, not a percentage of two photos.
     assert "It got **1 of the 2 held-out photos** right (cats: 1, dogs: 1)" in markdown
@@ -494,14 +599,7 @@ def test_two_held_out_photos_are_called_too_few_to_tell_not_overfitting(models_d
 
 @pytest.fixture
 def finished_app(models_dir) -> AppTest:
-    """The page of a session whose live training has finished (put straight into its session state)."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    app = AppTest.from_file(PAGE, default_timeout=120)
-    app.session_state["training_live_result"] = untrained_result()
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return page_with_result(untrained_result())
 
 
 def test_a_finished_training_shows_its_result(finished_app, monkeypatch):

@@ -112,10 +112,8 @@ WINDOWS = {"projector": {"width": 1280, "height": 720}, "phone": {"width": 390, 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("window", list(WINDOWS))
-def test_clicking_a_cell_of_the_default_models_first_map_explains_it(app_url, browser, window):
+def test_clicking_a_cell_of_the_default_models_first_map_explains_it(app_url, browser, window, mobilenet_weights):
     """The default (transfer) model's first maps are 192×192: a click there moves the drill-down too."""
-    if not registry.get_model_info("transfer").available:
-        pytest.skip("the transfer model needs the MobileNet weights in ../shared/weights")
     context = browser.new_context(viewport=WINDOWS[window], is_mobile=window == "phone", has_touch=window == "phone")
     page = context.new_page()
     page.set_default_timeout(60_000)

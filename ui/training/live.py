@@ -15,7 +15,15 @@ import streamlit as st
 from core.training import concepts, live_data, live_model, live_run
 from core.training.live_photos import default_mode
 from ui.resources import training as training_resources
-from ui.training.keys import BYTES_KEY, ERROR_KEY, RESULT_KEY, RUN_KEY, SESSION_KEY
+from ui.training.keys import (
+    BYTES_KEY,
+    ERROR_KEY,
+    RESULT_KEY,
+    RESULT_SOURCE_KEY,
+    RUN_KEY,
+    SESSION_KEY,
+    STOPPED_KEY,
+)
 from ui.training.live_photos import PhotoChoice, choose_source, show_photos
 from ui.training.live_progress import busy_message, show_progress
 from ui.training.live_result import show_result
@@ -31,11 +39,13 @@ def collect_finished_run() -> None:
     if run.result is not None:
         st.session_state[RESULT_KEY] = run.result
         st.session_state.pop(ERROR_KEY, None)
+    elif run.stopped_before_training:
+        st.session_state[STOPPED_KEY] = run.stopped_before_training
     else:
         st.session_state[ERROR_KEY] = run.error or "the training ended without a result"
 
 
-def start_training(config: live_model.LiveConfig, data: live_data.ImageSet) -> live_run.LiveRun | None:
+def start_training(config: live_model.LiveConfig, data: live_data.ImageSet, source: str) -> live_run.LiveRun | None:
     """Start a run in the server's one slot; None (with the reason shown) when it cannot start."""
     session_id = st.session_state.setdefault(SESSION_KEY, uuid.uuid4().hex[:8])
     slot = training_resources.cached_training_slot()
@@ -49,14 +59,15 @@ def start_training(config: live_model.LiveConfig, data: live_data.ImageSet) -> l
         busy_message(slot)  # the previous result stays
         return None
     st.session_state[RUN_KEY] = run
+    st.session_state[RESULT_SOURCE_KEY] = source
     # Let go of the previous model while the new one trains.
-    for key in (RESULT_KEY, BYTES_KEY, ERROR_KEY):
+    for key in (RESULT_KEY, BYTES_KEY, ERROR_KEY, STOPPED_KEY):
         st.session_state.pop(key, None)
     gc.collect()
     return run
 
 
-def show_start(config: live_model.LiveConfig, choice: PhotoChoice | None,
+def show_start(config: live_model.LiveConfig, source: str, choice: PhotoChoice | None,
                run: live_run.LiveRun | None) -> live_run.LiveRun | None:
     """Step 3: the Start button; the run going on after it (if any)."""
     st.subheader("3. Train")
@@ -66,7 +77,7 @@ def show_start(config: live_model.LiveConfig, choice: PhotoChoice | None,
                  key="training_start"):
         with st.spinner("Preparing the photos…"):
             data = choice.load()
-        run = start_training(config, data)
+        run = start_training(config, data, source)
     elif not running:
         slot = training_resources.cached_training_slot()
         if slot.current is not None:
@@ -104,11 +115,22 @@ def show_live_training() -> None:
         config = show_settings(default_mode(source))
     with photos_box:
         choice = show_photos(source, config)
-    run = show_start(config, choice, run)
+    run = show_start(config, source, choice, run)
     if run is not None:
         show_progress(run)
     if st.session_state.get(ERROR_KEY):
         st.error(f"The training failed: {st.session_state[ERROR_KEY]}")
+    if st.session_state.get(STOPPED_KEY) and run is None:
+        st.info(st.session_state[STOPPED_KEY], icon=":material/stop_circle:")
     result = st.session_state.get(RESULT_KEY)
     if result is not None and run is None:
+        show_result_of(result, st.session_state.get(RESULT_SOURCE_KEY, source), source)
+
+
+def show_result_of(result: live_run.LiveResult, trained_on: str, source: str) -> None:
+    """The result under the form of the photos it was trained on; under another form, where it went."""
+    if trained_on == source:
         show_result(result)
+    else:
+        st.caption(f"Your last network was trained on {trained_on}: choose “{trained_on}” above to see it "
+                   "again. Start trains a new one on these photos.")

@@ -25,7 +25,7 @@ def progress_panel(run: live_run.LiveRun) -> None:
     second.metric("Elapsed", snapshot.elapsed_text)
     third.metric("Remaining (estimate)", snapshot.remaining_text)
     st.button("Stop training", icon=":material/stop:", on_click=run.stop, disabled=stopping, key="training_stop",
-              help="Ends after the current batch and keeps what the network has learned so far.")
+              help="Stops within one batch, about a second, and keeps what the network has learned so far.")
     # No toolbar: it would sit on the subplot titles of the two-panel chart.
     show_chart(figures.live_figure(snapshot.history, snapshot.total_epochs), key="live_progress_chart")
 

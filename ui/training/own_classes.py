@@ -9,12 +9,24 @@ from core.training import live_data
 from core.training.live_photos import ClassFiles, freeze_classes, merge_classes, skipped_title
 from ui.components.messages import file_problem
 from ui.resources import training as training_resources
+from ui.training.keys import UPLOAD_ROUND_KEY
+
+
+def upload_key(name: str) -> str:
+    """An uploader's key in this round of uploads: a new round gives empty uploaders."""
+    # Streamlit cannot empty a file uploader from the server; a new key is a new, empty one.
+    upload_round = st.session_state.get(UPLOAD_ROUND_KEY, 0)
+    return name if upload_round == 0 else f"{name}_{upload_round}"
+
+
+def remove_all_photos() -> None:
+    st.session_state[UPLOAD_ROUND_KEY] = st.session_state.get(UPLOAD_ROUND_KEY, 0) + 1
 
 
 def zip_classes() -> tuple[ClassFiles, list[str]]:
     """The classes of an uploaded zip of class folders, and the files it skipped."""
     archive = st.file_uploader("A zip of class folders (e.g. cats/…, dogs/…)", type=["zip"],
-                               key="training_zip_upload")
+                               key=upload_key("training_zip_upload"))
     if archive is None:
         return {}, []
     try:
@@ -34,7 +46,7 @@ def uploaded_classes() -> ClassFiles:
             name = st.text_input("Class name", f"class {index + 1}", key=f"training_class_name_{index}",
                                  max_chars=40).strip()
             uploads = st.file_uploader(f"Photos of {name or 'this class'}", type=UPLOAD_TYPES,
-                                       accept_multiple_files=True, key=f"training_class_upload_{index}")
+                                       accept_multiple_files=True, key=upload_key(f"training_class_upload_{index}"))
             if not uploads:
                 continue
             if not name:
@@ -66,4 +78,6 @@ def own_photos(image_size: int) -> live_data.ImageSet | None:
     show_skipped([*problems, *data.problems])
     if data.duplicates:
         st.warning(live_data.duplicates_sentence(data.duplicates), icon=":material/content_copy:")
+    st.button("Remove all photos", icon=":material/delete_sweep:", on_click=remove_all_photos,
+              key="training_remove_photos", help="Empties the zip and every class's uploader; the class names stay.")
     return data

@@ -120,15 +120,15 @@ def test_exact_duplicates_are_dropped_within_and_across_classes():
     buffer = io.BytesIO()
     Image.open(io.BytesIO(red)).save(buffer, format="BMP")
     classes = {
-        "cats": [("a.png", red), ("a copy.png", red), ("b.png", blue)],
+        "cats": [("a.png", red), ("a copy.png", red), ("b.png", blue), ("b.png", blue)],
         "dogs": [("c.png", green), ("a again.bmp", buffer.getvalue())],
     }
     data = live_data.decode_class_images(classes, 16)
     assert data.names == ("cats/a.png", "cats/b.png", "dogs/c.png")
-    assert data.duplicates == ("cats/a copy.png (the same pixels as cats/a.png)",
+    assert data.duplicates == ("cats/a copy.png (the same pixels as cats/a.png)", "cats/b.png (uploaded twice)",
                                "dogs/a again.bmp (the same pixels as cats/a.png)")
     sentence = live_data.duplicates_sentence(data.duplicates)
-    assert sentence.startswith("Dropped 2 exact duplicates")
+    assert sentence.startswith("Dropped 3 exact duplicates")
     assert "cats/a copy.png" in sentence and "dogs/a again.bmp" in sentence
     assert live_data.duplicates_sentence(data.duplicates[:1]).startswith("Dropped an exact duplicate")
     assert live_data.duplicates_sentence(()) == ""

@@ -126,3 +126,22 @@ def test_twenty_real_photos_per_class_of_two_different_things_are_learned():
     result = live_run.train_live(config, data, base=features.frozen_base(config.image_size))
     # 8 held-out photos: at most one mistake (the bench measured 100% on three other samples).
     assert result.evaluation.accuracy >= 7 / 8
+
+
+def test_stop_while_the_base_reads_the_photos_ends_after_the_batch_in_hand():
+    """Reading 1,500 photos took 11 s after Stop before; now one batch of 64 is read and kept."""
+    data = generated_images(per_class=70, size=32)  # 112 training photos: two batches for the base
+    config = live_model.LiveConfig(mode="transfer", architecture="head", image_size=32, epochs=5, batch_size=8,
+                                   dropout=0.0)
+    base = colour_base()
+    run = live_run.LiveRun(config, base=base)
+    run.stop()  # pressed before the base has read anything
+    run.start(data)
+    assert run.wait(60)
+    assert run.result is None and run.error == ""
+    assert run.stopped_before_training.startswith("You stopped it while MobileNet was still reading the photos "
+                                                  "(64 of 112), before any training: nothing was learned.")
+    assert run.snapshot().state == "stopped"
+    assert len(base.cache) == 64  # what was read stays cached for the next start
+    with pytest.raises(live_run.StoppedBeforeTraining):
+        live_run.train_live(config, data, base=colour_base(), stop_event=run.stop_event)
