@@ -62,6 +62,27 @@ READABLE = """() => {
 }"""
 
 
+#: Pairs of chart labels drawn on top of each other (an axis title through the legend, say): their texts.
+OVERLAPPING_CHART_TEXT = """() => {
+  const overlaps = [];
+  for (const chart of document.querySelectorAll('.st-key-lesson_step .js-plotly-plot')) {
+    const boxes = Array.from(chart.querySelectorAll('svg text'))
+      .filter(text => text.textContent.trim() && getComputedStyle(text).visibility !== 'hidden')
+      .map(text => ({text: text.textContent.trim().slice(0, 30), box: text.getBoundingClientRect()}))
+      .filter(item => item.box.width > 0 && item.box.height > 0);
+    for (let one = 0; one < boxes.length; one++) {
+      for (let other = one + 1; other < boxes.length; other++) {
+        const a = boxes[one].box, b = boxes[other].box;
+        const width = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const height = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (width > 2 && height > 2) overlaps.push([boxes[one].text, boxes[other].text]);
+      }
+    }
+  }
+  return overlaps;
+}"""
+
+
 def on_step(page, step: int, qr: bool = True) -> dict:
     page.get_by_text(f"Step {step} of 10").first.wait_for(timeout=180_000)
     page.wait_for_function(IDLE, timeout=180_000)
@@ -121,6 +142,8 @@ def test_presentation_mode_fits_one_screen_and_the_keys_move_after_an_answer(nam
             answer_checkpoint(page)
             fits_the_screen(page, step, "after its answer")
             assert page.evaluate(READABLE)["smallest"]["size"] >= 20, step
+            overlapping = page.evaluate(OVERLAPPING_CHART_TEXT)
+            assert not overlapping, (step, overlapping)
             path = screenshot(page, f"lesson_present_{name}_{step:02d}")
             if step == 2 and name == "classic":
                 shutil.copyfile(path, PROJECT_ROOT / "artifacts" / "screenshots" / "lesson_readme.png")

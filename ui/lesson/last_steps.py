@@ -29,11 +29,15 @@ def learning_step(spec: LessonSpec, lesson: LearningLesson, card: dict) -> None:
 
     def visual() -> None:
         figure = history_figure(history, "loss", title="Loss per epoch (lower is better)",
-                                early_stop=early_stopping_point(history, card), height=300 if spec.presenting else 340)
+                                early_stop=early_stopping_point(history, card), height=360 if spec.presenting else 340)
         if spec.presenting:  # the axes and the legend are read from the back of the room too
             figure.update_layout(font_size=20, legend_font_size=20, title_font_size=22)
-            figure.update_xaxes(tickfont_size=20, title_font_size=20)
-            figure.update_yaxes(tickfont_size=20, title_font_size=20)
+            # At 20 px the axis titles ran into the chart's title and its legend: the title already says
+            # "loss per epoch", so the axes keep their numbers only.
+            figure.update_xaxes(tickfont_size=20, title_text="")
+            figure.update_yaxes(tickfont_size=20, title_text="")
+            # The legend at the figure's foot, below the 20-px tick labels rather than a share of the plot below it.
+            figure.update_layout(legend=dict(yref="container", y=0, yanchor="bottom"), margin_b=110)
         show_chart(figure, key=f"lesson_curves_{spec.model_name}")
         best = best_epoch(history)
         if best is not None and len(history.val_accuracy) == history.epochs:
