@@ -7,9 +7,10 @@ import streamlit as st
 
 from ui.components.style import apply_style
 from ui.components.weights_fetch import fetch_weights_once
-from ui.resources import freeze_garbage_once
+from ui.resources import keep_keras_state_between_runs
 from ui.session import keep_photo_in_link
 
+keep_keras_state_between_runs()  # the models are shared: Streamlit must not clear Keras after each run
 st.set_page_config(page_title="CNN Classroom", page_icon="🐾", layout="wide")
 apply_style()  # the app's one stylesheet: touch targets and the phone layout
 
@@ -35,6 +36,5 @@ pages = {
 
 page = st.navigation(pages)
 fetch_weights_once()  # first start with internet: the default transfer model's base weights, once
-freeze_garbage_once()
 keep_photo_in_link()  # ?photo=<id> on every page: a page switch drops it, a reload reads it back
 page.run()

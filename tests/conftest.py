@@ -61,7 +61,7 @@ def shared_data_dir() -> Path:
 
 def mobilenet_weights_file() -> Path | None:
     """MobileNet's ImageNet weight file as the app finds it, or None when this machine has none."""
-    from core.models.architectures import resolve_mobilenet_weights
+    from core.models.weights import resolve_mobilenet_weights
 
     source = resolve_mobilenet_weights()
     return Path(source) if source != "imagenet" and Path(source).is_file() else None

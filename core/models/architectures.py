@@ -8,19 +8,12 @@ training pipeline applies it to training batches only (see ``core.data``).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 
 import keras
 from keras import layers
 
-from core.paths import SHARED_DIR
-
-#: Environment variable naming a local MobileNet weight file (the offline case).
-MOBILENET_WEIGHTS_ENV = "CNN_CLASSROOM_MOBILENET_WEIGHTS"
-
-MOBILENET_WEIGHTS_FILE = "mobilenet_2_5_224_tf_no_top.h5"
+from core.models.weights import resolve_mobilenet_weights
 
 MOBILENET_ALPHA = 0.25
 
@@ -110,30 +103,6 @@ def tiny(image_size: int = 32, num_classes: int = 2) -> keras.Model:
     x = layers.GlobalAveragePooling2D(name="global_pool")(x)
     outputs = _output_layer(num_classes)(x)
     return keras.Model(inputs, outputs, name="tiny")
-
-
-def resolve_mobilenet_weights(weights: str | None = None) -> str:
-    """Where MobileNet's ImageNet weights come from.
-
-    ``weights`` may be a file path or ``"imagenet"`` (Keras downloads and
-    caches the 2 MB file on a machine with internet). Without an argument the
-    environment variable ``CNN_CLASSROOM_MOBILENET_WEIGHTS`` is used, then a
-    copy in the Keras cache or in ``../shared/weights`` beside the project,
-    and finally ``"imagenet"``.
-    """
-    if weights:
-        return weights
-    candidates: list[Path] = []
-    from_env = os.environ.get(MOBILENET_WEIGHTS_ENV)
-    if from_env:
-        return from_env
-    keras_home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
-    candidates.append(keras_home / "models" / MOBILENET_WEIGHTS_FILE)
-    candidates.append(SHARED_DIR / "weights" / MOBILENET_WEIGHTS_FILE)
-    for candidate in candidates:
-        if candidate.is_file():
-            return str(candidate)
-    return "imagenet"
 
 
 def mobilenet_base(image_size: int = 224, weights: str | None = "imagenet") -> keras.Model:

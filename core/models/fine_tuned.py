@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import keras
+if TYPE_CHECKING:
+    import keras
 
 #: MobileNet v1 has 13 depthwise-separable blocks; "top N" counts from the last.
 MOBILENET_BLOCKS = 13
@@ -34,7 +36,6 @@ def top_block_layers(base: keras.Model, blocks: int) -> list[keras.layers.Layer]
     return base.layers[names.index(start_name):]
 
 
-
 def save_fine_tuned(base: keras.Model, layer_names: Sequence[str], path: Path) -> None:
     """Save only the named layers (their configs and trained weights) as a small Keras model.
 
@@ -42,6 +43,8 @@ def save_fine_tuned(base: keras.Model, layer_names: Sequence[str], path: Path) -
     convolutions are not saved), so the file is a model with one input per
     layer: a container for the layers, not a network to run.
     """
+    import keras  # here, as in apply_fine_tuned: the module's file name is read before TensorFlow is loaded
+
     if not layer_names:
         raise ValueError("There are no fine-tuned layers to save.")
     names = {layer.name for layer in base.layers}
@@ -66,6 +69,8 @@ def apply_fine_tuned(base: keras.Model, path: Path) -> list[str]:
     the pages that say what was trained here (parameter tables, filters, the
     glossary) say it of exactly these layers.
     """
+    import keras
+
     saved = keras.saving.load_model(path, safe_mode=True, compile=False)
     changed = []
     for layer in saved.layers:

@@ -14,12 +14,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import keras
+from typing import TYPE_CHECKING
 
-from core.models import architectures
 from core.models import weights as weights_module
-from core.models.fine_tuned import FINE_TUNED_FILE, apply_fine_tuned
+from core.models.fine_tuned import FINE_TUNED_FILE
 from core.paths import MODELS_DIR
+
+if TYPE_CHECKING:
+    import keras
 
 #: Environment variable pointing the app at another models folder (tests, experiments).
 MODELS_DIR_ENV = "CNN_CLASSROOM_MODELS"
@@ -130,7 +132,7 @@ class ModelInfo:
 
 def _weights_status(weights: str | None) -> tuple[bool, str, str]:
     """Can the MobileNet base be built offline right now?"""
-    source = architectures.resolve_mobilenet_weights(weights)
+    source = weights_module.resolve_mobilenet_weights(weights)
     if source != "imagenet":
         if Path(source).is_file():
             return True, "", ""
@@ -141,7 +143,7 @@ def _weights_status(weights: str | None) -> tuple[bool, str, str]:
         False,
         "The frozen MobileNet base needs its ImageNet weights (2 MB), which are not on this machine.",
         "python -m core.models.registry download-weights   (needs internet), or set "
-        f"{architectures.MOBILENET_WEIGHTS_ENV}=/path/to/{architectures.MOBILENET_WEIGHTS_FILE}",
+        f"{weights_module.MOBILENET_WEIGHTS_ENV}=/path/to/{weights_module.MOBILENET_WEIGHTS_FILE}",
     )
 
 
@@ -224,13 +226,19 @@ def default_model_name(infos: list[ModelInfo]) -> str | None:
 
 def load_model(info: ModelInfo | str, weights: str | None = None, models_dir: Path | None = None) -> keras.Model:
     """Load a shipped model, rebuilding a transfer model's ImageNet base."""
+    # Imported here: listing the models and reading their cards must not wait for TensorFlow (the page draws first).
+    import keras
+
+    from core.models import architectures
+    from core.models.fine_tuned import apply_fine_tuned
+
     if isinstance(info, str):
         info = get_model_info(info, models_dir, weights)
     if not info.available:
         raise ValueError(f"{info.name} is unavailable: {info.reason} {info.fix_command}".strip())
     if info.kind == "transfer":
         size = info.input_size[0]
-        base = architectures.mobilenet_base(size, architectures.resolve_mobilenet_weights(weights))
+        base = architectures.mobilenet_base(size, weights_module.resolve_mobilenet_weights(weights))
         if (info.folder / FINE_TUNED_FILE).is_file():
             apply_fine_tuned(base, info.folder / FINE_TUNED_FILE)
         head = keras.saving.load_model(info.folder / "head.keras", safe_mode=True, compile=False)

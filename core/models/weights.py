@@ -17,11 +17,16 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from core.models import architectures
+from core.paths import SHARED_DIR
+
+#: Environment variable naming a local MobileNet weight file (the offline case).
+MOBILENET_WEIGHTS_ENV = "CNN_CLASSROOM_MOBILENET_WEIGHTS"
+#: The weight file's name, as Keras names it in its cache.
+MOBILENET_WEIGHTS_FILE = "mobilenet_2_5_224_tf_no_top.h5"
 
 #: Where keras.applications.MobileNet(alpha=0.25, include_top=False) downloads its weights from.
 MOBILENET_URL = ("https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/"
-                 + architectures.MOBILENET_WEIGHTS_FILE)
+                 + MOBILENET_WEIGHTS_FILE)
 #: SHA-256 of that file: a truncated or altered download is refused.
 MOBILENET_SHA256 = "dbdb03ee2a22fd895301636cd328b234bb3a9952358f436d82f46b81e0d5b0bf"
 #: A classroom with no internet should not wait: the first start gives up after this long without data.
@@ -40,12 +45,32 @@ class WeightsFetchError(RuntimeError):
 def keras_cache_file() -> Path:
     """Where Keras keeps the MobileNet weights it downloads."""
     keras_home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
-    return keras_home / "models" / architectures.MOBILENET_WEIGHTS_FILE
+    return keras_home / "models" / MOBILENET_WEIGHTS_FILE
+
+
+def resolve_mobilenet_weights(weights: str | None = None) -> str:
+    """Where MobileNet's ImageNet weights come from.
+
+    ``weights`` may be a file path or ``"imagenet"`` (Keras downloads and
+    caches the 2 MB file on a machine with internet). Without an argument the
+    environment variable ``CNN_CLASSROOM_MOBILENET_WEIGHTS`` is used, then a
+    copy in the Keras cache or in ``../shared/weights`` beside the project,
+    and finally ``"imagenet"``.
+    """
+    if weights:
+        return weights
+    from_env = os.environ.get(MOBILENET_WEIGHTS_ENV)
+    if from_env:
+        return from_env
+    for candidate in (keras_cache_file(), SHARED_DIR / "weights" / MOBILENET_WEIGHTS_FILE):
+        if candidate.is_file():
+            return str(candidate)
+    return "imagenet"
 
 
 def needs_fetch(weights: str | None = None) -> bool:
     """True when no weight file is on this machine, so building the base would need the internet."""
-    return architectures.resolve_mobilenet_weights(weights) == "imagenet"
+    return resolve_mobilenet_weights(weights) == "imagenet"
 
 
 def fetch_weights(url: str = MOBILENET_URL, destination: Path | None = None, sha256: str = MOBILENET_SHA256,

@@ -13,8 +13,8 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-import keras
 import numpy as np
 
 from core.imaging.photo import photo_from_bytes
@@ -25,7 +25,6 @@ from core.prediction.calibration import (
     Reliability,
     calibrated_probabilities,
 )
-from core.prediction.features import feature_extractor
 from core.prediction.honest import (
     TrackRecord,
     UnsureRule,
@@ -35,6 +34,9 @@ from core.prediction.honest import (
 )
 from core.prediction.inputs import model_inputs
 from core.prediction.novelty import SEPARATE_KINDS, NoveltyScorer, NoveltyVerdict
+
+if TYPE_CHECKING:
+    import keras
 
 #: What the results table says when the photo does not look like the training photos.
 NEITHER = "neither"
@@ -208,11 +210,18 @@ class PhotoAnswer:
 
 
 def answer_pixels(model: keras.Model, tools: AnswerTools, photos: Sequence[tuple[str, np.ndarray]]) -> list[PhotoAnswer]:
-    """Answers for (name, upright RGB pixels) pairs, in one batched run of the network."""
+    """Answers for (name, upright RGB pixels) pairs, in one batched run of the network.
+
+    The run is shared with the other sessions that ask at the same moment (:mod:`core.prediction.batching`).
+    """
+    # Imported here: the Classify page draws its title and uploader before TensorFlow is loaded.
+    from core.prediction.batching import shared_batcher
+    from core.prediction.features import feature_extractor
+
     if not photos:
         return []
-    extractor = feature_extractor(model)
-    features = extractor(model_inputs([pixels for _, pixels in photos], extractor.input_size).astype(np.float32))
+    inputs = model_inputs([pixels for _, pixels in photos], feature_extractor(model).input_size)
+    features = shared_batcher(model)(inputs.astype(np.float32))
     raw = calibrated_probabilities(features.logits, 1.0)
     calibrated = calibrated_probabilities(features.logits, tools.temperature)
     if raw.shape[1] != len(tools.class_names):

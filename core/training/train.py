@@ -41,6 +41,7 @@ from core.models.folder import (
     transfer_parts,
     write_model_folder,
 )
+from core.models.weights import MOBILENET_WEIGHTS_FILE
 from core.paths import MODELS_DIR
 from core.training.devices import describe_machine, make_strategy
 from core.training.evaluation import evaluate
@@ -294,7 +295,7 @@ def train(config: TrainingConfig) -> Path:
     }
     if config.arch == "transfer":
         card_extra["base"] = {"application": "MobileNet", "alpha": architectures.MOBILENET_ALPHA,
-                              "weights": "imagenet", "weights_file": architectures.MOBILENET_WEIGHTS_FILE,
+                              "weights": "imagenet", "weights_file": MOBILENET_WEIGHTS_FILE,
                               "trainable": False}
         if config.cache_features:
             card_extra["augmentation"] = "horizontal flip (features of each photo and its mirror image, cached)"

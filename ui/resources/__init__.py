@@ -8,8 +8,8 @@ specific caches live beside this file, one module per page.
 from __future__ import annotations
 
 import gc
+from typing import TYPE_CHECKING
 
-import keras
 import numpy as np
 import streamlit as st
 
@@ -19,23 +19,40 @@ from core.imaging.photo import Photo, photo_from_bytes
 from core.imaging.resize import network_input
 from core.imaging.store import PhotoStore
 from core.models import registry
-from core.models.predict import predict_probabilities
-from core.prediction.photo_answer import AnswerTools, answer_pixels, answer_tools
 
-_frozen = False
+if TYPE_CHECKING:
+    import keras
 
+    from core.prediction.photo_answer import AnswerTools
 
-def freeze_garbage_once() -> None:
-    """Move what exists now (libraries, cached models) out of the garbage collector's sight.
+def keep_keras_state_between_runs() -> None:
+    """Stop Streamlit from clearing Keras' global state after every script run of every session.
 
-    Streamlit clears the Keras session and runs a full garbage collection after
-    every rerun; with TensorFlow's millions of objects that took about a second.
+    Streamlit 1.67 calls ``keras.backend.clear_session()`` once a run ends
+    (``script_runner._clean_problem_modules``, for apps that build a model per
+    run). Here models are loaded once per process and shared, so there is
+    nothing to clear, and the call cost the server about 0.2 s of CPU a rerun:
+    a full garbage collection, and TensorFlow's kernel cache emptied, which made
+    the next answer and Grad-CAM take twice their CPU (measured: 0.14 s -> 0.30 s).
+    The other modules it cleans (matplotlib's figures) are not used here.
     """
-    global _frozen
-    if not _frozen:
-        gc.collect()
-        gc.freeze()
-        _frozen = True
+    from streamlit.runtime.scriptrunner import script_runner
+
+    script_runner._clean_problem_modules = _keep_everything
+
+
+def _keep_everything() -> None:
+    """Nothing to clean between runs: the shared models stay as they are."""
+
+
+def freeze_loaded_objects() -> None:
+    """Move what exists now (TensorFlow, a model just loaded) out of the garbage collector's sight.
+
+    Streamlit runs a full garbage collection after every rerun; over TensorFlow's millions of
+    objects that took about a second, and those objects live as long as the process.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @st.cache_resource(show_spinner="Loading the model…")
@@ -45,8 +62,12 @@ def cached_model(name: str) -> keras.Model:
     Its prediction graph is traced here too, under the same spinner, so the
     first student's photo does not pay for it (and no session ever traces again).
     """
+    # TensorFlow is imported here, under the spinner, once the page's title and uploader are drawn.
+    from core.prediction.features import feature_extractor
+
     model = registry.load_model(name)
-    predict_probabilities(model, np.zeros((1, *model.input_shape[1:3], 3), np.uint8))
+    feature_extractor(model)  # the one traced run every page's answer goes through
+    freeze_loaded_objects()
     return model
 
 
@@ -57,6 +78,8 @@ def cached_answer_tools(name: str) -> AnswerTools:
     One dummy photo is answered here too, so the run that returns the logits and
     features is traced under this spinner and not on the first student's photo.
     """
+    from core.prediction.photo_answer import answer_pixels, answer_tools
+
     # The card the model picker listed (the same list every page picks from).
     info = next((info for info in cached_model_list() if info.name == name), None) or registry.get_model_info(name)
     tools = answer_tools(info)

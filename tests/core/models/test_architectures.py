@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from core.models import architectures
+from core.models.weights import MOBILENET_WEIGHTS_ENV, resolve_mobilenet_weights
 
 
 @pytest.mark.parametrize(
@@ -74,6 +75,6 @@ def test_transfer_keeps_the_base_frozen_without_downloading():
 
 def test_weights_setting_is_resolved_from_environment(monkeypatch, tmp_path):
     weights_file = tmp_path / "weights.h5"
-    monkeypatch.setenv(architectures.MOBILENET_WEIGHTS_ENV, str(weights_file))
-    assert architectures.resolve_mobilenet_weights() == str(weights_file)
-    assert architectures.resolve_mobilenet_weights("imagenet") == "imagenet"
+    monkeypatch.setenv(MOBILENET_WEIGHTS_ENV, str(weights_file))
+    assert resolve_mobilenet_weights() == str(weights_file)
+    assert resolve_mobilenet_weights("imagenet") == "imagenet"

@@ -8,6 +8,7 @@ import pytest
 
 from core.models import architectures, catalogue
 from core.models.registry import ModelInfo
+from core.models.weights import MOBILENET_WEIGHTS_ENV
 
 
 def model_info(name: str, folder: Path, kind: str = "keras", available: bool = True) -> ModelInfo:
@@ -46,7 +47,7 @@ def test_saved_size_counts_the_files_that_exist(tmp_path, monkeypatch):
     assert size.sentence == "The saved file takes 2.50 MB on disk."
     weights = tmp_path / "mobilenet.h5"
     weights.write_bytes(bytes(1_000_000))
-    monkeypatch.setenv(architectures.MOBILENET_WEIGHTS_ENV, str(weights))
+    monkeypatch.setenv(MOBILENET_WEIGHTS_ENV, str(weights))
     (tmp_path / "head.keras").write_bytes(bytes(250_000))
     transfer = catalogue.saved_size(model_info("transfer", tmp_path, kind="transfer"))
     assert transfer == catalogue.SavedSize(1.25, 2)

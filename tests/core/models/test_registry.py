@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from core.models import architectures, predict, registry
+from core.models.weights import MOBILENET_WEIGHTS_ENV
 
 
 def write_card(folder, **fields):
@@ -39,7 +40,7 @@ def test_missing_network_file_makes_a_model_unavailable(tmp_path):
 
 
 def test_transfer_without_base_weights_is_unavailable_with_a_fix(tmp_path, monkeypatch):
-    monkeypatch.setenv(architectures.MOBILENET_WEIGHTS_ENV, str(tmp_path / "nowhere.h5"))
+    monkeypatch.setenv(MOBILENET_WEIGHTS_ENV, str(tmp_path / "nowhere.h5"))
     folder = write_card(tmp_path / "transfer", kind="transfer", architecture="transfer", input_size=[96, 96])
     (folder / "head.keras").write_bytes(b"placeholder")
     info = registry.get_model_info("transfer", tmp_path)
@@ -53,7 +54,7 @@ def test_transfer_is_assembled_from_base_and_head(tmp_path, monkeypatch):
     base = architectures.mobilenet_base(96, weights=None)
     weights_file = tmp_path / "mobilenet.weights.h5"
     base.save_weights(weights_file)
-    monkeypatch.setenv(architectures.MOBILENET_WEIGHTS_ENV, str(weights_file))
+    monkeypatch.setenv(MOBILENET_WEIGHTS_ENV, str(weights_file))
     head = architectures.transfer_head(tuple(base.output.shape[1:]))
     folder = write_card(tmp_path / "transfer", kind="transfer", architecture="transfer", input_size=[96, 96])
     head.save(folder / "head.keras")

@@ -14,11 +14,12 @@ import threading
 
 import pytest
 
-from core.models import architectures, registry, weights
+from core.models import registry, weights
+from core.models.weights import MOBILENET_WEIGHTS_ENV, MOBILENET_WEIGHTS_FILE
 from core.paths import SHARED_DIR
 from tests.support.requirements import require
 
-REAL_FILE = SHARED_DIR / "weights" / architectures.MOBILENET_WEIGHTS_FILE
+REAL_FILE = SHARED_DIR / "weights" / MOBILENET_WEIGHTS_FILE
 
 
 class _Files(http.server.BaseHTTPRequestHandler):
@@ -54,13 +55,13 @@ def test_the_real_file_is_fetched_checked_and_kept_where_keras_caches_it(server,
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     seen = []
     path = weights.fetch_weights(f"{base}/mobilenet.h5", progress=lambda done, total: seen.append((done, total)))
-    assert path == tmp_path / "keras" / "models" / architectures.MOBILENET_WEIGHTS_FILE
+    assert path == tmp_path / "keras" / "models" / MOBILENET_WEIGHTS_FILE
     assert path.read_bytes() == REAL_FILE.read_bytes()
     total = len(files["/mobilenet.h5"])
     assert seen[-1] == (total, total) and all(a[0] < b[0] for a, b in zip(seen, seen[1:]))
     # The Keras cache is where the registry looks: the transfer model is now available without any setting.
-    monkeypatch.delenv(architectures.MOBILENET_WEIGHTS_ENV, raising=False)
-    monkeypatch.setattr(architectures, "SHARED_DIR", tmp_path / "no-shared")
+    monkeypatch.delenv(MOBILENET_WEIGHTS_ENV, raising=False)
+    monkeypatch.setattr(weights, "SHARED_DIR", tmp_path / "no-shared")
     assert not weights.needs_fetch()
     assert registry.get_model_info("transfer").available
 
