@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 from core.imaging.decode import ImageLoadError
+from core.imaging.decode_slots import DecodeSlots
 from core.imaging.demo import DEFAULT_DEMO, demo_photo_bytes
 from core.imaging.photo import Photo, photo_from_bytes
 from core.imaging.resize import network_input
@@ -105,10 +106,18 @@ def cached_photo_store() -> PhotoStore:
     return PhotoStore()
 
 
+@st.cache_resource(show_spinner=False)
+def cached_decode_slots() -> DecodeSlots:
+    """As many uploads decoded at once as the server has cores, for every session together."""
+    return DecodeSlots()
+
+
 def cached_photo(name: str, data: bytes, source: str) -> Photo | str:
     """Decode an upload once per file content (kept in the photo store); a one-line message instead of raising."""
+    slots = cached_decode_slots()
     try:
-        return cached_photo_store().from_upload(name, data, source, photo_from_bytes)
+        return cached_photo_store().from_upload(name, data, source,
+                                                lambda *upload: slots.run(photo_from_bytes, *upload))
     except ImageLoadError as error:
         return str(error)
 
