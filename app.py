@@ -7,10 +7,10 @@ import streamlit as st
 
 from ui.components.style import apply_style
 from ui.components.weights_fetch import fetch_weights_once
-from ui.resources import keep_keras_state_between_runs
+from ui.server_tuning import tune_streamlit_for_a_class
 from ui.session import keep_photo_in_link
 
-keep_keras_state_between_runs()  # the models are shared: Streamlit must not clear Keras after each run
+tune_streamlit_for_a_class()  # no Keras clearing and no config polling on every run of every session
 st.set_page_config(page_title="CNN Classroom", page_icon="🐾", layout="wide")
 apply_style()  # the app's one stylesheet: touch targets and the phone layout
 

@@ -26,26 +26,6 @@ if TYPE_CHECKING:
 
     from core.prediction.photo_answer import AnswerTools
 
-def keep_keras_state_between_runs() -> None:
-    """Stop Streamlit from clearing Keras' global state after every script run of every session.
-
-    Streamlit 1.67 calls ``keras.backend.clear_session()`` once a run ends
-    (``script_runner._clean_problem_modules``, for apps that build a model per
-    run). Here models are loaded once per process and shared, so there is
-    nothing to clear, and the call cost the server about 0.2 s of CPU a rerun:
-    a full garbage collection, and TensorFlow's kernel cache emptied, which made
-    the next answer and Grad-CAM take twice their CPU (measured: 0.14 s -> 0.30 s).
-    The other modules it cleans (matplotlib's figures) are not used here.
-    """
-    from streamlit.runtime.scriptrunner import script_runner
-
-    script_runner._clean_problem_modules = _keep_everything
-
-
-def _keep_everything() -> None:
-    """Nothing to clean between runs: the shared models stay as they are."""
-
-
 def freeze_loaded_objects() -> None:
     """Move what exists now (TensorFlow, a model just loaded) out of the garbage collector's sight.
 

@@ -40,23 +40,3 @@ def test_many_first_visits_at_once_load_and_trace_the_model_once(monkeypatch):
         assert probabilities.shape == (2, 2) and np.allclose(probabilities.sum(axis=1), 1)
     finally:
         st.cache_resource.clear()
-
-
-def test_the_app_keeps_keras_state_between_runs_so_the_next_answer_costs_no_more(monkeypatch):
-    """Streamlit cleared Keras after every run: a full garbage collection and TensorFlow's kernel cache emptied."""
-    import keras
-    from streamlit.runtime.scriptrunner import script_runner
-    from streamlit.testing.v1 import AppTest
-
-    from tests.conftest import PROJECT_ROOT
-
-    clears = []
-    monkeypatch.setattr(keras.backend, "clear_session", lambda *args, **kwargs: clears.append(args))
-    # Whatever the app replaces is put back after the test, for the other tests in this process.
-    monkeypatch.setattr(script_runner, "_clean_problem_modules", script_runner._clean_problem_modules)
-    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
-    app.run()
-    app.run()  # a rerun, as a click makes
-    assert not app.exception
-    assert "Does this CNN see a cat or a dog?" in app.title[0].value
-    assert clears == []
