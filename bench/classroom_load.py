@@ -7,7 +7,7 @@
     python bench/classroom_load.py --sessions 3 --clients chromium    # headless browsers, as a check
 
 Starts ``streamlit run app.py`` on a free local port (or, with ``--replicas``,
-that many behind nginx: ``deploy/serve.py``), warms it with one visit (not with
+that many behind nginx: ``deploy/serve.py``), warms it with one visit a process (not with
 ``--cold``), then for each N lets N students open the Classify page and, all in
 the same second (or student i at i × spread / N s), upload a 12-megapixel,
 3 MB phone JPEG stored sideways with EXIF orientation 6: a real cat or dog test
@@ -142,6 +142,7 @@ class PeakMemory:
 
 @dataclass
 class SessionResult:
+    opened_s: float | None = None  # not timed for browsers
     classify_s: float | None = None
     inside_s: float | None = None
     right: bool | None = None
@@ -224,20 +225,21 @@ class Row:
     after: int
 
     def numbers(self) -> dict[str, float]:
-        classify = [r.classify_s for r in self.results if r.classify_s is not None]
-        inside = [r.inside_s for r in self.results if r.inside_s is not None]
+        waits = {}
+        for step in ("opened", "classify", "inside"):
+            times = [getattr(r, f"{step}_s") for r in self.results if getattr(r, f"{step}_s") is not None]
+            waits[f"{step}_p50"], waits[f"{step}_p95"] = median(times), percentile(times, 0.95)
         labelled = [r.right for r in self.results if r.right is not None]
         count = len(self.results)
-        return {"classify_p50": median(classify), "classify_p95": percentile(classify, 0.95),
-                "inside_p50": median(inside), "inside_p95": percentile(inside, 0.95),
-                "errors": sum(len(r.errors) for r in self.results),
+        return {**waits, "errors": sum(len(r.errors) for r in self.results),
                 "right": sum(labelled) / len(labelled) if labelled else float("nan"),
                 "server_cpu": self.server_cpu / count, "client_cpu": self.client_cpu / count,
                 "peak_gb": self.peak / 2**30, "after_gb": self.after / 2**30}
 
     def line(self, settle: float) -> str:
         n = self.numbers()
-        return (f"{self.label}: classify p50 {n['classify_p50']:.1f} s p95 {n['classify_p95']:.1f} s | inside p50 "
+        # Opening Classify (the demo photo's answer) comes before the measured phase; on a cold server it loads the model.
+        return (f"{self.label}: opened p50 {n['opened_p50']:.1f} s p95 {n['opened_p95']:.1f} s | classify p50 {n['classify_p50']:.1f} s p95 {n['classify_p95']:.1f} s | inside p50 "
                 f"{n['inside_p50']:.1f} s p95 {n['inside_p95']:.1f} s | errors {n['errors']} | right labels "
                 f"{n['right']:.0%} | server CPU {n['server_cpu']:.2f} s/session, clients {n['client_cpu']:.2f} "
                 f"s/session | peak RSS {n['peak_gb']:.2f} GB | RSS {settle:.0f} s after {n['after_gb']:.2f} GB")
@@ -246,7 +248,7 @@ class Row:
         n = self.numbers()
         return (f"| {self.label} | {n['classify_p50']:.1f} / {n['classify_p95']:.1f} s | {n['inside_p50']:.1f} / "
                 f"{n['inside_p95']:.1f} s | {n['errors']} | {n['right']:.0%} | {n['server_cpu']:.2f} s | "
-                f"{n['peak_gb']:.2f} GB | {n['after_gb']:.2f} GB |")
+                f"{n['client_cpu']:.2f} s | {n['peak_gb']:.2f} GB | {n['after_gb']:.2f} GB |")
 
 
 def median(values: list[float]) -> float:
@@ -342,11 +344,10 @@ async def run(args) -> list[Row]:
 
             driver = await async_playwright().start()
             browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        if not args.cold:
-            warm, _ = class_photos(1, seed, "warm-up")
-            name, data, label = warm[0]
+        # One visit after another: nginx sends each new visitor to the next replica, so every replica is warmed.
+        for name, data, label in [] if args.cold else class_photos(max(1, args.replicas), seed, "warm-up")[0]:
             visited = await visit(url, name, data, label, args.timeout)
-            print(f"warm-up visit: classify {visited.classify_s or float('nan'):.1f} s, errors {visited.errors}")
+            print(f"warm-up visit: opened {visited.opened_s or float('nan'):.1f} s, errors {visited.errors}")
         for phase, count in enumerate(args.sessions):
             photos, origin = class_photos(count, seed + phase, f"p{phase}")
             if phase == 0:
@@ -372,7 +373,7 @@ async def run(args) -> list[Row]:
         stop()
         shutil.rmtree(folder, ignore_errors=True)
     print("\n| Students | Classify p50 / p95 | Inside p50 / p95 | Errors | Right labels | Server CPU a session "
-          "| Peak memory | Memory after |\n|---|---|---|---|---|---|---|---|")
+          f"| Clients' CPU a session | Peak memory | Memory {args.settle:.0f} s after |\n" + "|---" * 9 + "|")
     for row in rows:
         print(row.table_row())
     return rows

@@ -16,6 +16,11 @@ second of CPU:
 3. The inside page, as the page link opens it: a ``rerun_script`` naming the
    page; the time to its ``script_finished``.
 
+Like the frontend, every run sends back the query string the app last set
+(``?photo=...``), and the images a run drew are fetched from ``/media/``
+before its step counts as done. Unlike it, a run sends only the uploader's
+widget state, so the other widgets take their defaults, as on a first visit.
+
 What the pages wrote is read from the ``Delta`` messages (headings, markdown,
 exceptions), so a wrong label, a traceback or a missing answer is an error.
 """
@@ -60,9 +65,12 @@ class Session:
         self.session_id = ""
         self.pages: dict[str, str] = {}  # url path name -> page script hash
         self.page_hash = ""
+        self.query_string = ""  # what the app last put in the address (``?photo=...``), sent back as the browser does
         self.uploader_id = ""
         self.texts: list[str] = []
         self.exceptions: list[str] = []
+        self.media: list[str] = []  # this run's image addresses, fetched as the browser fetches them
+        self.fetched: set[str] = set()  # the browser's cache: an image already shown is not fetched again
         self._finished: asyncio.Queue[int] = asyncio.Queue()
         self._file_urls: asyncio.Queue = asyncio.Queue()
         self._reader: asyncio.Task | None = None
@@ -98,6 +106,8 @@ class Session:
             elif kind == "navigation":
                 self._remember_pages(message.navigation.app_pages)
                 self.page_hash = message.navigation.page_script_hash or self.page_hash
+            elif kind == "page_info_changed":
+                self.query_string = message.page_info_changed.query_string
             elif kind == "delta":
                 self._read_delta(message.delta)
             elif kind == "file_urls_response":
@@ -124,24 +134,38 @@ class Session:
             self.texts.append(element.heading.body)
         elif kind == "alert":
             self.texts.append(element.alert.body)
+        elif kind == "imgs":  # the Classify page captions the answered photo "<name> · <size> (upright)"
+            self.texts += [image.caption for image in element.imgs.imgs]
+            self.media += [image.url for image in element.imgs.imgs if image.url.startswith("/")]
         elif kind == "exception":
             self.exceptions.append(f"{element.exception.type}: {element.exception.message}"[:200])
         elif kind == "file_uploader" and not self.uploader_id:
             self.uploader_id = element.file_uploader.id  # the Classify page's first uploader: its photo tab
 
-    async def run(self, timeout: float, *, page_name: str = "", widgets=None) -> None:
-        """Ask for a run (of ``page_name``, with these widget states) and wait until it has finished."""
-        self.texts, self.exceptions = [], []
+    async def run(self, timeout: float, *, page_path: str = "", widgets=None) -> None:
+        """Ask for a run (of the page at ``page_path``, with these widget states), wait until it has finished,
+        then fetch its images."""
+        self.texts, self.exceptions, self.media = [], [], []
         message = BackMsg()
         state = message.rerun_script
-        state.query_string = ""
-        state.page_name = page_name
-        state.page_script_hash = self.pages.get(page_name, "") if page_name else self.page_hash
+        if page_path:
+            # A page link: the frontend names the page by its hash only and drops the old page's query string.
+            if page_path not in self.pages:
+                raise ValueError(f"The app has no page at /{page_path}; it has {sorted(self.pages)}.")
+            state.page_script_hash = self.pages[page_path]
+        else:
+            state.page_script_hash, state.query_string = self.page_hash, self.query_string
         state.context_info.timezone = "Europe/London"
         if widgets is not None:
             state.widget_states.widgets.append(widgets)
         await self.websocket.send(message.SerializeToString())
         await self._until_finished(timeout)
+        new = sorted(set(self.media) - self.fetched)
+        self.fetched.update(new)
+        await asyncio.gather(*(asyncio.to_thread(self._fetch, address, timeout) for address in new))
+
+    def _fetch(self, address: str, timeout: float) -> None:
+        self.http.get(f"{self.base_url}{address}", timeout=timeout).raise_for_status()
 
     async def _until_finished(self, timeout: float) -> None:
         deadline = time.perf_counter() + timeout
@@ -212,8 +236,10 @@ async def visit(base_url: str, name: str, data: bytes, expected: str | None, tim
         result.errors += [f"{name}: {error}" for error in session.exceptions]
         if not result.answer:  # a wrong or "not sure" answer is the model's, counted in the share of right labels
             result.errors.append(f"{name}: no answer heading on the Classify page")
+        elif not any(text.startswith(f"{name} ·") for text in session.texts):  # not the demo photo's answer
+            result.errors.append(f"{name}: the Classify page answered, but not for this photo")
         began = time.perf_counter()
-        await session.run(timeout, page_name=INSIDE_PAGE)
+        await session.run(timeout, page_path=INSIDE_PAGE)
         result.inside_s = time.perf_counter() - began
         result.errors += [f"{name} (inside): {error}" for error in session.exceptions]
         if not any(f"Photo: {name}" in text for text in session.texts):

@@ -11,6 +11,7 @@ fails only that student's answer.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
@@ -25,11 +26,13 @@ import numpy as np
 from core.prediction.features import Features, feature_extractor
 
 #: How long the first request of a batch waits for others: well under what a person notices.
-MAX_WAIT_SECONDS = 0.03
+MAX_WAIT_SECONDS = 0.01
 #: The most photos run together: beyond about this many a CPU gains little, and the memory grows.
 MAX_BATCH = 16
 #: A worker with nothing to do for this long ends; the next request starts another.
 IDLE_SECONDS = 30.0
+#: Batches run at once: one per core, so a burst keeps both cores busy while the next batch gathers.
+WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 @dataclass
@@ -47,11 +50,15 @@ class PredictionBatcher:
     """Runs ``run`` (a batch of photos -> :class:`Features`) on the requests of many threads, batched."""
 
     def __init__(self, run: Callable[[np.ndarray], Features], *, max_batch: int = MAX_BATCH,
-                 max_wait_seconds: float = MAX_WAIT_SECONDS, idle_seconds: float = IDLE_SECONDS):
+                 max_wait_seconds: float = MAX_WAIT_SECONDS, idle_seconds: float = IDLE_SECONDS,
+                 workers: int = WORKERS):
         if max_batch < 1:
             raise ValueError(f"A batch holds at least one photo, got max_batch={max_batch}.")
         if max_wait_seconds < 0:
             raise ValueError(f"The wait for a batch cannot be negative, got {max_wait_seconds}.")
+        if workers < 1:
+            raise ValueError(f"At least one batch must be able to run, got workers={workers}.")
+        self.workers = workers
         self.run = run
         self.max_batch = max_batch
         self.max_wait_seconds = max_wait_seconds
@@ -59,7 +66,7 @@ class PredictionBatcher:
         self.batch_sizes: list[int] = []  # photos per run of the network, for the benchmark and the tests
         self._requests: queue.Queue[_Request] = queue.Queue()
         self._lock = threading.Lock()
-        self._worker: threading.Thread | None = None
+        self._running: list[threading.Thread] = []
 
     def __call__(self, batch: np.ndarray) -> Features:
         """This caller's features, from a run shared with whoever asked at the same moment."""
@@ -71,9 +78,11 @@ class PredictionBatcher:
         request = _Request(batch, Future())
         self._requests.put(request)
         with self._lock:
-            if self._worker is None or not self._worker.is_alive():
-                self._worker = threading.Thread(target=self._work, name="prediction-batcher", daemon=True)
-                self._worker.start()
+            self._running = [worker for worker in self._running if worker.is_alive()]
+            if len(self._running) < self.workers:
+                worker = threading.Thread(target=self._work, name="prediction-batcher", daemon=True)
+                self._running.append(worker)
+                worker.start()
         return request.future.result()
 
     def _run_counted(self, batch: np.ndarray) -> Features:
@@ -107,7 +116,8 @@ class PredictionBatcher:
             if taken is None:
                 with self._lock:  # a request that came in meanwhile keeps this worker going
                     if self._requests.empty():
-                        self._worker = None
+                        self._running = [worker for worker in self._running
+                                         if worker is not threading.current_thread()]
                         return
                 continue
             self._answer(taken)

@@ -56,6 +56,7 @@ def test_two_students_at_once_each_get_an_answer_and_the_inside_page_of_their_ow
 
     visits = asyncio.run(class_of_two())
     for visited in visits:
+        # No traceback, no timeout, the Classify page captioned this photo, the inside page says "Photo: <its name>".
         assert visited.errors == []
         # The Classify page's heading for this photo: an answer in the model's words, or its honest "Not sure".
         assert any(word in visited.answer for word in ("cat", "dog", "Not sure")), visited.answer

@@ -14,18 +14,66 @@ from core.imaging.demo import DEFAULT_DEMO, DEMO_PHOTOS
 from core.imaging.photo import UPLOAD_TYPES, Photo
 from ui import resources
 from ui.components.messages import file_problem
-from ui.session import add_own_photo, current_photo, has_own_photo, own_photos, set_current_photo, set_own_photos
+from ui.session import (
+    add_own_photo,
+    current_photo,
+    has_own_photo,
+    own_photos,
+    set_current_photo,
+    set_own_photos,
+    stored_photo,
+)
 
 KEEP_CURRENT = "(keep current)"
 FOLLOW_LABEL = "Photo that follows you to the other pages"
 OWN_PHOTOS_LABEL = "Your photos"
 
 
+#: The photo ids of this session's uploaded files whose bytes were let go (file id -> photo id).
+RELEASED_KEY = "released_uploads"
+#: The most file ids remembered per session (a class uploads a few photos each; this bounds a script that uploads more).
+MOST_RELEASED = 200
+GONE = "This photo is no longer kept on the server (photos are forgotten after hours unused): upload it again."
+
+
+def release_upload_bytes(upload, photo: Photo) -> None:
+    """The photo is in the store: Streamlit's copy of the file (3 MB for a phone photo) is let go.
+
+    The uploader keeps the file's name and id, with no bytes, so the learner
+    still sees it listed; its photo is found again by that id.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+    context = get_script_run_ctx()
+    file_id = getattr(upload, "file_id", None)
+    if context is None or file_id is None:
+        return  # not in a session: nothing is held for one
+    released = st.session_state.setdefault(RELEASED_KEY, {})
+    released[file_id] = photo.photo_id
+    while len(released) > MOST_RELEASED:
+        released.pop(next(iter(released)))
+    # The same file id with no bytes: Streamlit's manager replaces the record and its byte count.
+    context.uploaded_file_mgr.add_file(
+        context.session_id, UploadedFileRec(file_id=file_id, name=upload.name, type=upload.type, data=b""))
+
+
+def photo_of_upload(upload, source: str = "upload", name: str | None = None) -> Photo | str:
+    """The photo an uploaded file became (decoded once, then its bytes let go), or a one-line message."""
+    photo_id = st.session_state.get(RELEASED_KEY, {}).get(getattr(upload, "file_id", None))
+    if photo_id is not None and upload.size == 0:
+        return stored_photo(photo_id) or GONE
+    result = resources.cached_photo(name or upload.name, upload.getvalue(), source)
+    if not isinstance(result, str):
+        release_upload_bytes(upload, result)
+    return result
+
+
 def photos_from_uploads(uploads, source: str = "upload") -> list[Photo]:
     """Decode uploaded files; each bad one gets its one-line message and is left out."""
     photos = []
     for upload in uploads or []:
-        result = resources.cached_photo(upload.name, upload.getvalue(), source)
+        result = photo_of_upload(upload, source)
         if isinstance(result, str):
             file_problem(upload.name, result)
         else:
@@ -57,7 +105,7 @@ def photo_tabs(key: str, label: str = "Photos of cats or dogs (JPEG, PNG, WebP, 
                      help="Your browser asks for permission; the photo is never stored."):
             shot = st.camera_input("Take a photo", key=f"{key}_camera")
             if shot is not None:
-                result = resources.cached_photo("camera photo", shot.getvalue(), "camera")
+                result = photo_of_upload(shot, "camera", "camera photo")
                 if isinstance(result, str):
                     st.error(result)
                 else:

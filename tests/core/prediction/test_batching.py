@@ -46,7 +46,7 @@ def sigmoid(logits: np.ndarray) -> np.ndarray:
 def test_twelve_students_share_one_run_and_get_what_the_network_gives_each_photo_alone(tiny_model):
     photos = student_photos()
     # A long wait and a batch of exactly twelve: the batch fills long before the wait ends, whatever the timing.
-    batcher = PredictionBatcher(feature_extractor(tiny_model), max_batch=STUDENTS, max_wait_seconds=10)
+    batcher = PredictionBatcher(feature_extractor(tiny_model), max_batch=STUDENTS, max_wait_seconds=10, workers=1)
     results = all_at_once(batcher, photos)
     assert batcher.batch_sizes == [STUDENTS]
     for photo, features in zip(photos, results):
@@ -66,7 +66,7 @@ def test_a_bad_photo_fails_only_its_own_answer(tiny_model):
 
     photos = student_photos(4)
     photos[2] = np.full_like(photos[2], np.nan)
-    batcher = PredictionBatcher(network, max_batch=4, max_wait_seconds=10)
+    batcher = PredictionBatcher(network, max_batch=4, max_wait_seconds=10, workers=1)
     results = all_at_once(batcher, photos)
     assert isinstance(results[2], ValueError) and "no numbers" in str(results[2])
     for index in (0, 1, 3):
@@ -78,7 +78,8 @@ def test_a_bad_photo_fails_only_its_own_answer(tiny_model):
 def test_a_photo_of_the_wrong_size_gets_its_own_message_and_the_others_their_answers(tiny_model):
     photos = student_photos(3)
     photos[1] = np.zeros((1, 48, 48, 3), np.float32)
-    results = all_at_once(PredictionBatcher(feature_extractor(tiny_model), max_batch=3, max_wait_seconds=10), photos)
+    results = all_at_once(PredictionBatcher(feature_extractor(tiny_model), max_batch=3, max_wait_seconds=10,
+                                           workers=1), photos)
     assert isinstance(results[1], ValueError) and "32×32" in str(results[1])
     assert isinstance(results[0], Features) and isinstance(results[2], Features)
 
@@ -89,6 +90,8 @@ def test_a_full_batch_runs_at_once_and_the_limits_are_checked(tiny_model):
     assert features.logits.shape == (3, 1) and batcher.batch_sizes == [3]
     with pytest.raises(ValueError, match="at least one photo"):
         PredictionBatcher(feature_extractor(tiny_model), max_batch=0)
+    with pytest.raises(ValueError, match="At least one batch"):
+        PredictionBatcher(feature_extractor(tiny_model), workers=0)
     with pytest.raises(ValueError, match="non-empty batch"):
         batcher(np.zeros((0, 32, 32, 3), np.float32))
 

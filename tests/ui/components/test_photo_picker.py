@@ -64,3 +64,39 @@ def test_a_bad_upload_in_the_expander_keeps_the_photo_and_says_why():
     assert not app.exception
     assert used(app) == "using Chelsea the cat"
     assert any(element.value.startswith("**broken.jpg**: ") for element in app.error)
+
+
+def released_upload_script():
+    import streamlit as st
+    from streamlit.proto.Common_pb2 import FileURLs
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
+
+    from tests.conftest import make_photo_bytes
+    from ui.components.photo_picker import photo_of_upload
+
+    context = get_script_run_ctx()
+    manager, session = context.uploaded_file_mgr, context.session_id
+    data = make_photo_bytes(640, 480, color=(10, 200, 30))
+    manager.add_file(session, UploadedFileRec(file_id="phone-1", name="IMG_0001.jpg", type="image/jpeg", data=data))
+    held_before = sum(len(record.data) for record in manager.get_files(session, ["phone-1"]))
+
+    def upload_now():
+        return UploadedFile(manager.get_files(session, ["phone-1"])[0], FileURLs())
+
+    first = photo_of_upload(upload_now())
+    # The next run: the uploader still lists the file, but the server no longer holds its bytes.
+    later = upload_now()
+    again = photo_of_upload(later)
+    st.write(f"held before {held_before} bytes, after {later.size} bytes")
+    st.write(f"same photo: {first.photo_id == again.photo_id}, {again.name}, {again.pixels.shape[1]} px wide")
+
+
+def test_an_uploaded_files_bytes_are_let_go_once_its_photo_is_stored_and_it_is_found_again():
+    app = AppTest.from_function(released_upload_script, default_timeout=60)
+    app.run()
+    assert not app.exception, app.exception
+    held, same = app.markdown[0].value, app.markdown[1].value
+    assert held.startswith("held before ") and held.endswith("after 0 bytes")
+    assert int(held.split()[2]) > 1000
+    assert same == "same photo: True, IMG_0001.jpg, 640 px wide"
