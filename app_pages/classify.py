@@ -10,6 +10,7 @@ from ui.classify.model_input import model_input_view
 from ui.classify.photo_result import photo_results
 from ui.classify.photos import picked_photos
 from ui.classify.results_table import results_table
+from ui.classroom.send import class_board_sends
 from ui.components.model_picker import model_picker
 from ui.resources.classify import cached_answers
 from ui.session import current_photo
@@ -37,6 +38,7 @@ if len(photos) > 1:
     results_table(photos, answers)
 photo_results(photos, answers, [flag_record(tools.novelty_card, tools.class_words, answer.neither)
                                 for answer in answers])
+class_board_sends(photos, answers, info.name)  # only for a student in a class
 
 st.divider()
 st.subheader("What the network actually receives")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.classroom.teacher import class_panel
 from ui.lesson import show
 
 presenting = show.start()
@@ -15,5 +16,6 @@ else:
                "to follow on your phone with your own photo.")
     with st.container(key="lesson_setup"):  # on a phone it follows the step (ui/components/style.py)
         lesson = show.setup(presenting)
+        class_panel()  # "Start a class", or the class this lesson is teaching
 if lesson is not None:
     show.show_step(*lesson)

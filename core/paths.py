@@ -12,3 +12,6 @@ MODELS_DIR = PROJECT_ROOT / "models"
 
 #: Read-only data laid beside the project on the team's machines (photos, MobileNet weights).
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
+
+#: What the server writes on purpose (class mode's SQLite database), never an upload as sent; not in git.
+DATA_DIR = PROJECT_ROOT / "data"

@@ -30,6 +30,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,6 +145,26 @@ def streamlit_command(port: int) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
             "--server.address", "127.0.0.1", "--server.headless", "true",
             "--browser.gatherUsageStats", "false"]
+
+
+@contextmanager
+def one_process(env: dict | None = None, log_path: Path | None = None) -> Iterator[tuple[int, subprocess.Popen]]:
+    """One ``streamlit run app.py`` on a free local port, healthy, until the block ends: (port, process)."""
+    port = free_port()
+    log = open(log_path, "w") if log_path is not None else subprocess.DEVNULL
+    process = subprocess.Popen(streamlit_command(port), cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+                               env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})})
+    try:
+        wait_for(f"http://127.0.0.1:{port}/_stcore/health", [process])
+        yield port, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        if log_path is not None:
+            log.close()
 
 
 @dataclass

@@ -18,6 +18,7 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from core.paths import SHARED_DIR  # noqa: E402 (both need PROJECT_ROOT on sys.path)
+from tests.support.databases import database_url  # noqa: E402,F401 (a fixture: SQLite and PostgreSQL)
 from tests.support.requirements import require  # noqa: E402
 
 SHARED_DATA = SHARED_DIR / "data" / "cats_dogs"

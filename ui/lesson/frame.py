@@ -9,6 +9,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from core.lesson.checkpoint import Checkpoint, StepText
 from core.lesson.steps import step_info
+from ui.classroom.checkpoint import send_answer
 from ui.lesson import navigation
 from ui.lesson.navigation import LessonSpec
 
@@ -30,7 +31,7 @@ def try_it(step: int, presenting: bool) -> None:
         st.caption(f"…and {info.try_what}.")
 
 
-def checkpoint(question: Checkpoint, key: str, presenting: bool) -> None:
+def checkpoint(question: Checkpoint, key: str, presenting: bool, step: int) -> None:
     """The one-question quiz: nothing chosen at first, instant feedback once a student picks.
 
     While presenting, the feedback sits beside the question, so answering adds no height to a step
@@ -44,6 +45,7 @@ def checkpoint(question: Checkpoint, key: str, presenting: bool) -> None:
         if chosen is not None:
             with tell:
                 (st.success if question.is_right(chosen) else st.warning)(question.feedback(chosen))
+                send_answer(step, question, chosen)  # a student in a class: the first answer goes to the board
 
 
 def step_layout(spec: LessonSpec, text: StepText, visual: Callable[[], None], numbers: Callable[[], None],
@@ -60,6 +62,6 @@ def step_layout(spec: LessonSpec, text: StepText, visual: Callable[[], None], nu
         navigation.show_qr(spec)
         if spec.presenting:  # beside the QR code, not below the checkpoint: the step keeps to one screen
             try_it(spec.step, spec.presenting)
-    checkpoint(text.checkpoint, f"lesson_check_{spec.model_name}_{spec.step}", spec.presenting)
+    checkpoint(text.checkpoint, f"lesson_check_{spec.model_name}_{spec.step}", spec.presenting, spec.step)
     if not spec.presenting:
         try_it(spec.step, spec.presenting)

@@ -15,6 +15,7 @@ import streamlit as st
 
 from core.lesson.steps import (STEP_COUNT, only_this_computer, reach_the_server_hint, step_from_query,
                                step_info, step_query)
+from ui.classroom import membership
 from ui.session import MODEL_KEY
 
 STEP_KEY = "lesson_step"
@@ -92,9 +93,13 @@ def app_address() -> str | None:
 
 
 def step_url(step: int, model_name: str) -> str:
-    """The step's URL for students: this step and model, presentation mode off."""
+    """The step's URL for students: this step and model, presentation mode off; the class's code once one runs."""
     address = app_address() or f"/{PAGE_PATH}"
-    return f"{address}?{urlencode(step_query(step, model_name))}"
+    query = step_query(step, model_name)
+    code = membership.class_code()
+    if code:
+        query[membership.CLASS_PARAM] = code  # a phone that follows the step joins the class
+    return f"{address}?{urlencode(query)}"
 
 
 def qr_png(url: str, scale: int = 4) -> bytes:

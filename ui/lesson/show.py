@@ -10,6 +10,7 @@ from core.imaging.photo import Photo
 from core.lesson.deeper import chain_text, shape_changes
 from core.models import registry
 from ui import resources
+from ui.classroom.teacher import follow_step
 from ui.components.model_picker import model_picker
 from ui.components.photo_picker import photo_expander
 from ui.lesson import first_steps, last_steps, middle_steps, navigation, presentation
@@ -86,6 +87,7 @@ def show_step(spec: LessonSpec, info: registry.ModelInfo, photo: Photo) -> None:
         return
     key, digest, pixels = info.name, photo.digest, photo.pixels
     classes = tuple(info.class_names)
+    follow_step(spec.step)  # a teacher's class: the board charts this step's answers
     with st.container(key="lesson_step"):
         navigation.step_bar(spec.step, spec.presenting)
         with st.spinner("Running the model on your photo…"):
