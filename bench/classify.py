@@ -40,9 +40,9 @@ import numpy as np  # noqa: E402
 
 from core.imaging.photo import photo_from_bytes  # noqa: E402
 from core.models import architectures, registry  # noqa: E402
+from core.models.predict import class_probabilities  # noqa: E402
 from core.prediction.inputs import model_inputs  # noqa: E402
 from core.prediction.photo_answer import AnswerTools, answer_pixels, answer_tools  # noqa: E402
-from core.training.metrics import class_probabilities  # noqa: E402
 from tests.support.image_corpus import ORIENTATION_CORNERS, RED, phone_photo_jpeg  # noqa: E402
 
 

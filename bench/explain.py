@@ -53,7 +53,8 @@ def main() -> None:
 
     import keras
 
-    from core.explain import activation_max, feature_maps, gradcam, probe, saliency
+    from core.explain import activation_max, feature_maps, gradcam, saliency
+    from core.models import probe
     from core.imaging.decode import decode_image
     from core.imaging.demo import demo_photo_bytes
     from core.models import architectures, registry

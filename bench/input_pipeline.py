@@ -36,7 +36,7 @@ from core.augment.settings import TUTORIAL  # noqa: E402
 from core.data.files import LabeledFiles, default_data_dir, list_labeled_files
 from core.data.pipeline import make_dataset  # noqa: E402
 from core.models import architectures  # noqa: E402
-from core.training.train import compile_model  # noqa: E402
+from core.training.compiling import compile_model  # noqa: E402
 
 IMAGE_SIZE = 150
 BATCH_SIZE = 32

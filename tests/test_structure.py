@@ -134,3 +134,69 @@ def test_no_module_under_core_or_ui_is_over_400_lines():
     modules = python_files(CORE) + python_files(PROJECT_ROOT / "ui")
     too_long = {relative(path): line_count(path) for path in modules if line_count(path) > MAX_MODULE_LINES}
     assert too_long == {}, f"split modules over {MAX_MODULE_LINES} lines by concept: {too_long}"
+
+
+def marks_browser(path: Path) -> bool:
+    """Whether a test module marks itself (``pytestmark``) or each of its tests as a browser test."""
+    tree = ast.parse(path.read_text())
+    module_mark = any(isinstance(node, ast.Assign) and any(getattr(target, "id", "") == "pytestmark"
+                                                               for target in node.targets)
+                      and "browser" in ast.unparse(node.value) for node in tree.body)
+    tests = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
+    each_marked = all(any("mark.browser" in ast.unparse(decorator) for decorator in test.decorator_list)
+                      for test in tests)
+    return module_mark or (bool(tests) and each_marked)
+
+
+def test_every_browser_test_is_marked_as_one():
+    modules = [path for path in python_files(PROJECT_ROOT / "tests" / "browser") if path.name.startswith("test_")]
+    assert modules, "tests/browser/ holds the real-browser tests"
+    unmarked = [relative(path) for path in modules if not marks_browser(path)]
+    assert unmarked == [], f"mark them with pytest.mark.browser, so `pytest -m 'not browser'` leaves them out: {unmarked}"
+
+
+def import_graph(folders: tuple[str, ...] = ("core", "ui", "app_pages", "deploy", "bench")) -> dict[str, set[str]]:
+    """Module name -> the project's modules it imports (anywhere in the file: a deferred import is one too)."""
+    modules = {}
+    for folder in folders:
+        for path in python_files(PROJECT_ROOT / folder):
+            parts = path.relative_to(PROJECT_ROOT).with_suffix("").parts
+            modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+            else:
+                continue
+            graph[name].update(target for target in targets if target in modules and target != name)
+    return graph
+
+
+def package_of(module: str) -> str:
+    """``core.training.train`` -> ``core.training``; a module right under a folder (``core.paths``) is its own."""
+    return ".".join(module.split(".")[:2])
+
+
+def test_no_import_circle_between_modules_or_between_packages():
+    graph = import_graph()
+    circles = []
+    for start in graph:  # a depth-first walk back to the start finds each module circle
+        stack, seen = [(start, (start,))], set()
+        while stack:
+            module, path = stack.pop()
+            for target in graph[module]:
+                if target == start:
+                    circles.append(" -> ".join((*path, start)))
+                elif target not in seen:
+                    seen.add(target)
+                    stack.append((target, (*path, target)))
+    assert circles == [], f"modules that import each other: {circles[:5]}"
+    packages: dict[str, set[str]] = {}
+    for module, targets in graph.items():
+        packages.setdefault(package_of(module), set()).update(package_of(target) for target in targets)
+    both_ways = sorted({tuple(sorted((a, b))) for a, targets in packages.items() for b in targets
+                        if a != b and a in packages.get(b, set())})
+    assert both_ways == [], f"packages that import each other: {both_ways}"

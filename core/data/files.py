@@ -1,14 +1,8 @@
-"""Input pipeline: folders of class subfolders to ``tf.data`` batches.
+"""The photo files of a dataset: folders of class subfolders listed, split, and read as model-sized pixels.
 
 Photos are decoded with :mod:`core.imaging.decode` (EXIF rotation, CMYK, 16-bit and
-all) and resized with the very function the app uses, then cached in memory
-as uint8 so later epochs skip decoding. Augmentation runs on training batches
-only, in parallel, and batches are prefetched while the model trains.
-
-With TensorFlow as the Keras backend (the app's) this is a ``tf.data``
-pipeline. Under Keras' JAX or PyTorch backends, on a GPU machine without
-TensorFlow, :class:`MemoryBatches` does the same job with the same decoding
-and the same augmentation layers.
+all) and resized with the very function the app uses. Batching them for training
+(``tf.data``, or in memory under another Keras backend) is :mod:`core.data.pipeline`'s.
 """
 
 from __future__ import annotations

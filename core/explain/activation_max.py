@@ -28,7 +28,7 @@ import numpy as np
 import tensorflow as tf
 
 from core.explain.layer_sequence import map_stage
-from core.explain.probe import get_probe
+from core.models.probe import get_probe
 from core.models.layers import conv_layer_paths, find_layer
 
 #: Sensible defaults: quick on a CPU, still a clear pattern.

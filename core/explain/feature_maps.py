@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core.explain.probe import get_probe, model_input
+from core.models.probe import get_probe, model_input
 from core.models.layers import feature_layer_paths, find_layer, layer_kind
 
 

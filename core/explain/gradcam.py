@@ -11,7 +11,7 @@ would go blank for a confident model. For one sigmoid unit the score of class
 1 ("dogs") is the logit z and the score of class 0 ("cats") is -z.
 
 Works on nested models (a MobileNet base inside the classifier) because the
-gradient model comes from :mod:`core.feature_maps`' probes, which re-wire the
+gradient model comes from :mod:`core.models.probe`, whose probes re-wire the
 outer layers around a sub-model of the base.
 """
 
@@ -24,7 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from core.explain.probe import get_probe, model_input
+from core.models.probe import get_probe, model_input
 from core.models.layers import CONV_TYPES, POOL_TYPES, find_layer, walk_layers
 
 #: Layers whose outputs still have a spatial layout Grad-CAM can use.

@@ -16,7 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from core.explain.gradcam import class_score, probabilities_from_logits
-from core.explain.probe import get_probe, model_input
+from core.models.probe import get_probe, model_input
 
 #: Saliency is divided by this percentile of its values, so one extreme pixel
 #: does not make the rest of the map black.

@@ -15,7 +15,6 @@ import weakref
 import keras
 import numpy as np
 
-from core.training.metrics import class_probabilities
 
 #: Photos per model call: large enough to use both cores, small enough for a phone photo batch.
 BATCH_SIZE = 64
@@ -23,6 +22,16 @@ BATCH_SIZE = 64
 # Keras models are not guaranteed thread-safe while a trace builds their graph.
 _PREDICT_LOCK = threading.Lock()
 _INFERENCE_FUNCTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def class_probabilities(outputs: np.ndarray) -> np.ndarray:
+    """Model outputs as (N, C) probabilities: a sigmoid p becomes [1 - p, p]."""
+    outputs = np.asarray(outputs, dtype=np.float64)
+    if outputs.ndim == 1:
+        outputs = outputs[:, None]
+    if outputs.shape[-1] == 1:
+        return np.concatenate([1.0 - outputs, outputs], axis=-1)
+    return outputs
 
 
 def predict_probabilities(model: keras.Model, pixels: np.ndarray, batch_size: int = BATCH_SIZE) -> np.ndarray:

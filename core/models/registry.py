@@ -1,4 +1,4 @@
-"""The shipped models: list them, load them, and run them on photos.
+"""The shipped models: list them, read their cards, and load them (running them is core.prediction's).
 
 Each ``models/<name>/`` folder holds ``model.json`` (the model card), the
 network (``model.keras``, or ``head.keras`` for a transfer model whose

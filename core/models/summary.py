@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import keras
 from keras import layers
@@ -311,9 +310,3 @@ def shape_flow(table: ModelTable, nested: dict[str, ModelTable] | None = None) -
     return steps
 
 
-def describe_config(layer: layers.Layer) -> dict[str, Any]:
-    """The few settings a learner cares about (kernel, filters, units, padding...)."""
-    config = layer.get_config()
-    keys = ("filters", "kernel_size", "strides", "padding", "pool_size", "units", "rate", "activation", "scale",
-            "offset")
-    return {key: config[key] for key in keys if key in config}

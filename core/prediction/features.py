@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core.explain.probe import Probe
+from core.models.probe import Probe
 from core.models.layers import POOL_TYPES, walk_layers
 
 #: The feature layers' names: the input of the final Dense layer, and a nested base's globally pooled output.
@@ -67,14 +67,6 @@ def _pooling_paths(model: keras.Model) -> tuple[str, ...]:
     if _base_path(model) is not None:
         return ()
     return tuple(layer.name for layer in model.layers if isinstance(layer, POOL_TYPES))
-
-
-def feature_layers(model: keras.Model) -> tuple[str, ...]:
-    """The feature layers this model offers: FINAL_INPUT, then BASE_POOLED or the pooling blocks' statistics."""
-    base = _base_path(model)
-    if base is not None:
-        return (FINAL_INPUT, BASE_POOLED, BASE_POOLED_STD) + ((BASE_MIDDLE_STD,) if _middle_path(model, base) else ())
-    return (FINAL_INPUT, BLOCKS_MEAN, BLOCKS_MEAN_STD) if _pooling_paths(model) else (FINAL_INPUT,)
 
 
 @dataclass(frozen=True)

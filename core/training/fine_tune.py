@@ -34,6 +34,7 @@ from core.data.pipeline import make_dataset
 from core.imaging.resize import resize_for_model
 from core.models.fine_tuned import top_block_layers
 from core.models.folder import transfer_parts
+from core.training.compiling import compile_model
 
 VIEW_NAMES = ("photo", "mirror image", "low resolution", "closer and brighter or darker")
 
@@ -161,8 +162,6 @@ def fine_tune(model: keras.Model, settings: FineTuneSettings, train_files: Label
 
     Returns the names of the layers whose weights changed (the convolutions).
     """
-    from core.training.train import compile_model
-
     base, head = transfer_parts(model)
     on_status(f"Running the frozen lower blocks once on {len(train_files)} training photos × {len(VIEW_NAMES)} views")
     train_maps, train_targets = cached_lower_maps(model, settings.blocks, train_files, image_size, augmented=True,

@@ -27,9 +27,10 @@ import tensorflow as tf
 from core.augment.layers import build_augmentation
 from core.imaging.resize import network_input
 from core.models.features import FrozenBase
-from core.models.predict import predict_probabilities
+from core.models.predict import class_probabilities, predict_probabilities
 from core.prediction.answers import Prediction
 from core.prediction.honest import model_gives
+from core.training.compiling import compile_model
 from core.training.live_data import ImageSet, check_class_counts, shrink_for_gallery, split_holdout
 from core.training.live_evaluation import (
     HeldOutMistake,
@@ -47,7 +48,6 @@ from core.training.live_progress import (
     TrainingProgress,
 )
 from core.training.live_transfer import StoppedBeforeTraining, assemble, transfer_features
-from core.training.metrics import class_probabilities
 from core.training.report import format_seconds
 
 logger = logging.getLogger(__name__)
@@ -183,9 +183,6 @@ def train_live(config: LiveConfig, data: ImageSet, *, progress: TrainingProgress
     if config.is_transfer and base is None:
         raise ValueError("Transfer mode needs the frozen MobileNet base, which is not available here; "
                          "train from scratch instead.")
-    # Imported here: core.training.train pulls in the training CLI's dependencies.
-    from core.training.train import compile_model
-
     progress = progress or TrainingProgress(config.epochs)
     stop_event = stop_event or threading.Event()
     started = time.perf_counter()

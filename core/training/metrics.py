@@ -24,24 +24,6 @@ class BinaryMetrics:
         return asdict(self)
 
 
-def probabilities_to_classes(probabilities: np.ndarray) -> np.ndarray:
-    """(N,) or (N, 1) sigmoid outputs, or (N, C) softmax outputs, to class indices."""
-    probabilities = np.asarray(probabilities, dtype=np.float64)
-    if probabilities.ndim == 1 or probabilities.shape[-1] == 1:
-        return (probabilities.reshape(-1) > 0.5).astype(int)
-    return probabilities.argmax(axis=-1)
-
-
-def class_probabilities(outputs: np.ndarray) -> np.ndarray:
-    """Model outputs as (N, C) probabilities: a sigmoid p becomes [1 - p, p]."""
-    outputs = np.asarray(outputs, dtype=np.float64)
-    if outputs.ndim == 1:
-        outputs = outputs[:, None]
-    if outputs.shape[-1] == 1:
-        return np.concatenate([1.0 - outputs, outputs], axis=-1)
-    return outputs
-
-
 def roc_curve(labels: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """False and true positive rates as the threshold sweeps from high to low."""
     labels = np.asarray(labels).astype(int).reshape(-1)

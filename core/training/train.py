@@ -43,6 +43,7 @@ from core.models.folder import (
 )
 from core.models.weights import MOBILENET_WEIGHTS_FILE
 from core.paths import MODELS_DIR
+from core.training.compiling import compile_model
 from core.training.devices import describe_machine, make_strategy
 from core.training.evaluation import evaluate
 from core.training.fine_tune import AUGMENTATION_TEXT, FineTuneSettings, fine_tune
@@ -84,18 +85,6 @@ class TrainingConfig:
     @property
     def size(self) -> int:
         return self.image_size or architectures.DEFAULT_IMAGE_SIZE[self.arch]
-
-
-def compile_model(model: keras.Model, learning_rate: float | keras.optimizers.schedules.LearningRateSchedule,
-                  num_classes: int) -> keras.Model:
-    if num_classes == 2:
-        loss = "binary_crossentropy"
-        metrics = ["accuracy"]
-    else:
-        loss = "sparse_categorical_crossentropy"
-        metrics = ["accuracy"]
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss, metrics=metrics)
-    return model
 
 
 class EpochTimer(keras.callbacks.Callback):

@@ -14,6 +14,8 @@ from bench.classroom_load import phone_jpeg
 from core.paths import SHARED_DIR
 from tests.support.requirements import require
 
+pytestmark = pytest.mark.browser
+
 TEST_PHOTOS = SHARED_DIR / "data" / "cats_dogs" / "test"
 #: Test photos the shipped default model labels right even as sideways 12 MP phone JPEGs.
 STUDENTS = [("cats", "cat_04501.jpg", "cat"), ("dogs", "dog_04503.jpg", "dog"),

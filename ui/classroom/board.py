@@ -21,7 +21,7 @@ from core.lesson.steps import STEP_COUNT
 from ui.classroom import large_view, membership
 from ui.classroom.teacher import teacher_address_box
 from ui.components.charts import show_chart
-from ui.lesson.navigation import qr_png
+from ui.components.qr_code import qr_png
 from ui.resources import classroom as classroom_resources
 from ui.resources.classroom import cached_class_store
 

@@ -6,16 +6,15 @@ by key, so another component's parameters (the photo picker's, say) survive.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-import segno
 import streamlit as st
 
 from core.lesson.steps import (STEP_COUNT, only_this_computer, reach_the_server_hint, step_from_query,
                                step_info, step_query)
 from ui.classroom import membership
+from ui.components.qr_code import QR_WIDTH, qr_png
 from ui.session import MODEL_KEY
 
 STEP_KEY = "lesson_step"
@@ -100,16 +99,6 @@ def step_url(step: int, model_name: str) -> str:
     if code:
         query[membership.CLASS_PARAM] = code  # a phone that follows the step joins the class
     return f"{address}?{urlencode(query)}"
-
-
-def qr_png(url: str, scale: int = 4) -> bytes:
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=scale, border=2)
-    return buffer.getvalue()
-
-
-#: Wide enough for a phone at the back of a room to read it off a projector.
-QR_WIDTH = 160
 
 
 def show_qr(spec: LessonSpec) -> None:

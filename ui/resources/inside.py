@@ -13,7 +13,8 @@ import numpy as np
 import streamlit as st
 
 from core.caching import BoundedCache
-from core.explain import activation_max, feature_maps, filters, gradcam, probe, saliency
+from core.explain import activation_max, feature_maps, filters, gradcam, saliency
+from core.models import probe
 from core.models import architectures
 
 #: Bytes of explanations (feature maps, heat maps, gradients) one server process keeps for all its

@@ -8,7 +8,7 @@ import pytest
 from keras import layers
 
 from core.explain import drill_down, feature_maps
-from core.explain.probe import model_input
+from core.models.probe import model_input
 from core.models import architectures
 from tests.support.explain_models import photo
 

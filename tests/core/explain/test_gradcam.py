@@ -6,7 +6,8 @@ import keras
 import numpy as np
 import pytest
 
-from core.explain import feature_maps, gradcam, probe
+from core.explain import feature_maps, gradcam
+from core.models import probe
 from core.models import architectures
 from tests.support.explain_models import SIZE, left_half_model, nested_pair, photo
 

@@ -8,7 +8,7 @@ import pytest
 from keras import layers
 
 from core.explain import saliency
-from core.explain.probe import model_input
+from core.models.probe import model_input
 from tests.support.explain_models import SIZE, left_half_model, photo
 
 

@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 
 from ui.lesson.grids import grid_html
-from ui.lesson.navigation import qr_png
 from ui.lesson.presentation import PRESENTING_CSS
 
 
@@ -18,10 +17,6 @@ def test_unsigned_grids_have_no_tint_and_a_matrix_is_required():
     assert "neg" not in grid_html(np.array([[190, 0]]), "red", decimals=0, signed=False)
     with pytest.raises(ValueError, match="2-D"):
         grid_html(np.zeros((2, 2, 3)), "x")
-
-
-def test_the_qr_code_is_a_png():
-    assert qr_png("http://example.org/lesson?step=3&model=classic").startswith(b"\x89PNG")
 
 
 def test_presentation_sizes_only_touch_the_lesson():

@@ -1,4 +1,4 @@
-"""core/explain/probe.py: one pass that reads layers inside nested models, with the logit before the sigmoid."""
+"""core/models/probe.py: one pass that reads layers inside nested models, with the logit before the sigmoid."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from core.explain.probe import get_probe, model_input
+from core.models.probe import get_probe, model_input
 from core.models import architectures
 from tests.support.explain_models import nested_pair, photo
 
