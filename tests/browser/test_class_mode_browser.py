@@ -1,6 +1,6 @@
 """Class mode in Chromium: a teacher starts a class, three students join by a step's QR address, answer its
 checkpoint and send their photo, and the teacher's board fills itself; students cannot act as the teacher;
-two replicas share the class through the database. Screenshots go to docs/screenshots/class-mode/.
+two replicas share the class through the database. Screenshots go to artifacts/screenshots/class-mode/.
 
 Every server gets its own fresh database (CNN_CLASSROOM_DATABASE_URL in its environment), never data/'s file.
 """
@@ -24,7 +24,7 @@ from tests.support.requirements import require
 pytestmark = pytest.mark.browser
 
 TEST_PHOTOS = SHARED_DIR / "data" / "cats_dogs" / "test"
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots" / "class-mode"
+SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots" / "class-mode"  # looked at, then copied to docs/
 MODEL = "classic"  # the lesson's and the students' model: small, so two cores keep up
 STEP = 2  # the step the teacher shows and whose QR code the students scan
 PHONE = {"width": 390, "height": 844}
