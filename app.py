@@ -5,8 +5,8 @@ Start it with ``streamlit run app.py``.
 
 import streamlit as st
 
-from ui.components.style import apply_style
 from ui.classroom.membership import BOARD_PATH, join_if_invited, keep_class_in_link, read_class_link
+from ui.components.style import apply_style
 from ui.components.weights_fetch import fetch_weights_once
 from ui.resources.classroom import sweep_once_started
 from ui.server_tuning import tune_streamlit_for_a_class

@@ -348,7 +348,7 @@ class Teacher:
                 tick += every
             try:
                 await asyncio.wait_for(stop.wait(), tick - time.perf_counter())
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def close(self) -> None:

@@ -238,8 +238,10 @@ class Row:
 
     def line(self, settle: float) -> str:
         n = self.numbers()
-        # Opening Classify (the demo photo's answer) comes before the measured phase; on a cold server it loads the model.
-        return (f"{self.label}: opened p50 {n['opened_p50']:.1f} s p95 {n['opened_p95']:.1f} s | classify p50 {n['classify_p50']:.1f} s p95 {n['classify_p95']:.1f} s | inside p50 "
+        # Opening Classify (the demo photo's answer) comes before the measured phase; on a cold server it loads
+        # the model.
+        return (f"{self.label}: opened p50 {n['opened_p50']:.1f} s p95 {n['opened_p95']:.1f} s | classify p50 "
+                f"{n['classify_p50']:.1f} s p95 {n['classify_p95']:.1f} s | inside p50 "
                 f"{n['inside_p50']:.1f} s p95 {n['inside_p95']:.1f} s | errors {n['errors']} | right labels "
                 f"{n['right']:.0%} | server CPU {n['server_cpu']:.2f} s/session, clients {n['client_cpu']:.2f} "
                 f"s/session | peak RSS {n['peak_gb']:.2f} GB | RSS {settle:.0f} s after {n['after_gb']:.2f} GB")

@@ -54,10 +54,9 @@ def main() -> None:
     import keras
 
     from core.explain import activation_max, feature_maps, gradcam, saliency
-    from core.models import probe
     from core.imaging.decode import decode_image
     from core.imaging.demo import demo_photo_bytes
-    from core.models import architectures, registry
+    from core.models import architectures, probe, registry
     from core.models.layers import feature_layer_paths
 
     pixels = decode_image(demo_photo_bytes()).pixels
@@ -109,7 +108,8 @@ def main() -> None:
         transfer_batch = probe.model_input(transfer, pixels)
         _, transfer_forward = timed(lambda: transfer(transfer_batch, training=False), arguments.repeats)
         first, median = timed(lambda: gradcam.grad_cam(transfer, pixels, layer=inner), arguments.repeats)
-        first_all, all_maps = timed(lambda: feature_maps.compute_feature_maps(transfer, pixels), max(3, arguments.repeats // 2))
+        first_all, all_maps = timed(lambda: feature_maps.compute_feature_maps(transfer, pixels),
+                                    max(3, arguments.repeats // 2))
         print(f"\ntransfer ({'shipped' if 'transfer' in available else 'ImageNet base + untrained head'}):")
         print(f"{'baseline: one plain forward pass':44s} {transfer_forward:7.3f} s")
         print(f"{'Grad-CAM inside the nested base':44s} {median:7.3f} s {first:9.3f} s "

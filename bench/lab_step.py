@@ -138,7 +138,7 @@ def bench_page(repeats: int) -> dict[str, list[float]]:
         # A click on an output cell sets the step exactly like this slider does.
         target = 1 + (repeat * 4) % 9
         results["jump to a cell, page"].append(
-            _last_script_ms(lambda: app.slider(key="lab_conv_step").set_value(target).run()))
+            _last_script_ms(lambda target=target: app.slider(key="lab_conv_step").set_value(target).run()))
         results["jump to a cell, fragment"].append(_last_fragment_ms())
         if app.exception:
             raise RuntimeError(f"the lab page failed: {app.exception[0].value}")

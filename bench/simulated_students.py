@@ -245,7 +245,8 @@ async def visit(base_url: str, name: str, data: bytes, expected: str | None, tim
         if not any(f"Photo: {name}" in text for text in session.texts):
             result.errors.append(f"{name}: the inside page does not name its photo")
     except Exception as error:  # a timeout or a closed connection: counted, not fatal for the run
-        result.errors.append(f"{name}: {type(error).__name__}: {str(error).splitlines()[0][:120] if str(error) else ''}")
+        first_line = str(error).splitlines()[0][:120] if str(error) else ""
+        result.errors.append(f"{name}: {type(error).__name__}: {first_line}")
     finally:
         await session.close()
     return result

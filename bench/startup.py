@@ -21,12 +21,12 @@ photo's answer. The difference to Chromium's times is the browser's own work
 from __future__ import annotations
 
 import argparse
-from concurrent.futures import ThreadPoolExecutor
 import os
 import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,6 @@ if str(PROJECT_ROOT) not in sys.path:
 from bench.simulated_students import Session  # noqa: E402
 from deploy import serve  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-
 
 UPLOADER = '[data-testid="stFileUploaderDropzoneInput"]'
 

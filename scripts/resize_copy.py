@@ -5,8 +5,8 @@
 Every photo goes through the app's own loader (EXIF rotation, colour modes)
 and resize (``core.imaging.resize.resize_for_model``) and is stored as a WebP at
 quality 90 by default (about 6 KB at 150×150, within 2 grey levels of the
-original pixels; quality 68 gives about 2.7 KB within 3.5 levels). Training on the copy at the same ``--image-size`` then skips all
-decoding of large files; unreadable photos are skipped and listed.
+original pixels; quality 68 gives about 2.7 KB within 3.5 levels). Training on the copy at the same
+``--image-size`` then skips all decoding of large files; unreadable photos are skipped and listed.
 """
 
 from __future__ import annotations

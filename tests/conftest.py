@@ -72,7 +72,8 @@ def mobilenet_weights_file() -> Path | None:
 def mobilenet_weights() -> Path:
     """The MobileNet ImageNet weight file: a skip on a machine without it, a failure in CI."""
     found = mobilenet_weights_file()
-    require(found is not None, "MobileNet's ImageNet weight file (../shared/weights or CNN_CLASSROOM_MOBILENET_WEIGHTS)")
+    require(found is not None,
+            "MobileNet's ImageNet weight file (../shared/weights or CNN_CLASSROOM_MOBILENET_WEIGHTS)")
     return found
 
 

@@ -104,7 +104,8 @@ def test_importing_every_core_module_does_not_load_streamlit():
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(PROJECT_ROOT)}
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=environment, capture_output=True,
                             text=True, timeout=300)
-    assert result.returncode == 0, f"importing core loaded streamlit or failed:\n{result.stdout}\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, (
+        f"importing core loaded streamlit or failed:\n{result.stdout}\n{result.stderr[-3000:]}")
     assert "core.imaging.photo" in modules and "core.models.predict" in modules
 
 
@@ -152,7 +153,8 @@ def test_every_browser_test_is_marked_as_one():
     modules = [path for path in python_files(PROJECT_ROOT / "tests" / "browser") if path.name.startswith("test_")]
     assert modules, "tests/browser/ holds the real-browser tests"
     unmarked = [relative(path) for path in modules if not marks_browser(path)]
-    assert unmarked == [], f"mark them with pytest.mark.browser, so `pytest -m 'not browser'` leaves them out: {unmarked}"
+    assert unmarked == [], (
+        f"mark them with pytest.mark.browser, so `pytest -m 'not browser'` leaves them out: {unmarked}")
 
 
 def import_graph(folders: tuple[str, ...] = ("core", "ui", "app_pages", "deploy", "bench")) -> dict[str, set[str]]:

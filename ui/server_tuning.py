@@ -7,6 +7,7 @@ fails if a Streamlit upgrade moves them.
 
 from __future__ import annotations
 
+
 def tune_streamlit_for_a_class() -> None:
     """Keep Keras' state between runs and stop polling the config files (idempotent)."""
     keep_keras_state_between_runs()

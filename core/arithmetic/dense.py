@@ -123,7 +123,8 @@ class NeuronStep:
     def expression(self) -> str:
         terms = " + ".join(f"{format_factor(weight)}{TIMES}{format_factor(value)}"
                            for weight, value in zip(self.weights, self.inputs))
-        return f"z = {terms} + {format_factor(self.bias)} {equals(self.z, terms=(self.weights, self.inputs, self.bias))}"
+        return (f"z = {terms} + {format_factor(self.bias)} "
+                f"{equals(self.z, terms=(self.weights, self.inputs, self.bias))}")
 
     @property
     def activation_text(self) -> str:

@@ -1,4 +1,5 @@
-"""Numbers as the lab shows them (a real minus sign, no needless decimals) and matrices read from what a learner typed."""
+"""Numbers as the lab shows them (a real minus sign, no needless decimals) and matrices read from what a learner
+typed."""
 
 from __future__ import annotations
 

@@ -47,7 +47,8 @@ def padding_amounts(size: int, kernel: int, stride: int, padding: str | int) -> 
         try:
             padding = int(mode)
         except ValueError:
-            raise ValueError(f"Padding must be 'valid', 'same' or a whole number of zero rings, got {padding!r}.") from None
+            raise ValueError(f"Padding must be 'valid', 'same' or a whole number of zero rings, "
+                             f"got {padding!r}.") from None
     if isinstance(padding, (bool, np.bool_)) or not float(padding).is_integer():
         raise ValueError(f"Padding must be a whole number of zero rings, got {padding!r}.")
     padding = int(padding)
@@ -150,8 +151,8 @@ def layer_output_size(size: int, kernel: int, stride: int = 1, padding: str | in
 class OutputGrid:
     """The output's size, shared by convolution and pooling results."""
 
-    rows: "OutputSize"
-    cols: "OutputSize"
+    rows: OutputSize
+    cols: OutputSize
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -167,7 +168,7 @@ class WindowPosition:
 
     top: int
     left: int
-    padding: "Padding"
+    padding: Padding
 
     @property
     def input_top(self) -> int:

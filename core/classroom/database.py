@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from core.classroom.schema import Base, SchemaVersion, SCHEMA_VERSION
+from core.classroom.schema import SCHEMA_VERSION, Base, SchemaVersion
 from core.paths import DATA_DIR
 
 DATABASE_URL_ENV = "CNN_CLASSROOM_DATABASE_URL"

@@ -17,17 +17,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.classroom.board import Board, BoardPhoto, StepAnswers
-from core.classroom.codes import (key_digest, key_matches, new_class_code, new_student_key, new_teacher_key,
-                                  typed_code)
-from core.classroom.limits import (IDLE_SECONDS, LABELS, MAX_PHOTOS_PER_STUDENT, MAX_STUDENTS,
-                                   NAME_CHARACTERS, OPTION_CHARACTERS, SWEEP_SECONDS)
+from core.classroom.codes import key_digest, key_matches, new_class_code, new_student_key, new_teacher_key, typed_code
+from core.classroom.errors import ClassroomError, NotTheTeacher, UnknownClass
+from core.classroom.limits import (
+    IDLE_SECONDS,
+    LABELS,
+    MAX_PHOTOS_PER_STUDENT,
+    MAX_STUDENTS,
+    NAME_CHARACTERS,
+    OPTION_CHARACTERS,
+    SWEEP_SECONDS,
+)
 from core.classroom.nicknames import clean_nickname
 from core.classroom.schema import AnswerRow, ClassRow, PhotoRow, StudentRow
-from core.classroom.errors import ClassroomError, NotTheTeacher, UnknownClass
 from core.classroom.tickets import SentPhoto, StudentTicket, TeacherTicket
 
-
-WRONG_CODE = "There is no class with the code {code} (it may have ended, or expired after 4 hours). Check the code on the projector."
+WRONG_CODE = ("There is no class with the code {code} (it may have ended, or expired after 4 hours). "
+              "Check the code on the projector.")
 
 
 class ClassStore:

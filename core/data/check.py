@@ -1,4 +1,5 @@
-"""Checking a dataset: every photo decoded the app's way; non-images, truncated, unreadable files and duplicates reported."""
+"""Checking a dataset: every photo decoded the app's way; non-images, truncated, unreadable files and duplicates
+reported."""
 
 from __future__ import annotations
 
@@ -270,7 +271,8 @@ def check_dataset(
         std = np.sqrt(np.maximum(channel_square_sum / pixel_count - mean**2, 0.0))
     else:
         mean = std = np.zeros(3)
-    issues.sort(key=lambda issue: (ISSUE_KINDS.index(issue.kind), split_order(issue.split), issue.class_name, issue.path))
+    issues.sort(key=lambda issue: (ISSUE_KINDS.index(issue.kind), split_order(issue.split), issue.class_name,
+                                   issue.path))
     return CheckReport(
         listing=listing,
         checked=tuple(paths),
@@ -318,5 +320,6 @@ def format_report(report: CheckReport, limit: int = 20) -> str:
         lines.append(f"Pixel mean (R, G, B): {mean}; standard deviation: {std} (0..255 scale)")
     if listing.stray_files:
         stray = len(listing.stray_files)
-        lines.append(f"{count_text(stray, 'file')} outside the class folders {'was' if stray == 1 else 'were'} ignored.")
+        lines.append(f"{count_text(stray, 'file')} outside the class folders "
+                     f"{'was' if stray == 1 else 'were'} ignored.")
     return "\n".join(lines)

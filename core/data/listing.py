@@ -203,7 +203,8 @@ def list_folder(folder: str | Path) -> DatasetListing:
                 size = 0
             entries.append(((relative / name).as_posix(), size))
             if len(entries) > MAX_LISTED_FILES:
-                raise ValueError(f"{folder} holds more than {MAX_LISTED_FILES:,} files; choose the data set folder itself.")
+                raise ValueError(f"{folder} holds more than {MAX_LISTED_FILES:,} files; "
+                                 "choose the data set folder itself.")
     return listing_from_paths(str(folder), entries)
 
 
@@ -225,7 +226,8 @@ def zip_reader(archive: zipfile.ZipFile, max_file_bytes: int = MAX_MEMBER_BYTES)
     def read(name: str) -> bytes:
         info = archive.getinfo(name)
         if info.file_size > max_file_bytes:
-            raise OSError(f"{name} is {info.file_size / 1e6:.0f} MB, larger than the {max_file_bytes / 1e6:.0f} MB limit.")
+            raise OSError(f"{name} is {info.file_size / 1e6:.0f} MB, "
+                          f"larger than the {max_file_bytes / 1e6:.0f} MB limit.")
         return archive.read(info)
     return read
 

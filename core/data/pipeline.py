@@ -1,4 +1,5 @@
-"""Training batches: a tf.data pipeline (parallel decode, cache, shuffle, augment, prefetch), or batches from memory under other Keras backends."""
+"""Training batches: a tf.data pipeline (parallel decode, cache, shuffle, augment, prefetch), or batches from memory
+under other Keras backends."""
 
 from __future__ import annotations
 

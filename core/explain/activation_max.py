@@ -28,8 +28,8 @@ import numpy as np
 import tensorflow as tf
 
 from core.explain.layer_sequence import map_stage
-from core.models.probe import get_probe
 from core.models.layers import conv_layer_paths, find_layer
+from core.models.probe import get_probe
 
 #: Sensible defaults: quick on a CPU, still a clear pattern.
 DEFAULT_STEPS = 40

@@ -65,7 +65,8 @@ class ConvStory:
                     "window's numbers there are 0.")
         return (
             f"The value at row {result.row + 1}, column {result.column + 1} of map {shown_number(result.channel)} "
-            f"comes from filter {shown_number(result.channel)} of **{result.layer}** on a {height}×{width}×{self.channel_count} window of "
+            f"comes from filter {shown_number(result.channel)} of **{result.layer}** "
+            f"on a {height}×{width}×{self.channel_count} window of "
             f"{self.source}: input {rows}, {columns}.{padding} {COUNTING_NOTE}"
         )
 
@@ -143,7 +144,8 @@ class PoolStory:
     @property
     def working(self) -> str:
         result = self.arithmetic
-        return f"{result.operation} of the window = {result.recomputed:.6f}\nthe model computed {result.model_value:.6f}"
+        return (f"{result.operation} of the window = {result.recomputed:.6f}\n"
+                f"the model computed {result.model_value:.6f}")
 
     @property
     def verdict(self) -> str:

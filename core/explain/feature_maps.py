@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core.models.probe import get_probe, model_input
 from core.models.layers import feature_layer_paths, find_layer, layer_kind
+from core.models.probe import get_probe, model_input
 
 
 def shape_label(shape: Sequence[int]) -> str:

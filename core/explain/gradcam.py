@@ -24,8 +24,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from core.models.probe import get_probe, model_input
 from core.models.layers import CONV_TYPES, POOL_TYPES, find_layer, walk_layers
+from core.models.probe import get_probe, model_input
 
 #: Layers whose outputs still have a spatial layout Grad-CAM can use.
 SPATIAL_TYPES = CONV_TYPES + POOL_TYPES + (keras.layers.ReLU, keras.layers.Activation)

@@ -1,4 +1,5 @@
-"""The reliability diagram: how sure the model said it was against how often it was right, before and after calibration."""
+"""The reliability diagram: how sure the model said it was against how often it was right, before and after
+calibration."""
 
 from __future__ import annotations
 

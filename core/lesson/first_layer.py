@@ -24,8 +24,8 @@ from core.explain.drill_down import (
     pool_arithmetic,
 )
 from core.explain.layer_text import input_description
-from core.models.probe import get_probe, model_input
 from core.models.layers import CONV_TYPES, POOL_TYPES, inner_layers, trained_layer_names, walk_layers
+from core.models.probe import get_probe, model_input
 
 #: Side of the patch of the map that steps 3 and 4 show as numbers.
 REGION_SIDE = 6

@@ -87,7 +87,8 @@ def filter_text(lesson: FirstLayerLesson) -> StepText:
         (f"The first layer is {conv_description(conv)}: {conv.filters} filters of "
          f"{rows}×{cols}×{worked.window.shape[2]} weights, and it turns the {_shape(conv.input_shape)} input into "
          f"{_shape(conv.output_shape)}."),
-        (f"Filter {shown_number(lesson.channel)} lays its {products} weights over a {rows}×{cols} patch of the three colour grids, "
+        (f"Filter {shown_number(lesson.channel)} lays its {products} weights over a {rows}×{cols} patch "
+         "of the three colour grids, "
         f"multiplies each pair and adds the {products} products{total}."),
         (f"Sliding {STRIDE_WORDS.get(conv.stride, f'{conv.stride} pixels')} at a time, it writes one such number "
          f"for every position: a {out_rows}×{out_cols} map, one per filter."),
@@ -96,7 +97,8 @@ def filter_text(lesson: FirstLayerLesson) -> StepText:
     relu_part = (f" → ReLU inside the layer → {format_number(worked.recomputed, 6)}"
                  if worked.activation == "relu" else "")
     notes = ((f"Worked out: {format_number(worked.pre_activation, 6)}{relu_part}. The model's own output at row "
-             f"{worked.row + 1}, column {worked.column + 1} of map {shown_number(lesson.channel)}: {format_number(worked.model_value, 6)} "
+             f"{worked.row + 1}, column {worked.column + 1} of map {shown_number(lesson.channel)}: "
+             f"{format_number(worked.model_value, 6)} "
              f"({check})."),)
     if has_bias:
         question = (f"The products add up to {format_number(worked.weighted_sum)} and the bias is "
@@ -130,7 +132,8 @@ def relu_text(lesson: FirstLayerLesson) -> StepText:
     sentences = (
         (f"Next comes ReLU, {relu.formula}: every negative number becomes 0 and every positive one passes "
         f"unchanged{capped}."),
-        (f"Here it works on filter {shown_number(lesson.channel)}'s map {before} ({chain}); {negatives} of the {region.size} "
+        (f"Here it works on filter {shown_number(lesson.channel)}'s map {before} ({chain}); "
+         f"{negatives} of the {region.size} "
          "numbers in this patch are negative and become 0."),
         "Negative means \"this pattern is not here\", so after ReLU a map only says where its pattern is.",
     )

@@ -83,7 +83,8 @@ def learning_text(lesson: LearningLesson) -> StepText:
                    f"photos (over a million) and kept frozen here; {trained_here}. "
                    "Before that training they were random numbers, like the \"before training\" grid.")
     else:
-        filters = (f"Filter {shown_number(lesson.channel)} started as random numbers between {format_number(kernel_then.min())} and "
+        filters = (f"Filter {shown_number(lesson.channel)} started as random numbers between "
+                   f"{format_number(kernel_then.min())} and "
                    f"{format_number(kernel_then.max())}; training nudged them, photo after photo, to between "
                    f"{format_number(kernel_now.min())} and {format_number(kernel_now.max())}.")
     sentences = (

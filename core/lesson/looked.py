@@ -53,7 +53,8 @@ def looked_text(cam: GradCam, answer: PhotoAnswer) -> StepText:
     said = (f"The model gives it **{whole_percent(probabilities[predicted])} {names[predicted]}** "
             f"({' · '.join(f'{name}: {whole_percent(value)}' for name, value in zip(names, probabilities))}).")
     if answer.neither:
-        said += f" But the app answers \"{answer.answer}\": {answer.novelty.headline[0].lower()}{answer.novelty.headline[1:]}"
+        said += (f" But the app answers \"{answer.answer}\": "
+                 f"{answer.novelty.headline[0].lower()}{answer.novelty.headline[1:]}")
     sentences = (
         said,
         where,

@@ -15,7 +15,6 @@ import weakref
 import keras
 import numpy as np
 
-
 #: Photos per model call: large enough to use both cores, small enough for a phone photo batch.
 BATCH_SIZE = 64
 

@@ -1,4 +1,5 @@
-"""One traced function per model that returns any layers' outputs (and inputs) for a photo, for feature maps, Grad-CAM and saliency."""
+"""One traced function per model that returns any layers' outputs (and inputs) for a photo, for feature maps, Grad-CAM
+and saliency."""
 
 from __future__ import annotations
 

@@ -156,7 +156,8 @@ def parameter_formula(layer: layers.Layer) -> tuple[int, str]:
         weights = kernel_height * kernel_width * channels * multiplier
         text = f"{kernel_height}×{kernel_width}×{channels}" + (f"×{multiplier}" if multiplier != 1 else "")
         if config.get("use_bias", True):
-            return weights + channels * multiplier, f"{text} + {channels * multiplier} = {format_count(weights + channels * multiplier)}"
+            return (weights + channels * multiplier,
+                    f"{text} + {channels * multiplier} = {format_count(weights + channels * multiplier)}")
         return weights, f"{text} = {format_count(weights)} (no bias)"
     if isinstance(layer, layers.Conv2D):
         kernel_height, kernel_width = config["kernel_size"]
@@ -173,7 +174,9 @@ def parameter_formula(layer: layers.Layer) -> tuple[int, str]:
         inputs = _input_channels(layer) or int(layer.kernel.shape[0])
         weights = inputs * units
         if config.get("use_bias", True):
-            return weights + units, f"{format_count(inputs)} × {format_count(units)} + {format_count(units)} = {format_count(weights + units)}"
+            return (weights + units,
+                    f"{format_count(inputs)} × {format_count(units)} + {format_count(units)} = "
+                    f"{format_count(weights + units)}")
         return weights, f"{format_count(inputs)} × {format_count(units)} = {format_count(weights)} (no bias)"
     if isinstance(layer, layers.BatchNormalization):
         axis = config.get("axis", -1)

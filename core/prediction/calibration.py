@@ -217,8 +217,10 @@ class Calibration:
     def sentence(self) -> str:
         """What temperature scaling did, in one sentence a learner can check against the diagram."""
         direction = ("softened (the model was over-confident)" if self.temperature > 1.0
-                     else "sharpened (the model was under-confident)" if self.temperature < 1.0 else "left as they were")
-        return (f"Dividing the model's final scores (before the sigmoid or softmax) by T = {self.temperature:.2f} (fitted on "
+                     else "sharpened (the model was under-confident)" if self.temperature < 1.0
+                     else "left as they were")
+        return (f"Dividing the model's final scores (before the sigmoid or softmax) by T = {self.temperature:.2f} "
+                "(fitted on "
                 f"{self.fitted_words}) {direction} its percentages: on the {self.after.count:,} {self.after.split} "
                 f"photos they are off by {100 * self.ece_after:.1f} points on average, "
                 f"{100 * self.ece_before:.1f} before.")
@@ -227,7 +229,8 @@ class Calibration:
 def calibrate(validation_logits: np.ndarray, validation_labels: np.ndarray,
               test_logits: np.ndarray, test_labels: np.ndarray, bin_count: int = BIN_COUNT,
               weights: np.ndarray | None = None) -> Calibration:
-    """Fit T on validation (weighted by ``weights``, if given), then measure the reliability on test before and after."""
+    """Fit T on validation (weighted by ``weights``, if given), then measure the reliability on test before and
+    after."""
     temperature = fit_temperature(validation_logits, validation_labels, weights)
     return Calibration(
         temperature=temperature,

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core.models.probe import Probe
 from core.models.layers import POOL_TYPES, walk_layers
+from core.models.probe import Probe
 
 #: The feature layers' names: the input of the final Dense layer, and a nested base's globally pooled output.
 FINAL_INPUT = "final dense input"
@@ -138,7 +138,8 @@ class FeatureExtractor:
                 logits = logits + keras.ops.convert_to_numpy(self.final_layer.bias)
         else:
             probabilities = np.clip(results[-1].astype(np.float64), 1e-7, 1 - 1e-7)
-            logits = np.log(probabilities / (1 - probabilities)) if probabilities.shape[-1] == 1 else np.log(probabilities)
+            logits = (np.log(probabilities / (1 - probabilities)) if probabilities.shape[-1] == 1
+                      else np.log(probabilities))
         return Features(np.asarray(logits, dtype=np.float64), by_layer)
 
 

@@ -165,7 +165,8 @@ def knn_distances(features: np.ndarray, bank: np.ndarray, skip_self: bool = Fals
 
 def _blended(distances: np.ndarray, regression: np.ndarray, statistics: dict) -> np.ndarray:
     return ((distances - statistics["knn_mean"]) / statistics["knn_spread"]
-            + float(statistics["blend"]) * (regression - statistics["regression_mean"]) / statistics["regression_spread"])
+            + float(statistics["blend"]) * (regression - statistics["regression_mean"])
+            / statistics["regression_spread"])
 
 
 def _regression_scores(columns: np.ndarray, statistics: dict) -> np.ndarray:

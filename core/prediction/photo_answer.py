@@ -209,7 +209,8 @@ class PhotoAnswer:
                 "" if self.novelty is None else self.neither, score, *[f"{p:.4f}" for p in self.probabilities]]
 
 
-def answer_pixels(model: keras.Model, tools: AnswerTools, photos: Sequence[tuple[str, np.ndarray]]) -> list[PhotoAnswer]:
+def answer_pixels(model: keras.Model, tools: AnswerTools,
+                  photos: Sequence[tuple[str, np.ndarray]]) -> list[PhotoAnswer]:
     """Answers for (name, upright RGB pixels) pairs, in one batched run of the network.
 
     The run is shared with the other sessions that ask at the same moment (:mod:`core.prediction.batching`).

@@ -1,4 +1,5 @@
-"""Where training runs: a tf.distribute strategy, or a single-device stand-in under other backends, and the machine's description for the card."""
+"""Where training runs: a tf.distribute strategy, or a single-device stand-in under other backends, and the machine's
+description for the card."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from core.data.files import default_data_dir, list_labeled_files
@@ -38,7 +38,7 @@ def reevaluate(folder: Path, data: Path, weights: str | None = None) -> dict:
     card["test_accuracy"] = metrics["accuracy"]
     card.update(parameter_counts(model))  # as loaded here: a fine-tuned base's trained layers count as trainable
     card.setdefault("dataset_counts", {})["test"] = files.counts()
-    card["evaluated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    card["evaluated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     (folder / "model.json").write_text(json.dumps(card, indent=1))
     return metrics
 

@@ -88,7 +88,8 @@ def _class_name(raw: str) -> str:
 
 
 def read_zip_of_classes(data: bytes, *, max_files: int = LIVE_ZIP_MAX_FILES,
-                        max_total_bytes: int = LIVE_ZIP_MAX_BYTES) -> tuple[dict[str, list[tuple[str, bytes]]], list[str]]:
+                        max_total_bytes: int = LIVE_ZIP_MAX_BYTES
+                        ) -> tuple[dict[str, list[tuple[str, bytes]]], list[str]]:
     """Unpack a zip of class folders in memory: ``{class: [(file name, bytes), ...]}`` plus problems.
 
     Each image's class is the folder it sits in (``cats/a.jpg`` or

@@ -33,7 +33,8 @@ def photo_sources(dataset_found: bool) -> list[str]:
     return ([FOLDER_SOURCE] if dataset_found else []) + [OWN_SOURCE]
 
 
-def sample_size_choices(file_count: int, default: int = DEFAULT_SAMPLE, most: int = MOST_SAMPLE) -> tuple[int, int, int]:
+def sample_size_choices(file_count: int, default: int = DEFAULT_SAMPLE,
+                        most: int = MOST_SAMPLE) -> tuple[int, int, int]:
     """(fewest, most, default) photos to sample from a dataset of ``file_count`` photos."""
     if file_count < 1:
         raise ValueError("The dataset folder holds no photos to sample.")

@@ -63,7 +63,8 @@ def _fit_with_line(train, train_labels, validation_groups: dict, real: tuple | N
         copies, labels = real
         extra = np.concatenate([copies[copy][rows] for copy in copies])
         weights = np.r_[np.ones(len(train)), np.full(len(extra), REAL_WEIGHT)]
-        return novelty.fit_scorer(np.concatenate([train, extra]), np.r_[train_labels, np.tile(labels[rows], len(copies))],
+        return novelty.fit_scorer(np.concatenate([train, extra]),
+                                  np.r_[train_labels, np.tile(labels[rows], len(copies))],
                                   method, layer, outliers=outliers, blend=blend, weights=weights)
 
     if real is None:

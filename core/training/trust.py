@@ -82,7 +82,8 @@ def _run(model, paths: list[str], progress: str, copy: str = "colour") -> tuple[
     logits, by_layer = [], {}
     with ThreadPoolExecutor(2) as pool:
         for start in range(0, len(paths), BATCH):
-            batch = np.stack(list(pool.map(lambda p: _pixels(p, extractor.input_size, copy), paths[start:start + BATCH])))
+            batch = np.stack(list(pool.map(lambda p: _pixels(p, extractor.input_size, copy),
+                                           paths[start:start + BATCH])))
             features = extractor(batch)
             logits.append(features.logits)
             for name, values in features.by_layer.items():
@@ -218,7 +219,8 @@ def fit_trust(folder: Path, data: Path, other: Path, train_sample: int = TRAIN_S
                         for kind, copies in others.items()}
         for method, blend in TRIED:
             bank = len(train_features) + (0 if real_fit is None else len(FITTED_COPIES) * len(labels["fitting"]))
-            size = {"mahalanobis": dimension * dimension * 4, "outliers": dimension * 16}.get(method, bank * dimension * 2)
+            size = {"mahalanobis": dimension * dimension * 4,
+                    "outliers": dimension * 16}.get(method, bank * dimension * 2)
             name = f"{layer} / {method}" + (f" (blend {blend:g})" if blend is not None else "")
             if size > MAX_STATISTICS_BYTES:
                 print(f"  {name}: skipped ({size / 1e6:.1f} MB of statistics)", file=sys.stderr)

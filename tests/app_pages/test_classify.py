@@ -196,7 +196,8 @@ def test_every_shipped_model_can_be_chosen_and_gives_its_own_answer():
 
 def test_corrupt_upload_shows_a_message_and_no_exception():
     app = run_page()
-    app.file_uploader(key="classify_uploads").set_value(("broken.jpg", b"\xff\xd8\xff\xe0 definitely not", "image/jpeg"))
+    app.file_uploader(key="classify_uploads").set_value(
+        ("broken.jpg", b"\xff\xd8\xff\xe0 definitely not", "image/jpeg"))
     app.run()
     assert not app.exception
     errors = [element.value for element in app.error]

@@ -70,7 +70,8 @@ def probabilities(model: keras.Model, name: str = DEFAULT_DEMO) -> np.ndarray:
 
 
 def app_answer(app: AppTest) -> tuple[str, str]:
-    """(class, percentage) of the step's answer metric: "The app says dog", "Not sure; best guess dog", "Neither? ..."."""
+    """(class, percentage) of the step's answer metric: "The app says dog", "Not sure; best guess dog",
+    "Neither? ..."."""
     label, value = next((item.label, item.value) for item in app.metric
                         if item.label.startswith(("The app says", "Not sure", "Neither")))
     return label.split()[-1], value

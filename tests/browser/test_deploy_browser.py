@@ -27,7 +27,7 @@ def test_each_session_keeps_its_photo_across_pages_and_both_replicas_serve(brows
         try:
             page = context.new_page()
             errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
             page.goto(deployment.url, timeout=120_000)
             page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(photo))
             page.get_by_text("class_photo.jpg ·").first.wait_for(timeout=120_000)

@@ -1,6 +1,6 @@
 """On a phone (390×844, touch): nothing wider than the screen, fingers can hit every control, the lab's
-Next button sits next to the arithmetic it changes, and the lesson's step is on the first screen. Also screenshots of the lab and the inside page at the
-projector and desktop sizes, for a person to look at (artifacts/screenshots/)."""
+Next button sits next to the arithmetic it changes, and the lesson's step is on the first screen. Also screenshots of
+the lab and the inside page at the projector and desktop sizes, for a person to look at (artifacts/screenshots/)."""
 
 from __future__ import annotations
 

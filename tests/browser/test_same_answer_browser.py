@@ -1,4 +1,5 @@
-"""In Chromium: one real photo from the reporting half gets the same percentage and verdict on Classify and in the Lesson.
+"""In Chromium: one real photo from the reporting half gets the same percentage and verdict on Classify and in the
+Lesson.
 
 Screenshots (artifacts/screenshots/): the Classify page at desktop size, the
 Lesson's step 6 at projector size in presentation mode, and step 7 on a phone.

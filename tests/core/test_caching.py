@@ -96,7 +96,7 @@ def test_many_threads_never_push_it_past_its_bound():
         start.wait()
         for step in range(50):
             key = (index, step % 7)
-            value = cache.get_or_compute(key, lambda: block(1 + (step % 3)))
+            value = cache.get_or_compute(key, lambda step=step: block(1 + (step % 3)))
             assert value.nbytes in (MB, 2 * MB, 3 * MB)
             peaks.append(cache.total_bytes)
 

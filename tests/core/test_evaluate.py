@@ -25,7 +25,8 @@ def test_each_row_is_read_from_its_card(tmp_path):
     card = {"name": "made_up", "input_size": [32, 32], "parameters": 1234, "trainable_parameters": 1000,
             "validation_accuracy": 0.5, "epochs_run": 3, "best_epoch": 2, "training_seconds": 120,
             "machine": "a test", "calibration": {"ece_before": 0.0512, "ece_after": 0.0123, "real": {
-                "count": 150, "accuracy": {"colour": 0.9467, "greyscale": 0.9}, "ece_before": 0.08, "ece_after": 0.031}},
+                "count": 150, "accuracy": {"colour": 0.9467, "greyscale": 0.9}, "ece_before": 0.08,
+                "ece_after": 0.031}},
             "novelty": {"layer": "final input", "method": "knn", "test_flag_rate": 0.021,
                         "auroc": {"overall": 0.8766, "people": 0.5}, "caught": {"overall": 0.345, "people": 0.1},
                         "shown": False, "real": {"count": 150, "auroc": 0.8, "flagged": {

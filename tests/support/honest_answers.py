@@ -93,11 +93,13 @@ def expected_heading(name: str, probabilities: np.ndarray, neither: bool = False
 
 
 def expected_summary(name: str, probabilities: np.ndarray, neither: bool = False) -> str:
-    """The first sentence under the heading: the model's best guess (flagged), "not sure" below the line, or the class."""
+    """The first sentence under the heading: the model's best guess (flagged), "not sure" below the line, or the
+    class."""
     top = int(np.argmax(probabilities))
     label, percent = SINGULAR[("cats", "dogs")[top]], whole_percent(float(probabilities[top]))
     if neither:
         return f"This doesn't look like the cats and dogs I learned from. Its best guess: {label}, {percent}."
     if probabilities[top] < unsure_line(name):
-        return f"The model gives it {percent} {label}, below the {whole_percent(unsure_line(name))} it needs to name a class."
+        return (f"The model gives it {percent} {label}, below the {whole_percent(unsure_line(name))} "
+                f"it needs to name a class.")
     return f"The model gives it {percent} {label}."

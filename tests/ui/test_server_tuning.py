@@ -1,4 +1,5 @@
-"""What the app switches off in Streamlit for a class: Keras cleared after each run, config files polled 5 times a second."""
+"""What the app switches off in Streamlit for a class: Keras cleared after each run, config files polled 5 times a
+second."""
 
 from __future__ import annotations
 

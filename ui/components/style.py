@@ -39,8 +39,9 @@ STYLE = f"""
   /* Streamlit draws these 22–40 px tall (the sidebar's button 28 × 28, a tab "Red" 23 px wide); each grows to
      a finger's size, its text centred. */
   :is([data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] button,
-      [data-testid="stSidebarNavLink"], [data-testid="stPageLink-NavLink"], [data-testid="stSelectbox"] [role="group"],
-      [data-testid="stButtonGroup"] [role="radiogroup"] button, [data-testid="stTab"], [data-testid="stExpander"] summary,
+      [data-testid="stSidebarNavLink"], [data-testid="stPageLink-NavLink"],
+      [data-testid="stSelectbox"] [role="group"], [data-testid="stButtonGroup"] [role="radiogroup"] button,
+      [data-testid="stTab"], [data-testid="stExpander"] summary,
       [data-testid="stMain"] [data-testid^="stBaseButton-"]) {{
     min-width: {TOUCH_TARGET}px; min-height: {TOUCH_TARGET}px;
   }}
@@ -75,7 +76,8 @@ STYLE = f"""
   .st-key-lesson_step [data-testid="stHorizontalBlock"]:has(.st-key-lesson_previous) > [data-testid="stColumn"] {{
     min-width: 0 !important; flex: 1 1 0 !important;
   }}
-  .st-key-lesson_step [data-testid="stHorizontalBlock"]:has(.st-key-lesson_previous) > [data-testid="stColumn"]:has(h3) {{
+  .st-key-lesson_step [data-testid="stHorizontalBlock"]:has(.st-key-lesson_previous)
+    > [data-testid="stColumn"]:has(h3) {{
     order: -1; flex-basis: 100% !important;
   }}
   .st-key-lesson_step [data-testid="stHorizontalBlock"]:has(.st-key-lesson_previous)

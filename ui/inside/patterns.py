@@ -47,7 +47,8 @@ def read_spec(inspection: Inspection) -> PatternSpec:
     with columns[0]:
         # Counted from 1, as the lab and every other caption on the page count filters.
         number = st.number_input(f"Filter of {conv_layer} (1–{filter_count})", 1, filter_count,
-                                 shown_number(strongest), key=f"inside_pattern_filter_{inspection.model_key}_{conv_layer}")
+                                 shown_number(strongest),
+                                 key=f"inside_pattern_filter_{inspection.model_key}_{conv_layer}")
     with columns[1]:
         steps = st.slider("Steps", 10, 80, activation_max.DEFAULT_STEPS, 10, key="inside_pattern_steps",
                           help="More steps give a stronger pattern but take longer.")

@@ -44,7 +44,8 @@ def filter_step(spec: LessonSpec, lesson: FirstLayerLesson) -> None:
     def visual() -> None:
         tables = [grid_html(worked.window[..., index], f"patch, {name}", decimals=3) for index, name in
                   enumerate(CHANNELS)]
-        tables += [grid_html(worked.kernel[..., index], f"filter {shown_number(lesson.channel)}, {name} weights", decimals=3)
+        tables += [grid_html(worked.kernel[..., index], f"filter {shown_number(lesson.channel)}, {name} weights",
+                             decimals=3)
                    for index, name in enumerate(CHANNELS)]
         show_grids(tables)
         sums = " + ".join(f"{name} {format_number(total)}" for name, total in zip(CHANNELS, worked.channel_sums))

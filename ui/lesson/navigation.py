@@ -11,8 +11,14 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from core.lesson.steps import (STEP_COUNT, only_this_computer, reach_the_server_hint, step_from_query,
-                               step_info, step_query)
+from core.lesson.steps import (
+    STEP_COUNT,
+    only_this_computer,
+    reach_the_server_hint,
+    step_from_query,
+    step_info,
+    step_query,
+)
 from ui.classroom import membership
 from ui.components.qr_code import QR_WIDTH, qr_png
 from ui.session import MODEL_KEY

@@ -14,8 +14,7 @@ import streamlit as st
 
 from core.caching import BoundedCache
 from core.explain import activation_max, feature_maps, filters, gradcam, saliency
-from core.models import probe
-from core.models import architectures
+from core.models import architectures, probe
 
 #: Bytes of explanations (feature maps, heat maps, gradients) one server process keeps for all its
 #: sessions: about ten photos' maps of every transfer-model layer (15 MB each), or a class's
@@ -76,7 +75,8 @@ def cached_saliency(model_key: str, photo_key: str, class_index: int, samples: i
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_filters(model_key: str, layer: str, _model: keras.Model) -> tuple[filters.LayerFilters, filters.LayerFilters]:
+def cached_filters(model_key: str, layer: str,
+                   _model: keras.Model) -> tuple[filters.LayerFilters, filters.LayerFilters]:
     """The layer's filters and a freshly initialised copy of them."""
     return filters.get_filters(_model, layer), filters.untrained_filters(_model, layer)
 

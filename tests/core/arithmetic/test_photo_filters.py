@@ -11,7 +11,8 @@ from core.arithmetic import convolution, photo_filters, presets
 def test_filter_image_matches_the_lab_with_same_padding():
     rng = np.random.default_rng(3)
     image = rng.integers(0, 256, (12, 12)).astype(np.float64)
-    for kernel in (presets.SOBEL_X, presets.SOBEL_Y, presets.SHARPEN, presets.VERTICAL_EDGE, rng.normal(size=(5, 5)).round(2)):
+    for kernel in (presets.SOBEL_X, presets.SOBEL_Y, presets.SHARPEN, presets.VERTICAL_EDGE,
+                   rng.normal(size=(5, 5)).round(2)):
         kernel = np.asarray(kernel, dtype=np.float64)
         ours = convolution.convolve2d(image, kernel, padding="same").output
         np.testing.assert_allclose(photo_filters.filter_image(image, kernel), ours, rtol=1e-4, atol=1e-2)

@@ -93,7 +93,8 @@ def test_rgb_example_sums_over_three_channels():
     assert step.channel_count == 3
     assert math.isclose(sum(step.channel_sums), step.total)
     assert step.total == result.output[0, 0]
-    expected = sum(float((presets.RGB_IMAGE[:3, :3, channel] * presets.RGB_KERNEL[..., channel]).sum()) for channel in range(3))
+    expected = sum(float((presets.RGB_IMAGE[:3, :3, channel] * presets.RGB_KERNEL[..., channel]).sum())
+                   for channel in range(3))
     assert step.total == expected
     assert step.channel_expression(1).count("×") == 9
     assert step.expression.count("×") == 27

@@ -27,7 +27,8 @@ def test_output_size_formula_over_a_grid():
                     assert formula.text.endswith(f"= {expected}")
                     if kernel <= 5 and size <= 12:
                         image = rng.integers(-3, 4, (size, size))
-                        result = convolution.convolve2d(image, np.ones((kernel, kernel)), stride=stride, padding=padding)
+                        result = convolution.convolve2d(image, np.ones((kernel, kernel)), stride=stride,
+                                                        padding=padding)
                         assert result.shape == (expected, expected)  # the formula agrees with the windows counted
                     checked += 1
     assert checked > 800

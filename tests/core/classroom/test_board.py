@@ -27,7 +27,8 @@ def test_the_caption_of_each_kind_of_answer():
         "neither? (best guess cat, 41%) · not labelled yet")
     assert photo("neither", "neither", best_guess="dog", confidence=0.003).caption == (
         "neither? (best guess dog, under 1%) · really neither")
-    assert photo("cat", "neither", confidence=0.8, neither=True).caption == "cat, 80% · flagged neither · really neither"
+    assert photo("cat", "neither", confidence=0.8, neither=True).caption == (
+        "cat, 80% · flagged neither · really neither")
     assert photo("not sure", None, best_guess="cat", confidence=0.52, neither=True).caption == (
         "not sure (52% cat) · flagged neither · not labelled yet")
 

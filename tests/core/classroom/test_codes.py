@@ -7,8 +7,16 @@ import string
 
 import pytest
 
-from core.classroom.codes import (CODE_ALPHABET, CODE_LENGTH, key_digest, key_matches, new_class_code,
-                                  new_student_key, new_teacher_key, typed_code)
+from core.classroom.codes import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    key_digest,
+    key_matches,
+    new_class_code,
+    new_student_key,
+    new_teacher_key,
+    typed_code,
+)
 
 
 def decoded_length(token: str) -> int:

@@ -70,7 +70,8 @@ def test_the_answer_is_revealed_only_after_the_teacher_shows_it_for_that_step(st
         store.answer_checkpoint(kid, 2, "relu", True)
     before = store.board(teacher.code, teacher.key).answers
     assert before.revealed is False
-    assert before.sentence == "4 answers to step 1's checkpoint. The share right shows when you click “Show the answer”."
+    assert before.sentence == (
+        "4 answers to step 1's checkpoint. The share right shows when you click “Show the answer”.")
     store.reveal(teacher.code, teacher.key, 1)
     after = store.board(teacher.code, teacher.key).answers
     assert after.revealed is True

@@ -8,8 +8,8 @@ import pytest
 from keras import layers
 
 from core.explain import drill_down, feature_maps
-from core.models.probe import model_input
 from core.models import architectures
+from core.models.probe import model_input
 from tests.support.explain_models import photo
 
 

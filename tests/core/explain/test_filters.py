@@ -1,4 +1,5 @@
-"""core/explain/filters.py, learned filters: exact weights out, a fresh untrained copy, and the drawing normalisations."""
+"""core/explain/filters.py, learned filters: exact weights out, a fresh untrained copy, and the drawing
+normalisations."""
 
 from __future__ import annotations
 

@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 from core.explain import feature_maps, gradcam
-from core.models import probe
-from core.models import architectures
+from core.models import architectures, probe
 from tests.support.explain_models import SIZE, left_half_model, nested_pair, photo
 
 

@@ -148,7 +148,7 @@ def test_recap_keeps_the_largest_only_where_the_model_max_pools(transfer, classi
 
 def test_limits_words_the_one_sigmoid_output(transfer, classic):
     cup = next(name for name in DEMO_PHOTOS if "neither" in name)
-    for model, pixels, lesson, classes in (classic, transfer):
+    for model, pixels, lesson, _classes in (classic, transfer):
         output = [layer for layer in leaves(model) if isinstance(layer, keras.layers.Dense)][-1]
         assert (int(output.units), output.activation.__name__) == (1, "sigmoid")
         trials = limits.limits_trials(model, answer_tools(), pixels, {cup: _photo(cup)})

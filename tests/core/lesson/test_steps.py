@@ -1,7 +1,14 @@
 import pytest
 
-from core.lesson.steps import (STEP_COUNT, STEPS, only_this_computer, reach_the_server_hint, step_from_query,
-                               step_info, step_query)
+from core.lesson.steps import (
+    STEP_COUNT,
+    STEPS,
+    only_this_computer,
+    reach_the_server_hint,
+    step_from_query,
+    step_info,
+    step_query,
+)
 from tests.conftest import PROJECT_ROOT
 
 

@@ -13,8 +13,8 @@ from core.explain.gradcam import GradCam
 from core.lesson import decision, deeper, first_steps, learning, limits, looked, recap
 from core.lesson.first_layer import first_layer_lesson
 from core.models.registry import NoveltyCard
-from core.training.history import history_from_dict
 from core.prediction.photo_answer import answer_pixels
+from core.training.history import history_from_dict
 from tests.core.lesson.models import answer_of, answer_tools, mobilenet_like, photo
 
 #: An output layer of one sigmoid unit, as the shipped models end, for tests that make up their answers.
@@ -97,7 +97,7 @@ def test_the_decision_step_says_how_z_becomes_the_percentage_every_page_shows(cl
     answer = answer_of([1 - dog, dog])
     top, name = (dog, "dog") if dog >= 0.5 else (1 - dog, "cat")
     squash = decision.decision_text(lesson, answer, 2.0).sentences[2]
-    assert f"divides z by T = 2.00" in squash and f"σ(z / T) gives **{round(100 * top)}% {name}**" in squash
+    assert "divides z by T = 2.00" in squash and f"σ(z / T) gives **{round(100 * top)}% {name}**" in squash
     assert "the percentage every page shows" in squash
     assert "as it is" in decision.decision_text(lesson, answer, 1.0).sentences[2]
 

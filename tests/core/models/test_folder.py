@@ -11,7 +11,8 @@ import pytest
 
 from core.models import architectures, folder, registry
 
-CARD = {"name": "tiny", "architecture": "tiny", "kind": "keras", "input_size": [32, 32], "class_names": ["cats", "dogs"]}
+CARD = {"name": "tiny", "architecture": "tiny", "kind": "keras", "input_size": [32, 32],
+        "class_names": ["cats", "dogs"]}
 HISTORY = {"loss": [0.7, 0.6], "accuracy": [0.5, 0.6], "val_loss": [0.69, 0.65], "val_accuracy": [0.5, 0.55]}
 METRICS = {"accuracy": 0.55, "count": 20}
 

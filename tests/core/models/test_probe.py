@@ -6,8 +6,8 @@ import keras
 import numpy as np
 import pytest
 
-from core.models.probe import get_probe, model_input
 from core.models import architectures
+from core.models.probe import get_probe, model_input
 from tests.support.explain_models import nested_pair, photo
 
 

@@ -33,7 +33,7 @@ def band(lower: float, count: int, right: int):
 def test_not_sure_threshold_is_the_top_of_the_highest_weak_band():
     parts = [band(0.50, 10, 5), band(0.55, 10, 7), band(0.60, 10, 9), band(0.70, 5, 1), band(0.90, 50, 50)]
     probabilities = np.concatenate([p for p, _ in parts])
-    labels = np.concatenate([l for _, l in parts])
+    labels = np.concatenate([label for _, label in parts])
     rule = honest.choose_unsure_threshold(probabilities, labels)
     # 50% and 70% right in the two lowest bands; 90% from 0.60; the 0.70 band has too few photos to count.
     assert rule.threshold == pytest.approx(0.60)

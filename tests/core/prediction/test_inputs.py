@@ -67,4 +67,5 @@ def test_the_crop_starts_in_the_middle():
 def test_input_scaling_is_read_from_the_model(tiny_model):
     assert input_scaling(tiny_model) == "divides them by 255 itself, in its first layer, so they run from 0 to 1"
     normalized = architectures.normalized(image_size=32)
-    assert input_scaling(normalized) == "rescales them itself, in its first layer (÷ 127.5 − 1), so they run from -1 to 1"
+    assert input_scaling(normalized) == (
+        "rescales them itself, in its first layer (÷ 127.5 − 1), so they run from -1 to 1")

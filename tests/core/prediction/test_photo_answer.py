@@ -105,7 +105,8 @@ def test_the_note_gives_the_catch_rate_unrounded_and_how_it_was_checked():
                        caught={"overall": 0.8951, "people": 0.9, "bigcats": 0.58}, outliers_fitted_on=410)
     note = AnswerTools(("cats", "dogs"), scorer=scorer, novelty_card=card).note
     assert ("when it was checked on photos it had not learned from, it caught 89.5% of other photos (kinds: "
-            "people) and wrongly flagged 2.2% of the test cats and dogs (photos shrunk like the training ones).") in note
+            "people) and wrongly flagged 2.2% of the test cats and dogs (photos shrunk like the training ones).") \
+        in note
     plain = AnswerTools(("cats", "dogs"), scorer=scorer,
                         novelty_card=NoveltyCard(method="knn", layer="layer", threshold=0.5, test_flag_rate=0.01)).note
     assert "when it was checked, it wrongly flagged 1.0% of the test cats and dogs" in plain

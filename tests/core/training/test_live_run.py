@@ -65,8 +65,8 @@ def test_stop_ends_after_the_current_batch_and_keeps_the_weights():
     gradients_before = live_run._custom_gradient_names()
     result = live_run.train_live(LONG_CONFIG, generated_images(per_class=10), progress=progress, stop_event=stop)
     # The traced step's custom gradients are unregistered, so its graph can be freed.
-    assert {name for name in live_run._custom_gradient_names() - gradients_before if name.startswith("CustomGradient")} \
-        == set()
+    assert {name for name in live_run._custom_gradient_names() - gradients_before
+            if name.startswith("CustomGradient")} == set()
     assert result.stopped_by_user
     assert progress.batches_done == 3  # stopped inside epoch 1, after its third batch of four
     assert result.partial_last_epoch
