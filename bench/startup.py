@@ -50,13 +50,9 @@ def tensorflow_import_seconds() -> float:
 
 def one_start(browser) -> tuple[float, float, float, float]:
     """Seconds after ``streamlit run``: healthy, page drawn, first prediction; and a warm server's redraw."""
-    port = serve.free_port()
     started = time.perf_counter()
-    server = subprocess.Popen(serve.streamlit_command(port), cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
-    try:
+    with serve.one_process() as (port, _):  # returns once the health check answers
         url = f"http://127.0.0.1:{port}"
-        serve.wait_for(f"{url}/_stcore/health", [server], timeout_s=120)
         healthy = time.perf_counter() - started
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         page.goto(url, timeout=120_000)
@@ -76,9 +72,6 @@ def one_start(browser) -> tuple[float, float, float, float]:
         redrawn = time.perf_counter() - again
         page.close()
         return healthy, drawn, predicted, redrawn
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
 
 
 class TimedSession(Session):
@@ -104,12 +97,8 @@ def one_simulated_start() -> dict[str, float]:
     """Seconds after the health check at which a fresh server sent the title, the uploader and the answer."""
     import asyncio
 
-    port = serve.free_port()
-    server = subprocess.Popen(serve.streamlit_command(port), cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
-    try:
+    with serve.one_process() as (port, _):
         url = f"http://127.0.0.1:{port}"
-        serve.wait_for(f"{url}/_stcore/health", [server], timeout_s=120)
 
         async def first_visit() -> dict[str, float]:
             session = TimedSession(url, time.perf_counter())
@@ -123,9 +112,6 @@ def one_simulated_start() -> dict[str, float]:
         # Playwright's sync API holds this thread's event loop, so the visit runs on a thread of its own.
         with ThreadPoolExecutor(max_workers=1) as thread:
             return thread.submit(asyncio.run, first_visit()).result()
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
 
 
 def main(argv: list[str] | None = None) -> None:
