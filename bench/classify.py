@@ -40,7 +40,7 @@ import numpy as np  # noqa: E402
 
 from core.imaging.photo import photo_from_bytes  # noqa: E402
 from core.models import architectures, registry  # noqa: E402
-from core.models.predict import class_probabilities  # noqa: E402
+from core.models.inference import class_probabilities  # noqa: E402
 from core.prediction.inputs import model_inputs  # noqa: E402
 from core.prediction.photo_answer import AnswerTools, answer_pixels, answer_tools  # noqa: E402
 from tests.support.image_corpus import ORIENTATION_CORNERS, RED, phone_photo_jpeg  # noqa: E402
@@ -119,7 +119,7 @@ def main() -> None:
 
         def ours_compiled() -> list[float]:
             # For information: the same path with Keras' compiled predict step
-            # instead of an eager model(x) call (a possible core.models.predict change).
+            # instead of an eager model(x) call (a possible core.models.inference change).
             start = time.perf_counter()
             batch = model_inputs([photo_from_bytes(path.name, path.read_bytes()).pixels], (height, width))
             class_probabilities(model.predict_on_batch(batch.astype("float32")))

@@ -72,8 +72,8 @@ def main() -> None:
     batch = probe.model_input(model, pixels)
     _, forward = timed(lambda: model(batch, training=False), arguments.repeats)
     first_maps, maps = timed(lambda: feature_maps.compute_feature_maps(model, pixels), arguments.repeats)
-    first_cam, cam = timed(lambda: gradcam.grad_cam(model, pixels), arguments.repeats)
-    _, saliency_time = timed(lambda: saliency.saliency_map(model, pixels), max(3, arguments.repeats // 2))
+    first_cam, cam = timed(lambda: gradcam.explain(model, pixels), arguments.repeats)
+    _, saliency_time = timed(lambda: saliency.explain(model, pixels), max(3, arguments.repeats // 2))
     layers = feature_layer_paths(model)
 
     rows = [
@@ -107,7 +107,7 @@ def main() -> None:
         inner = f"{transfer.layers[2].name}/conv_pw_13_relu"
         transfer_batch = probe.model_input(transfer, pixels)
         _, transfer_forward = timed(lambda: transfer(transfer_batch, training=False), arguments.repeats)
-        first, median = timed(lambda: gradcam.grad_cam(transfer, pixels, layer=inner), arguments.repeats)
+        first, median = timed(lambda: gradcam.explain(transfer, pixels, layer=inner), arguments.repeats)
         first_all, all_maps = timed(lambda: feature_maps.compute_feature_maps(transfer, pixels),
                                     max(3, arguments.repeats // 2))
         print(f"\ntransfer ({'shipped' if 'transfer' in available else 'ImageNet base + untrained head'}):")

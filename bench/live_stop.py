@@ -3,7 +3,7 @@
     python bench/live_stop.py                 # both modes on ../shared/data/cats_dogs
     python bench/live_stop.py --mode transfer
 
-The page's path: a :class:`core.training.live_run.LiveRun` in its background
+The page's path: a :class:`core.training.live.trainer.LiveRun` in its background
 thread, Stop pressed (``run.stop()``) some seconds after Start, then the
 seconds until the run is done and the page can show its result. Each mode
 starts on a fresh feature cache, so the transfer preset's first seconds are
@@ -21,24 +21,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.data.files import default_data_dir  # noqa: E402
 from core.models.features import frozen_base  # noqa: E402
-from core.training import live_data, live_model, live_run  # noqa: E402
+from core.training.live import networks, photo_sets, trainer  # noqa: E402
 
 PRESS_AFTER_SECONDS = (3.0, 12.0)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mode", choices=sorted(live_model.PRESETS), action="append")
-    modes = parser.parse_args().mode or sorted(live_model.PRESETS)
-    folder = live_data.training_folder(default_data_dir())
+    parser.add_argument("--mode", choices=sorted(networks.PRESETS), action="append")
+    modes = parser.parse_args().mode or sorted(networks.PRESETS)
+    folder = photo_sets.training_folder(default_data_dir())
     if folder is None:
         raise SystemExit("This benchmark needs the training photos of ../shared/data/cats_dogs.")
     for mode in modes:
-        config = live_model.PRESETS[mode]
-        data = live_data.load_folder_sample(folder, live_model.PRESET_PHOTOS[mode], config.image_size, seed=0)
+        config = networks.PRESETS[mode]
+        data = photo_sets.load_folder_sample(folder, networks.PRESET_PHOTOS[mode], config.image_size, seed=0)
         for press_after in PRESS_AFTER_SECONDS:
             base = frozen_base(config.image_size) if config.is_transfer else None  # a fresh, empty cache
-            run = live_run.LiveRun(config, base=base).start(data)
+            run = trainer.LiveRun(config, base=base).start(data)
             time.sleep(press_after)
             before = run.snapshot()
             pressed = time.perf_counter()

@@ -3,7 +3,7 @@
     python bench/live_training.py            # both modes on ../shared/data/cats_dogs (or a generated fallback)
     python bench/live_training.py --mode transfer
 
-Each preset is the page's default (core.training.live_model.PRESETS and
+Each preset is the page's default (core.training.live.networks.PRESETS and
 PRESET_PHOTOS): the photos are a class-balanced sample of the training split,
 20% of them held out, exactly as the Training page does it. Printed: one line
 per epoch (training and held-out accuracy, seconds since the start), then the
@@ -25,17 +25,18 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.data.files import default_data_dir  # noqa: E402
+from core.data.image_set import ImageSet
 from core.models.features import base_weights_problem, frozen_base  # noqa: E402
-from core.training import live_data, live_model, live_run  # noqa: E402
-from core.training.live_progress import TrainingProgress  # noqa: E402
+from core.training.live import networks, photo_sets, trainer  # noqa: E402
+from core.training.live.progress import TrainingProgress  # noqa: E402
 from core.training.report import format_rate  # noqa: E402
 
 
-def photos(mode: str, image_size: int) -> tuple[live_data.ImageSet, str]:
-    count = live_model.PRESET_PHOTOS[mode]
-    folder = live_data.training_folder(default_data_dir())
+def photos(mode: str, image_size: int) -> tuple[ImageSet, str]:
+    count = networks.PRESET_PHOTOS[mode]
+    folder = photo_sets.training_folder(default_data_dir())
     if folder is not None:
-        return live_data.load_folder_sample(folder, count, image_size, seed=0), f"{count} photos from {folder}"
+        return photo_sets.load_folder_sample(folder, count, image_size, seed=0), f"{count} photos from {folder}"
     from tests.core.training.samples import generated_images
 
     data = generated_images(per_class=count // 2, size=image_size)
@@ -43,7 +44,7 @@ def photos(mode: str, image_size: int) -> tuple[live_data.ImageSet, str]:
 
 
 def run(mode: str) -> None:
-    config = live_model.PRESETS[mode]
+    config = networks.PRESETS[mode]
     wall, cpu = time.perf_counter(), time.process_time()
     base = None
     if config.is_transfer:
@@ -55,9 +56,9 @@ def run(mode: str) -> None:
     data, source = photos(mode, config.image_size)
     load_seconds = time.perf_counter() - wall
     progress = TrainingProgress(config.epochs)
-    result = live_run.train_live(config, data, progress=progress, base=base)
+    result = trainer.train_live(config, data, progress=progress, base=base)
     seconds, cpu_seconds = time.perf_counter() - wall, time.process_time() - cpu
-    print(f"\n{live_model.MODE_LABELS[mode]}: {config.architecture}, {config.image_size} px, {config.epochs} epochs, "
+    print(f"\n{networks.MODE_LABELS[mode]}: {config.architecture}, {config.image_size} px, {config.epochs} epochs, "
           f"batch {config.batch_size}, learning rate {config.learning_rate:g}; {source}")
     print(f"  decoding photos {load_seconds:.1f} s" + (f", MobileNet features {result.feature_seconds:.1f} s"
                                                        if config.is_transfer else ""))
@@ -79,7 +80,7 @@ def own_classes(seeds: int = 3) -> None:
     if problem or not first.is_dir() or not second.is_dir():
         print(f"\nown classes: skipped ({problem or f'{first} or {second} not found'})")
         return
-    config = live_model.PRESETS["transfer"]
+    config = networks.PRESETS["transfer"]
     base = frozen_base(config.image_size)
     print("\nOwn classes (transfer preset): 20 photos of people + 20 of objects and scenes, as uploads")
     for seed in range(seeds):
@@ -87,9 +88,9 @@ def own_classes(seeds: int = 3) -> None:
         classes = {path.name: [(file.name, file.read_bytes()) for file in
                                rng.choice(sorted(path.glob("*.jpg")), size=20, replace=False)]
                    for path in (first, second)}
-        data = live_data.decode_class_images(classes, config.image_size)
+        data = photo_sets.decode_class_images(classes, config.image_size)
         wall = time.perf_counter()
-        result = live_run.train_live(config, data, base=base)
+        result = trainer.train_live(config, data, base=base)
         print(f"  sample {seed + 1}: held-out accuracy {format_rate(result.evaluation.accuracy)} on "
               f"{len(result.holdout)} photos (best validation accuracy "
               f"{format_rate(max(result.history['val_accuracy']))}), {time.perf_counter() - wall:.1f} s")
@@ -97,10 +98,10 @@ def own_classes(seeds: int = 3) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mode", choices=live_model.MODES, action="append",
+    parser.add_argument("--mode", choices=networks.MODES, action="append",
                         help="one mode (repeat for both; default both)")
     args = parser.parse_args(argv)
-    for mode in args.mode or live_model.MODES:
+    for mode in args.mode or networks.MODES:
         run(mode)
     if not args.mode or "transfer" in args.mode:
         own_classes()

@@ -25,7 +25,7 @@ from PIL import Image  # noqa: E402
 from core.data.files import default_data_dir, list_labeled_files  # noqa: E402
 from core.imaging.decode import decode_image
 from core.imaging.resize import resize_for_model  # noqa: E402
-from core.models import predict, registry
+from core.models import inference, registry
 
 
 def jpeg_again(pixels: np.ndarray, quality: int) -> np.ndarray:
@@ -72,7 +72,7 @@ def main() -> int:
         for info in models:
             size = info.input_size
             batch = np.stack([resize_for_model(photo, size) for photo in changed])
-            probabilities = np.concatenate([predict.predict_probabilities(loaded[info.name], batch[i:i + 50])
+            probabilities = np.concatenate([inference.predict_probabilities(loaded[info.name], batch[i:i + 50])
                                             for i in range(0, len(batch), 50)])
             cells.append(f"{(probabilities.argmax(axis=1) == truth).mean():.1%}")
         print(f"| {change} | " + " | ".join(cells) + " |", flush=True)

@@ -28,4 +28,4 @@ run augmented  --arch augmented  --epochs 6  --patience 3  --augmentation flip_r
 run normalized --arch normalized --epochs 6  --patience 3  --augmentation flip_rotate
 # Training rewrites each card: fit the temperature and the "neither" score again.
 # shellcheck disable=SC2086
-python -m core.training.trust --data "$data" $(for name in $wanted; do echo "models/$name"; done)
+python -m core.trust.fit --data "$data" $(for name in $wanted; do echo "models/$name"; done)

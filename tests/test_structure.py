@@ -106,7 +106,7 @@ def test_importing_every_core_module_does_not_load_streamlit():
                             text=True, timeout=300)
     assert result.returncode == 0, (
         f"importing core loaded streamlit or failed:\n{result.stdout}\n{result.stderr[-3000:]}")
-    assert "core.imaging.photo" in modules and "core.models.predict" in modules
+    assert "core.imaging.photo" in modules and "core.models.inference" in modules
 
 
 def test_only_the_router_pages_and_views_import_streamlit():

@@ -56,13 +56,6 @@ def gradcam_title(class_name: str, predicted: bool, probability: float) -> str:
     return f"Grad-CAM for {class_name} ({role}, {format_probability(probability)})"
 
 
-def gradcam_caption(layer: str, heatmap_shape: Sequence[int], input_size: Sequence[int], empty: bool) -> str:
-    """Where the heat map comes from and how much it was stretched; says so when it is empty."""
-    caption = (f"{layer}: a {heatmap_shape[0]}×{heatmap_shape[1]} map stretched to "
-               f"{input_size[0]}×{input_size[1]}. ")
-    return caption + ("Nothing in this layer supports this class: the map is empty." if empty else "")
-
-
 def pattern_caption(pattern: ActivationMaximisation) -> str:
     """What the gradient ascent maximised and how far it got, or, plainly, that it found no pattern."""
     change = f"from {format_number(pattern.start_activation)} to {format_number(pattern.final_activation)}"

@@ -5,10 +5,8 @@ takes the gradient of the class score with respect to every value of A_k,
 averages it over the map to get one weight per channel, and adds up the maps
 with those weights; ReLU keeps only the places that speak *for* the class.
 
-The class score is the logit (the number before the sigmoid or softmax): the
-probability saturates near 0 and 1, where its gradient vanishes and the map
-would go blank for a confident model. For one sigmoid unit the score of class
-1 ("dogs") is the logit z and the score of class 0 ("cats") is -z.
+The class score is :func:`core.explain.scores.class_score`, the logit: the
+probability saturates near 0 and 1, where its gradient would vanish.
 
 Works on nested models (a MobileNet base inside the classifier) because the
 gradient model comes from :mod:`core.models.probe`, whose probes re-wire the
@@ -17,13 +15,15 @@ outer layers around a sub-model of the base.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import cv2
 import keras
 import numpy as np
 import tensorflow as tf
 
+from core.explain.heat_map import HeatMap, chosen_class, class_label, where_sentence
+from core.explain.scores import class_score, probabilities_from_logits
 from core.models.layers import CONV_TYPES, POOL_TYPES, find_layer, walk_layers
 from core.models.probe import get_probe, model_input
 
@@ -47,54 +47,17 @@ def default_gradcam_layer(model: keras.Model) -> str:
     return candidates[-1]
 
 
-def class_count(logits) -> int:
-    """Number of classes: one sigmoid unit means two."""
-    units = int(logits.shape[-1])
-    return 2 if units == 1 else units
+NAME = "Grad-CAM"
 
 
-def class_score(logits, class_index: int):
-    """The score Grad-CAM and saliency differentiate: the logit of ``class_index``, one per image."""
-    units = int(logits.shape[-1])
-    if not 0 <= class_index < class_count(logits):
-        raise ValueError(f"Class {class_index} does not exist; the model has {class_count(logits)} classes.")
-    if units == 1:
-        return logits[:, 0] if class_index == 1 else -logits[:, 0]
-    return logits[:, class_index]
+def explain(model: keras.Model, pixels: np.ndarray, class_index: int | None = None, *, layer: str | None = None,
+            class_names: Sequence[str] | None = None) -> HeatMap:
+    """Grad-CAM of ``layer`` (default: the last conv layer) for ``class_index`` (default: the predicted class).
 
-
-def probabilities_from_logits(logits: np.ndarray) -> np.ndarray:
-    """(N, classes) probabilities; one sigmoid unit becomes [1 - p, p]."""
-    logits = np.asarray(logits, dtype=np.float64)
-    if logits.shape[-1] == 1:
-        positive = 1.0 / (1.0 + np.exp(-logits[:, 0]))
-        return np.stack([1.0 - positive, positive], axis=-1)
-    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return shifted / shifted.sum(axis=-1, keepdims=True)
-
-
-@dataclass(frozen=True)
-class GradCam:
-    """A Grad-CAM heat map at the resolution of the explained layer."""
-
-    layer: str
-    class_index: int
-    heatmap: np.ndarray  # (h, w) in 0..1 (divided by its maximum; all zero if nothing supports the class)
-    cam: np.ndarray  # (h, w) before that division, after the ReLU
-    channel_weights: np.ndarray  # (channels,) mean gradient per feature map
-    score: float  # the class logit
-    probability: float  # the model's probability for that class
-    predicted_class: int
-
-    @property
-    def is_empty(self) -> bool:
-        return not np.any(self.cam > 0)
-
-
-def grad_cam(
-    model: keras.Model, pixels: np.ndarray, class_index: int | None = None, layer: str | None = None
-) -> GradCam:
-    """Grad-CAM of ``layer`` (default: the last conv layer) for ``class_index`` (default: the predicted class)."""
+    ``values`` is the map at the layer's resolution, divided by its maximum (all zero if nothing supports the
+    class); ``details`` holds the layer, the map before that division (``cam``) and the mean gradient per
+    feature map (``channel_weights``).
+    """
     layer = layer or default_gradcam_layer(model)
     probe = get_probe(model, outputs=[layer])
     if len(probe.keras_model.outputs[0].shape) != 4:
@@ -104,8 +67,8 @@ def grad_cam(
         result = probe(batch)
         activations = result.outputs[layer]
         logits = result.logits
-        predicted = int(np.argmax(probabilities_from_logits(keras.ops.convert_to_numpy(logits))[0]))
-        chosen = predicted if class_index is None else int(class_index)
+        probabilities = probabilities_from_logits(keras.ops.convert_to_numpy(logits))[0]
+        predicted, chosen = chosen_class(probabilities, class_index)
         score = class_score(logits, chosen)
     gradients = tape.gradient(score, activations)
     if gradients is None:
@@ -115,17 +78,15 @@ def grad_cam(
     weights = gradients_np.mean(axis=(0, 1))
     cam = np.maximum(np.tensordot(activations_np, weights, axes=([2], [0])), 0.0)
     peak = cam.max()
-    heatmap = cam / peak if peak > 0 else np.zeros_like(cam)
-    probabilities = probabilities_from_logits(keras.ops.convert_to_numpy(logits))[0]
-    return GradCam(
-        layer=layer,
-        class_index=chosen,
-        heatmap=heatmap.astype(np.float32),
-        cam=cam.astype(np.float32),
-        channel_weights=weights.astype(np.float32),
-        score=float(keras.ops.convert_to_numpy(score)[0]),
-        probability=float(probabilities[chosen]),
+    values = (cam / peak if peak > 0 else np.zeros_like(cam)).astype(np.float32)
+    height, width = (int(side) for side in model.input_shape[1:3])
+    caption = (f"{where_sentence(NAME, class_label(class_names, chosen), values)} It comes from {layer}: a "
+               f"{values.shape[0]}×{values.shape[1]} map stretched to {height}×{width}.")
+    return HeatMap(
+        technique=NAME, class_index=chosen, values=values, caption=caption,
+        score=float(keras.ops.convert_to_numpy(score)[0]), probability=float(probabilities[chosen]),
         predicted_class=predicted,
+        details={"layer": layer, "cam": cam.astype(np.float32), "channel_weights": weights.astype(np.float32)},
     )
 
 

@@ -9,13 +9,14 @@ SmoothGrad averages the gradients of a few noisy copies of the photo.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from core.explain.gradcam import class_score, probabilities_from_logits
+from core.explain.heat_map import HeatMap, chosen_class, class_label, where_sentence
+from core.explain.scores import class_score, probabilities_from_logits
 from core.models.probe import get_probe, model_input
 
 #: Saliency is divided by this percentile of its values, so one extreme pixel
@@ -23,38 +24,26 @@ from core.models.probe import get_probe, model_input
 DISPLAY_PERCENTILE = 99.0
 
 
-@dataclass(frozen=True)
-class Saliency:
-    """Input gradients for one class, at the model's input size."""
-
-    class_index: int
-    gradients: np.ndarray  # (H, W, 3) d score / d pixel (pixels in 0..255)
-    magnitude: np.ndarray  # (H, W) largest |gradient| over the colour channels
-    heatmap: np.ndarray  # (H, W) magnitude scaled to 0..1 for display
-    predicted_class: int
-    samples: int  # 1 = plain gradient, more = SmoothGrad
+NAME = "Saliency"
 
 
-def saliency_map(
-    model: keras.Model,
-    pixels: np.ndarray,
-    class_index: int | None = None,
-    smooth_samples: int = 0,
-    noise_level: float = 0.1,
-    seed: int = 0,
-) -> Saliency:
-    """The gradient saliency map of ``class_index`` (default: the predicted class).
+def explain(model: keras.Model, pixels: np.ndarray, class_index: int | None = None, *, smooth_samples: int = 0,
+            noise_level: float = 0.1, seed: int = 0, class_names: Sequence[str] | None = None) -> HeatMap:
+    """The gradient saliency map of ``class_index`` (default: the predicted class), at the model's input size.
 
     ``smooth_samples`` > 0 averages that many gradients of copies with Gaussian
-    noise of ``noise_level`` × 255 added (SmoothGrad).
+    noise of ``noise_level`` × 255 added (SmoothGrad). ``values`` is the
+    largest |gradient| over the colour channels, divided by its
+    DISPLAY_PERCENTILE; ``details`` holds ``gradients`` (H, W, 3: d score / d
+    pixel, pixels in 0..255), ``magnitude`` (H, W) and ``samples``.
     """
     if smooth_samples < 0:
         raise ValueError("smooth_samples cannot be negative.")
     probe = get_probe(model)
     clean = model_input(model, pixels)
     logits = keras.ops.convert_to_numpy(probe(clean).logits)
-    predicted = int(np.argmax(probabilities_from_logits(logits)[0]))
-    chosen = predicted if class_index is None else int(class_index)
+    probabilities = probabilities_from_logits(logits)[0]
+    predicted, chosen = chosen_class(probabilities, class_index)
     if smooth_samples:
         rng = np.random.default_rng(seed)
         noise = rng.normal(0.0, noise_level * 255.0, (smooth_samples, *clean.shape[1:])).astype(np.float32)
@@ -69,12 +58,14 @@ def saliency_map(
     magnitude = np.abs(gradients).max(axis=-1)
     top = float(np.percentile(magnitude, DISPLAY_PERCENTILE)) if magnitude.size else 0.0
     top = top if top > 0 else float(magnitude.max())
-    heatmap = np.clip(magnitude / top, 0.0, 1.0) if top > 0 else np.zeros_like(magnitude)
-    return Saliency(
-        class_index=chosen,
-        gradients=gradients.astype(np.float32),
-        magnitude=magnitude.astype(np.float32),
-        heatmap=heatmap.astype(np.float32),
-        predicted_class=predicted,
-        samples=max(1, smooth_samples),
+    values = np.clip(magnitude / top, 0.0, 1.0) if top > 0 else np.zeros_like(magnitude)
+    samples = max(1, smooth_samples)
+    how = "the plain gradient" if samples == 1 else f"SmoothGrad over {samples} noisy copies"
+    caption = f"{where_sentence(NAME, class_label(class_names, chosen), values)} Pixel by pixel, {how}."
+    return HeatMap(
+        technique=NAME, class_index=chosen, values=values.astype(np.float32), caption=caption,
+        score=float(class_score(logits, chosen)[0]),
+        probability=float(probabilities[chosen]), predicted_class=predicted,
+        details={"gradients": gradients.astype(np.float32), "magnitude": magnitude.astype(np.float32),
+                 "samples": samples},
     )

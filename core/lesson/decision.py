@@ -9,7 +9,7 @@ import numpy as np
 
 from core.arithmetic.dense import NeuronStep, sigmoid_step
 from core.arithmetic.numbers import TIMES, format_count, format_factor, format_number
-from core.explain.gradcam import probabilities_from_logits
+from core.explain.scores import probabilities_from_logits
 from core.lesson.checkpoint import StepText, checkpoint
 from core.models.layers import walk_layers
 from core.models.probe import get_probe, model_input

@@ -46,7 +46,7 @@ TITLES = {
 
 @dataclass(frozen=True)
 class CalibrationCard:
-    """The card's "calibration" entry: the fitted temperature and what it did (written by core.training.trust)."""
+    """The card's "calibration" entry: the fitted temperature and what it did (written by core.trust.fit)."""
 
     temperature: float = 1.0  # 1.0: not calibrated, the raw sigmoid/softmax
     fitted_on: int = 0  # photos T was fitted on: validation photos, plus real photos of the fitting half

@@ -22,7 +22,7 @@ Two distances are offered, both fitted on training photos, and two regressions:
 The regressions learn which directions of the features mean "something else"
 (a face, the fur of another animal), which a distance alone cannot; how well
 they do is measured only on other photos they were not fitted on
-(cross-validation, in :mod:`core.training.trust`).
+(cross-validation, in :mod:`core.trust.fit`).
 
 The threshold is set on the validation split (see :func:`threshold_for`), so
 that at most a chosen share of real cats and dogs is flagged.
@@ -44,7 +44,7 @@ EXPOSED_METHODS = ("outliers", "knn+outliers")
 #: L2 penalty of the outlier-exposure regression, on standardised features (chosen by cross-validation).
 OUTLIER_L2 = 30.0
 
-#: Shares of the regression's score tried for knn+outliers (core.training.trust keeps the best that passes).
+#: Shares of the regression's score tried for knn+outliers (core.trust.fit keeps the best that passes).
 BLENDS = (0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 
 #: Neighbours for the k-nearest-neighbour distance: a few, so one odd training photo does not vouch for a cup

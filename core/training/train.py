@@ -45,8 +45,8 @@ from core.models.weights import MOBILENET_WEIGHTS_FILE
 from core.paths import MODELS_DIR
 from core.training.compiling import compile_model
 from core.training.devices import describe_machine, make_strategy
-from core.training.evaluation import evaluate
 from core.training.fine_tune import AUGMENTATION_TEXT, FineTuneSettings, fine_tune
+from core.training.split_measurement import measure_split
 
 DATASET_NOTES = {
     "cats_dogs": (
@@ -263,9 +263,9 @@ def train(config: TrainingConfig) -> Path:
     best_epoch = int(np.argmin(validation_losses)) + 1 if validation_losses else None
 
     if "test" in splits:
-        metrics = evaluate(model, splits["test"], size)
+        metrics = measure_split(model, splits["test"], size)
     else:
-        metrics = evaluate(model, splits["validation"], size)
+        metrics = measure_split(model, splits["validation"], size)
         metrics["evaluated_on"] = "validation (no test split found)"
     dataset_key = Path(config.data).resolve().name
     description, licence = DATASET_NOTES.get(dataset_key, (f"Photos from {config.data}", "Unknown"))

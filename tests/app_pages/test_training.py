@@ -15,15 +15,10 @@ import streamlit as st
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from core.data.image_set import ImageSet
 from core.models import registry
 from core.models.architectures import tiny
-from core.training import (
-    live_data,
-    live_evaluation,
-    live_model,
-    live_progress,
-    live_run,
-)
+from core.training.live import held_out, networks, progress, trainer
 from core.training.metrics import binary_metrics
 from tests.conftest import PROJECT_ROOT, make_class_folder, make_photo_bytes
 from ui.session import MODEL_KEY
@@ -196,7 +191,7 @@ def test_evaluation_gallery_and_roc_curve_from_local_test_photos(models_dir, tmp
 
 
 def add_calibration(folder: Path, before: list[dict], after: list[dict], temperature: float, fitted_on: int) -> None:
-    """A calibration entry on the model's card, as core.training.trust writes it (test-split bins)."""
+    """A calibration entry on the model's card, as core.trust.fit writes it (test-split bins)."""
     card = json.loads((folder / "model.json").read_text())
     card["calibration"] = {"temperature": temperature, "fitted_on": fitted_on,
                            "reliability_before": {"split": "test", "bins": before},
@@ -497,13 +492,13 @@ def test_a_second_session_is_told_to_wait(models_dir, monkeypatch):
     # Hold the first training after its first batch until this test has looked at the second session,
     # and let it go only once Stop was pressed: where it stops does not depend on timing.
     gate = threading.Event()
-    batch_finished = live_progress.TrainingProgress.batch_finished
+    batch_finished = progress.TrainingProgress.batch_finished
 
     def held_batch_finished(progress, batch_in_epoch):
         batch_finished(progress, batch_in_epoch)
         gate.wait(120)
 
-    monkeypatch.setattr(live_progress.TrainingProgress, "batch_finished", held_batch_finished)
+    monkeypatch.setattr(progress.TrainingProgress, "batch_finished", held_batch_finished)
     first = run_page()
     use_own_photos(first, zip_of_classes({"cats": 10, "dogs": 10}))
     from_scratch(first, epochs=30)
@@ -528,7 +523,7 @@ def test_a_second_session_is_told_to_wait(models_dir, monkeypatch):
     assert first.session_state["training_live_result"].epochs_run == 1
 
 
-def untrained_result(image_size: int = 32) -> live_run.LiveResult:
+def untrained_result(image_size: int = 32) -> trainer.LiveResult:
     """A finished live training without the training: a seeded tiny network and a known evaluation.
 
     Of the 6 held-out photos (3 cats, 3 dogs) it gets 4 right: one cat called a dog at 70%, one dog
@@ -541,28 +536,28 @@ def untrained_result(image_size: int = 32) -> live_run.LiveResult:
     rng = np.random.default_rng(0)
     labels = np.array([0, 0, 0, 1, 1, 1], np.int32)
     images = rng.integers(0, 255, (6, image_size, image_size, 3)).astype(np.uint8)
-    holdout = live_data.ImageSet(images, labels, ("cats", "dogs"))
+    holdout = ImageSet(images, labels, ("cats", "dogs"))
     dog_probability = np.array([0.1, 0.2, 0.7, 0.9, 0.6, 0.2])
-    evaluation = live_evaluation.LiveEvaluation(
+    evaluation = held_out.LiveEvaluation(
         accuracy=4 / 6, confusion_matrix=np.array([[2, 1], [1, 2]]),
         probabilities=np.stack([1 - dog_probability, dog_probability], axis=1), labels=labels,
         class_names=("cats", "dogs"), binary=binary_metrics(labels, dog_probability))
     history = {"loss": (0.7, 0.6), "accuracy": (0.5, 0.6), "val_loss": (0.69, 0.65), "val_accuracy": (0.5, 0.5),
                "seconds": (1.0, 1.0)}
-    config = live_model.LiveConfig(architecture="tiny", image_size=image_size, epochs=2, dropout=0.0)
-    return live_run.LiveResult(model=model, history=history, config=config, class_names=("cats", "dogs"),
+    config = networks.LiveConfig(architecture="tiny", image_size=image_size, epochs=2, dropout=0.0)
+    return trainer.LiveResult(model=model, history=history, config=config, class_names=("cats", "dogs"),
                                stopped_by_user=False, partial_last_epoch=False, training_seconds=2.0,
                                train_counts={"cats": 12, "dogs": 12}, holdout=holdout,
                                evaluation=evaluation)
 
 
-def result_on_two_held_out_photos() -> live_run.LiveResult:
+def result_on_two_held_out_photos() -> trainer.LiveResult:
     """5 photos a class, 20% held out: 1 cat and 1 dog held out, both called dogs; 75% vs 50% accuracy at the end."""
     result = untrained_result()
     labels = np.array([0, 1], np.int32)
-    holdout = live_data.ImageSet(result.holdout.images[:2], labels, ("cats", "dogs"))
+    holdout = ImageSet(result.holdout.images[:2], labels, ("cats", "dogs"))
     dog_probability = np.array([0.6, 0.9])
-    evaluation = live_evaluation.LiveEvaluation(
+    evaluation = held_out.LiveEvaluation(
         accuracy=0.5, confusion_matrix=np.array([[0, 1], [0, 1]]),
         probabilities=np.stack([1 - dog_probability, dog_probability], axis=1), labels=labels,
         class_names=("cats", "dogs"), binary=binary_metrics(labels, dog_probability))
@@ -572,7 +567,7 @@ def result_on_two_held_out_photos() -> live_run.LiveResult:
                                train_counts={"cats": 4, "dogs": 4})
 
 
-def page_with_result(result: live_run.LiveResult) -> AppTest:
+def page_with_result(result: trainer.LiveResult) -> AppTest:
     """The page of a session whose live training has finished (put straight into its session state)."""
     st.cache_data.clear()
     st.cache_resource.clear()

@@ -20,9 +20,9 @@ import pytest
 
 from core.explain.activation_max import maximise_activation
 from core.explain.feature_maps import compute_feature_maps
-from core.explain.gradcam import grad_cam
-from core.explain.saliency import saliency_map
-from core.models.predict import predict_probabilities
+from core.explain.gradcam import explain as grad_cam
+from core.explain.saliency import explain as saliency_map
+from core.models.inference import predict_probabilities
 from core.prediction.features import feature_extractor
 from tests.support.explain_models import nested_pair, photo
 
@@ -64,8 +64,8 @@ def _every_use(model: keras.Model, conv_layer: str, seed: int) -> dict[str, np.n
         "logits": features.logits,
         **{f"features {name}": values for name, values in features.by_layer.items()},
         "feature_maps": maps[0].activations,
-        "gradcam": cam.cam,
-        "saliency": saliency.gradients,
+        "gradcam": cam.details["cam"],
+        "saliency": saliency.details["gradients"],
         "pattern": pattern.image,
     }
 

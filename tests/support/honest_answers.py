@@ -14,7 +14,7 @@ import json
 import numpy as np
 
 from core.models import registry
-from core.models.predict import predict_probabilities
+from core.models.inference import predict_probabilities
 from core.prediction.inputs import model_inputs
 
 #: The page's names in sentences, by hand.

@@ -62,5 +62,5 @@ def _grad_cam(photo: BoardPhoto, shown) -> tuple[np.ndarray, str] | None:
         cam = inside_resources.cached_grad_cam(info.name, shown.digest, default_gradcam_layer(model), index, model,
                                                shown.pixels)
         pixels = resources.cached_model_pixels(shown.digest, tuple(model.input_shape[1:3]), shown.pixels)
-    return (overlay(pixels.astype(np.uint8), cam.heatmap, 0.55),
+    return (overlay(pixels.astype(np.uint8), cam.values, 0.55),
             f"Grad-CAM: where the model looked for {names[cam.class_index]}")

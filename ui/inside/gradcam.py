@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.explain import gradcam
-from core.explain.captions import gradcam_caption, gradcam_source_sentence, gradcam_title
+from core.explain.captions import gradcam_source_sentence, gradcam_title
 from core.figures import heatmaps
 from ui.components.charts import show_chart
 from ui.inside.setup import Inspection
@@ -48,16 +48,16 @@ def show(inspection: Inspection) -> GradCamSpec:
     answer = inspection.answer
     with st.spinner("Computing Grad-CAM…"):
         results = [inside_resources.cached_grad_cam(inspection.model_key, inspection.photo_key, spec.layer, index,
-                                                    inspection.model, inspection.photo.pixels)
+                                                    inspection.model, inspection.photo.pixels, tuple(answer.names))
                    for index in answer.explained_order]
     for column, result in zip(st.columns(min(SHOWN, len(results))), results[:SHOWN]):
         with column:
-            heat = gradcam.upsample(result.heatmap, inspection.input_size)
+            heat = gradcam.upsample(result.values, inspection.input_size)
             title = gradcam_title(answer.names[result.class_index], result.class_index == answer.predicted,
                                   result.probability)
             show_chart(heatmaps.overlay_figure(inspection.model_pixels, heat, spec.opacity, title),
                        key=f"inside_cam_{result.class_index}")
-            st.caption(gradcam_caption(spec.layer, result.heatmap.shape, inspection.input_size, result.is_empty))
+            st.caption(result.caption)
     if not inspection.choice.trained:
         st.warning("This model is untrained, so these heat maps show no real reasoning yet.")
     return spec

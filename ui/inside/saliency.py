@@ -38,11 +38,13 @@ def show(inspection: Inspection, opacity: float) -> None:
     predicted = inspection.answer.predicted
     with st.spinner("Computing saliency…"):
         result = inside_resources.cached_saliency(inspection.model_key, inspection.photo_key, predicted, spec.samples,
-                                                  inspection.model, inspection.photo.pixels)
+                                                  inspection.model, inspection.photo.pixels,
+                                                  tuple(inspection.answer.names))
     columns = st.columns(2)
     with columns[0]:
-        show_chart(heatmaps.saliency_figure(result.heatmap, f"Saliency for {inspection.answer.names[predicted]}"),
+        show_chart(heatmaps.saliency_figure(result.values, f"Saliency for {inspection.answer.names[predicted]}"),
                    key="inside_saliency")
     with columns[1]:
-        show_chart(heatmaps.overlay_figure(inspection.model_pixels, result.heatmap, opacity, "Saliency on the photo"),
+        show_chart(heatmaps.overlay_figure(inspection.model_pixels, result.values, opacity, "Saliency on the photo"),
                    key="inside_saliency_overlay")
+    st.caption(result.caption)

@@ -6,7 +6,8 @@ import numpy as np
 import streamlit as st
 
 from core.arithmetic.numbers import format_count, format_number
-from core.explain.gradcam import GradCam, overlay
+from core.explain.gradcam import overlay
+from core.explain.heat_map import HeatMap
 from core.explain.numbering import shown_number
 from core.lesson import decision, deeper, looked
 from core.lesson.decision import DecisionLesson
@@ -67,16 +68,16 @@ def answer_label(answer: PhotoAnswer) -> str:
     return f"The app says {singular(answer.label)}"
 
 
-def looked_step(spec: LessonSpec, cam: GradCam, pixels: np.ndarray, answer: PhotoAnswer) -> None:
+def looked_step(spec: LessonSpec, cam: HeatMap, pixels: np.ndarray, answer: PhotoAnswer) -> None:
     text = looked.looked_text(cam, answer)
     class_names = answer.class_names
 
     def visual() -> None:
         left, right = st.columns(2)
         left.image(pixels.astype(np.uint8), width="stretch", caption="The photo")
-        right.image(overlay(pixels.astype(np.uint8), cam.heatmap, 0.55), width="stretch",
+        right.image(overlay(pixels.astype(np.uint8), cam.values, 0.55), width="stretch",
                     caption=f"Grad-CAM for {singular(class_names[cam.class_index])} "
-                            f"({cam.layer.split('/')[-1]})")
+                            f"({cam.details['layer'].split('/')[-1]})")
 
     def numbers() -> None:
         st.metric(answer_label(answer), whole_percent(answer.confidence))

@@ -14,6 +14,8 @@ import streamlit as st
 
 from core.caching import BoundedCache
 from core.explain import activation_max, feature_maps, filters, gradcam, saliency
+from core.explain.heat_map import HeatMap
+from core.explain.scores import probabilities_from_logits
 from core.models import architectures, probe
 
 #: Bytes of explanations (feature maps, heat maps, gradients) one server process keeps for all its
@@ -51,7 +53,7 @@ def cached_probabilities(model_key: str, photo_key: str, _model: keras.Model, _p
     stays a tiny positive number instead of a float32 sigmoid's exact 0.
     """
     logits = probe.get_probe(_model)(probe.model_input(_model, _pixels)).logits
-    return gradcam.probabilities_from_logits(keras.ops.convert_to_numpy(logits))[0]
+    return probabilities_from_logits(keras.ops.convert_to_numpy(logits))[0]
 
 
 def cached_layer_io(model_key: str, photo_key: str, layer: str, _model: keras.Model, _pixels: np.ndarray
@@ -61,17 +63,17 @@ def cached_layer_io(model_key: str, photo_key: str, layer: str, _model: keras.Mo
 
 
 def cached_grad_cam(model_key: str, photo_key: str, layer: str, class_index: int, _model: keras.Model,
-                    _pixels: np.ndarray) -> gradcam.GradCam:
+                    _pixels: np.ndarray, class_names: tuple[str, ...] = ()) -> HeatMap:
     return explanations().get_or_compute(
-        ("grad_cam", model_key, photo_key, layer, class_index),
-        lambda: gradcam.grad_cam(_model, _pixels, class_index=class_index, layer=layer))
+        ("grad_cam", model_key, photo_key, layer, class_index, class_names),
+        lambda: gradcam.explain(_model, _pixels, class_index, layer=layer, class_names=class_names))
 
 
 def cached_saliency(model_key: str, photo_key: str, class_index: int, samples: int, _model: keras.Model,
-                    _pixels: np.ndarray) -> saliency.Saliency:
+                    _pixels: np.ndarray, class_names: tuple[str, ...] = ()) -> HeatMap:
     return explanations().get_or_compute(
-        ("saliency", model_key, photo_key, class_index, samples),
-        lambda: saliency.saliency_map(_model, _pixels, class_index=class_index, smooth_samples=samples))
+        ("saliency", model_key, photo_key, class_index, samples, class_names),
+        lambda: saliency.explain(_model, _pixels, class_index, smooth_samples=samples, class_names=class_names))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -12,14 +12,15 @@ import numpy as np
 import streamlit as st
 
 from core.data.files import LabeledFiles, list_labeled_files
+from core.data.image_set import ImageSet
 from core.imaging.decode import ImageLoadError
 from core.imaging.resize import load_thumbnail
 from core.models import registry
 from core.models.features import FrozenBase, frozen_base
-from core.training import live_data, live_model, live_run
 from core.training.history import TrainingHistory, read_history, read_json_object
-from core.training.live_photos import FrozenClasses
-from core.training.scores import positive_class_scores
+from core.training.live import networks, photo_sets, trainer
+from core.training.live.photo_sources import FrozenClasses
+from core.training.roc_scores import positive_class_scores
 from ui import resources
 
 #: The longer side of a wrong photo's thumbnail, in pixels.
@@ -81,7 +82,7 @@ def cached_roc_scores(model_name: str, test_folder: str, count: int) -> tuple[np
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_parameter_count(architecture: str, image_size: int, dropout: float) -> int:
-    return live_model.count_parameters(architecture, image_size, 2, dropout)
+    return networks.count_parameters(architecture, image_size, 2, dropout)
 
 
 @st.cache_resource(show_spinner="Loading the frozen MobileNet…", max_entries=2)
@@ -91,21 +92,21 @@ def cached_frozen_base(image_size: int) -> FrozenBase:
 
 
 @st.cache_resource
-def cached_training_slot() -> live_run.TrainingSlot:
+def cached_training_slot() -> trainer.TrainingSlot:
     """One live training at a time for the whole server process."""
-    return live_run.TrainingSlot()
+    return trainer.TrainingSlot()
 
 
 # Decoded photos are small arrays, but a class's uploads can be many: keep few, not for ever.
 @st.cache_data(show_spinner="Preparing the photos…", max_entries=3, ttl=3600)
-def cached_class_images(classes: FrozenClasses, image_size: int) -> live_data.ImageSet:
-    return live_data.decode_class_images({name: list(files) for name, files in classes}, image_size)
+def cached_class_images(classes: FrozenClasses, image_size: int) -> ImageSet:
+    return photo_sets.decode_class_images({name: list(files) for name, files in classes}, image_size)
 
 
 # At 224 px (transfer mode) one sample of 1,500 photos is about 230 MB: keep two at most.
 @st.cache_data(show_spinner=False, max_entries=2, ttl=3600)
-def cached_folder_sample(folder: str, count: int, image_size: int) -> live_data.ImageSet:
-    return live_data.load_folder_sample(folder, count, image_size, seed=0)
+def cached_folder_sample(folder: str, count: int, image_size: int) -> ImageSet:
+    return photo_sets.load_folder_sample(folder, count, image_size, seed=0)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

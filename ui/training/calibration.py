@@ -41,7 +41,7 @@ def show_calibration(infos: list[registry.ModelInfo]) -> None:
         if fitted is not None:
             reports[info.name] = fitted
     if not reports:
-        st.info("No shipped model has a calibration on its card yet: fit one with `python -m core.training.trust`.")
+        st.info("No shipped model has a calibration on its card yet: fit one with `python -m core.trust.fit`.")
         return
     spec = calibration_controls(list(reports), {info.name: info.title for info in infos})
     fitted = reports[spec.model_name]

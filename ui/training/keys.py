@@ -1,14 +1,14 @@
 """Session-state keys of the live training (tests and other views read them by these names)."""
 
-#: The running :class:`core.training.live_run.LiveRun`, until the page collects its result.
+#: The running :class:`core.training.live.trainer.LiveRun`, until the page collects its result.
 RUN_KEY = "training_live_run"
-#: The finished :class:`core.training.live_run.LiveResult`.
+#: The finished :class:`core.training.live.trainer.LiveResult`.
 RESULT_KEY = "training_live_result"
 #: Why the last training failed.
 ERROR_KEY = "training_live_error"
 #: Why the last training has no result although it did not fail (stopped before it trained).
 STOPPED_KEY = "training_live_stopped"
-#: Where the photos of the finished result came from (a source of :mod:`core.training.live_photos`).
+#: Where the photos of the finished result came from (a source of :mod:`core.training.live.photo_sources`).
 RESULT_SOURCE_KEY = "training_live_result_source"
 #: (result, .keras bytes): the download, made once per result.
 BYTES_KEY = "training_live_keras_bytes"

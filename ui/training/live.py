@@ -1,6 +1,6 @@
 """Train live: photos, settings, Start; the progress while it runs; the result once it is done.
 
-The training runs in a background thread (:class:`core.training.live_run.LiveRun`),
+The training runs in a background thread (:class:`core.training.live.trainer.LiveRun`),
 one at a time for the whole server. The session keeps the run while it is
 going and its result afterwards (keys in :mod:`ui.training.keys`).
 """
@@ -12,8 +12,10 @@ import uuid
 
 import streamlit as st
 
-from core.training import concepts, live_data, live_model, live_run
-from core.training.live_photos import default_mode
+from core.data.image_set import ImageSet
+from core.training import concepts
+from core.training.live import networks, trainer
+from core.training.live.photo_sources import default_mode
 from ui.resources import training as training_resources
 from ui.training.keys import (
     BYTES_KEY,
@@ -32,7 +34,7 @@ from ui.training.live_settings import show_settings
 
 def collect_finished_run() -> None:
     """Move a finished run's result into the session and let the run go."""
-    run: live_run.LiveRun | None = st.session_state.get(RUN_KEY)
+    run: trainer.LiveRun | None = st.session_state.get(RUN_KEY)
     if run is None or not run.done:
         return
     del st.session_state[RUN_KEY]
@@ -45,7 +47,7 @@ def collect_finished_run() -> None:
         st.session_state[ERROR_KEY] = run.error or "the training ended without a result"
 
 
-def start_training(config: live_model.LiveConfig, data: live_data.ImageSet, source: str) -> live_run.LiveRun | None:
+def start_training(config: networks.LiveConfig, data: ImageSet, source: str) -> trainer.LiveRun | None:
     """Start a run in the server's one slot; None (with the reason shown) when it cannot start."""
     session_id = st.session_state.setdefault(SESSION_KEY, uuid.uuid4().hex[:8])
     slot = training_resources.cached_training_slot()
@@ -67,8 +69,8 @@ def start_training(config: live_model.LiveConfig, data: live_data.ImageSet, sour
     return run
 
 
-def show_start(config: live_model.LiveConfig, source: str, choice: PhotoChoice | None,
-               run: live_run.LiveRun | None) -> live_run.LiveRun | None:
+def show_start(config: networks.LiveConfig, source: str, choice: PhotoChoice | None,
+               run: trainer.LiveRun | None) -> trainer.LiveRun | None:
     """Step 3: the Start button; the run going on after it (if any)."""
     st.subheader("3. Train")
     running = run is not None
@@ -104,7 +106,7 @@ def show_live_training() -> None:
     )
     show_concepts()
     collect_finished_run()
-    run: live_run.LiveRun | None = st.session_state.get(RUN_KEY)
+    run: trainer.LiveRun | None = st.session_state.get(RUN_KEY)
     # Shown in this order, filled in another: the mode's default depends on the source, and decoding
     # the photos needs the chosen image size.
     photos_box = st.container()
@@ -127,7 +129,7 @@ def show_live_training() -> None:
         show_result_of(result, st.session_state.get(RESULT_SOURCE_KEY, source), source)
 
 
-def show_result_of(result: live_run.LiveResult, trained_on: str, source: str) -> None:
+def show_result_of(result: trainer.LiveResult, trained_on: str, source: str) -> None:
     """The result under the form of the photos it was trained on; under another form, where it went."""
     if trained_on == source:
         show_result(result)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.data.files import default_data_dir
-from core.training import live_data, live_model
-from core.training.live_photos import (
+from core.data.image_set import ImageSet
+from core.training.live import networks, photo_sets
+from core.training.live.photo_sources import (
     FOLDER_SOURCE,
     photo_sources,
     photos_per_class,
@@ -24,17 +25,17 @@ class PhotoChoice:
     """The photos chosen: how many per class, and how to get them as arrays."""
 
     counts: dict[str, int]
-    load: Callable[[], live_data.ImageSet]
+    load: Callable[[], ImageSet]
 
 
-def dataset_sample(folder: str, config: live_model.LiveConfig) -> PhotoChoice:
+def dataset_sample(folder: str, config: networks.LiveConfig) -> PhotoChoice:
     files = training_resources.cached_folder_files(folder)
-    fewest, most, default = sample_size_choices(len(files), live_model.PRESET_PHOTOS[config.mode],
-                                                live_model.MOST_PHOTOS[config.mode])
+    fewest, most, default = sample_size_choices(len(files), networks.PRESET_PHOTOS[config.mode],
+                                                networks.MOST_PHOTOS[config.mode])
     count = int(st.slider("How many photos", fewest, most, default, step=10, key=f"training_sample_size_{config.mode}",
                           help="A class-balanced random sample of the training photos. From scratch needs "
                                "thousands; transfer learning does well with a few hundred."))
-    sample = live_data.subsample_files(files, count, seed=0)
+    sample = photo_sets.subsample_files(files, count, seed=0)
     image_size = config.image_size
     # Decoding waits for Start: opening the page should not read thousands of photos.
     return PhotoChoice(sample.counts(), lambda: training_resources.cached_folder_sample(folder, count, image_size))
@@ -48,10 +49,10 @@ def choose_source() -> str:
 
 
 def dataset_folder():
-    return live_data.training_folder(default_data_dir())
+    return photo_sets.training_folder(default_data_dir())
 
 
-def show_photos(source: str, config: live_model.LiveConfig) -> PhotoChoice | None:
+def show_photos(source: str, config: networks.LiveConfig) -> PhotoChoice | None:
     """The photo controls; the choice when its classes can be trained on, else None (with the reason)."""
     if source == FOLDER_SOURCE:
         choice = dataset_sample(str(dataset_folder()), config)
@@ -62,7 +63,7 @@ def show_photos(source: str, config: live_model.LiveConfig) -> PhotoChoice | Non
         return None
     st.caption(photos_per_class(choice.counts))
     try:
-        live_data.check_class_counts(choice.counts)
+        photo_sets.check_class_counts(choice.counts)
     except ValueError as error:
         st.error(str(error))
         return None

@@ -5,15 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from core.figures import training as figures
-from core.training import live_run
+from core.training.live import trainer
 from ui.components.charts import show_chart
 
 
-def busy_message(slot: live_run.TrainingSlot) -> None:
+def busy_message(slot: trainer.TrainingSlot) -> None:
     st.warning(slot.busy_sentence(), icon=":material/hourglass_top:")
 
 
-def progress_panel(run: live_run.LiveRun) -> None:
+def progress_panel(run: trainer.LiveRun) -> None:
     """Redrawn every second while the training runs (a fragment)."""
     if run.done:
         st.rerun()  # the full page collects the result
@@ -30,5 +30,5 @@ def progress_panel(run: live_run.LiveRun) -> None:
     show_chart(figures.live_figure(snapshot.history, snapshot.total_epochs), key="live_progress_chart")
 
 
-def show_progress(run: live_run.LiveRun) -> None:
+def show_progress(run: trainer.LiveRun) -> None:
     st.fragment(progress_panel, run_every=1.0)(run)

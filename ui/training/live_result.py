@@ -6,9 +6,10 @@ import streamlit as st
 
 from core.arithmetic.numbers import count_text
 from core.figures import training as figures
-from core.training import live_run, report
+from core.training import report
 from core.training.history import history_from_dict
-from core.training.live_evaluation import LiveEvaluation, curve_readings
+from core.training.live import trainer
+from core.training.live.held_out import LiveEvaluation, curve_readings
 from core.training.metrics import roc_auc, roc_curve
 from ui.components.charts import show_chart
 from ui.components.gallery import GalleryItem, gallery
@@ -20,7 +21,7 @@ from ui.training.try_photo import try_photo
 MOST_MISTAKES = 24
 
 
-def show_curves(result: live_run.LiveResult) -> None:
+def show_curves(result: trainer.LiveResult) -> None:
     show_chart(figures.live_figure(result.history, max(result.epochs_run, 1)), key="live_result_chart")
     try:
         history = history_from_dict(result.history)
@@ -51,7 +52,7 @@ def show_holdout_charts(evaluation: LiveEvaluation) -> None:
                        key="live_cm_norm")
 
 
-def show_holdout(result: live_run.LiveResult) -> None:
+def show_holdout(result: trainer.LiveResult) -> None:
     evaluation = result.evaluation
     if evaluation is None:
         return
@@ -69,7 +70,7 @@ def show_holdout(result: live_run.LiveResult) -> None:
                     width=110)
 
 
-def show_result(result: live_run.LiveResult) -> None:
+def show_result(result: trainer.LiveResult) -> None:
     st.success(result.outcome_sentence, icon=":material/check_circle:")
     show_curves(result)
     show_holdout(result)

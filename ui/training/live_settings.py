@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.models.features import base_weights_problem
-from core.training import live_model
+from core.training.live import networks
 from ui.resources import training as training_resources
 
 #: What each slider means, where the learner meets it.
@@ -25,33 +25,33 @@ HOLDOUT_HELP = ("This share of each class is never trained on: it draws the vali
 def choose_mode(default: str) -> str:
     """The mode radio; transfer only where the MobileNet weights are on this machine (else why not)."""
     problem = base_weights_problem()
-    modes = [mode for mode in live_model.MODES if not (mode == "transfer" and problem)]
+    modes = [mode for mode in networks.MODES if not (mode == "transfer" and problem)]
     mode = st.radio("Training mode", modes, horizontal=True, key=f"training_mode_{default}",
                     index=modes.index(default) if default in modes else 0,
-                    format_func=live_model.MODE_LABELS.get)
+                    format_func=networks.MODE_LABELS.get)
     if problem:
         st.info(f"Transfer learning is not offered here: {problem} Training from scratch works without it.",
                 icon=":material/info:")
-    st.caption(live_model.MODE_SENTENCES[mode])
+    st.caption(networks.MODE_SENTENCES[mode])
     return mode
 
 
-def choose_config(mode: str) -> live_model.LiveConfig:
+def choose_config(mode: str) -> networks.LiveConfig:
     """The sliders, each mode with its own (so each starts from its own measured preset)."""
-    preset = live_model.PRESETS[mode]
+    preset = networks.PRESETS[mode]
     first, second, third = st.columns(3)
     with first:
         if mode == "transfer":
-            architecture = live_model.HEAD_ARCHITECTURE
+            architecture = networks.HEAD_ARCHITECTURE
             st.caption("Network: the frozen MobileNet, its features averaged into 256 numbers, then dropout and "
                        "one dense layer (the only part trained).")
-            sizes = live_model.TRANSFER_IMAGE_SIZES
+            sizes = networks.TRANSFER_IMAGE_SIZES
         else:
             architecture = st.radio(
-                "Network", live_model.ARCHITECTURE_CHOICES, key="training_architecture",
-                index=live_model.ARCHITECTURE_CHOICES.index(preset.architecture),
-                format_func=live_model.ARCHITECTURE_LABELS.get)
-            sizes = live_model.IMAGE_SIZES
+                "Network", networks.ARCHITECTURE_CHOICES, key="training_architecture",
+                index=networks.ARCHITECTURE_CHOICES.index(preset.architecture),
+                format_func=networks.ARCHITECTURE_LABELS.get)
+            sizes = networks.IMAGE_SIZES
         image_size = st.select_slider("Image size (pixels)", sizes, preset.image_size,
                                       key=f"training_image_size_{mode}",
                                       help="Every photo is squeezed to this many pixels a side. Larger shows more "
@@ -60,10 +60,10 @@ def choose_config(mode: str) -> live_model.LiveConfig:
                             disabled=architecture == "tiny", help=DROPOUT_HELP + " (The tiny network has none.)")
     with second:
         epochs = st.slider("Epochs", 1, 30, preset.epochs, key=f"training_epochs_{mode}", help=EPOCHS_HELP)
-        batch_size = st.select_slider("Batch size", live_model.BATCH_SIZES, preset.batch_size,
+        batch_size = st.select_slider("Batch size", networks.BATCH_SIZES, preset.batch_size,
                                       key=f"training_batch_size_{mode}", help=BATCH_SIZE_HELP)
-        learning_rate = st.select_slider("Learning rate", live_model.LEARNING_RATES, preset.learning_rate,
-                                         format_func=live_model.format_learning_rate,
+        learning_rate = st.select_slider("Learning rate", networks.LEARNING_RATES, preset.learning_rate,
+                                         format_func=networks.format_learning_rate,
                                          key=f"training_learning_rate_{mode}", help=LEARNING_RATE_HELP)
     with third:
         mirror_help = ("A mirrored cat is still a cat: twice the variety for free. "
@@ -73,12 +73,12 @@ def choose_config(mode: str) -> live_model.LiveConfig:
                                  help=mirror_help)
         holdout = st.slider("Held out for validation (%)", 10, 40, round(preset.holdout_fraction * 100), 5,
                             format="%d%%", key=f"training_holdout_{mode}", help=HOLDOUT_HELP)
-    return live_model.LiveConfig.from_choices(
+    return networks.LiveConfig.from_choices(
         mode=mode, architecture=architecture, image_size=image_size, epochs=epochs, batch_size=batch_size,
         learning_rate=learning_rate, augmentation=augmentation, dropout=dropout, holdout_percent=holdout)
 
 
-def show_settings(default_mode: str) -> live_model.LiveConfig:
+def show_settings(default_mode: str) -> networks.LiveConfig:
     """The mode, the settings and the size of the network they make."""
     st.subheader("2. How it learns")
     mode = choose_mode(default_mode)
@@ -88,5 +88,5 @@ def show_settings(default_mode: str) -> live_model.LiveConfig:
                                                                config.dropout)
     except ValueError:
         return config  # settings the network cannot be built from say so when training starts
-    st.caption(live_model.parameter_sentence(parameters, frozen=config.is_transfer))
+    st.caption(networks.parameter_sentence(parameters, frozen=config.is_transfer))
     return config

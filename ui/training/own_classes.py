@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.data.image_set import ImageSet
 from core.imaging.photo import UPLOAD_TYPES
-from core.training import live_data
-from core.training.live_photos import ClassFiles, freeze_classes, merge_classes, skipped_title
+from core.training.live import photo_sets
+from core.training.live.photo_sources import ClassFiles, freeze_classes, merge_classes, skipped_title
 from ui.components.messages import file_problem
 from ui.resources import training as training_resources
 from ui.training.keys import UPLOAD_ROUND_KEY
@@ -31,7 +32,7 @@ def zip_classes() -> tuple[ClassFiles, list[str]]:
         return {}, []
     try:
         # Unpacked in memory on each run (fast); only the decoded photos are cached.
-        return live_data.read_zip_of_classes(archive.getvalue())
+        return photo_sets.read_zip_of_classes(archive.getvalue())
     except ValueError as error:
         file_problem(archive.name, str(error))
         return {}, []
@@ -63,9 +64,9 @@ def show_skipped(problems: list[str]) -> None:
                 st.write(f"- {problem}")
 
 
-def own_photos(image_size: int) -> live_data.ImageSet | None:
+def own_photos(image_size: int) -> ImageSet | None:
     """The learner's classes as arrays of ``image_size`` pixels, or None (with a hint) before any photo."""
-    st.caption(f"Two or more classes, at least {live_data.MIN_IMAGES_PER_CLASS} photos each. Photos stay in memory "
+    st.caption(f"Two or more classes, at least {photo_sets.MIN_IMAGES_PER_CLASS} photos each. Photos stay in memory "
                "and are never saved on the server.")
     from_zip, problems = zip_classes()
     st.caption("…or add each class's photos here:")
@@ -77,7 +78,7 @@ def own_photos(image_size: int) -> live_data.ImageSet | None:
     data = training_resources.cached_class_images(freeze_classes(classes), image_size)
     show_skipped([*problems, *data.problems])
     if data.duplicates:
-        st.warning(live_data.duplicates_sentence(data.duplicates), icon=":material/content_copy:")
+        st.warning(photo_sets.duplicates_sentence(data.duplicates), icon=":material/content_copy:")
     st.button("Remove all photos", icon=":material/delete_sweep:", on_click=remove_all_photos,
               key="training_remove_photos", help="Empties the zip and every class's uploader; the class names stay.")
     return data

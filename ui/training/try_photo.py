@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.figures.probability import probability_figure
 from core.imaging.photo import UPLOAD_TYPES, Photo
-from core.training import live_run
+from core.training.live import trainer
 from ui.components.charts import show_chart
 from ui.components.photo_picker import photos_from_uploads
 from ui.session import current_photo
@@ -23,7 +23,7 @@ def photo_to_try() -> Photo | None:
     return photo
 
 
-def try_photo(result: live_run.LiveResult) -> None:
+def try_photo(result: trainer.LiveResult) -> None:
     st.markdown("#### Try it on a photo")
     photo = photo_to_try()
     if photo is None:

@@ -7,7 +7,6 @@ import numpy as np
 from core.explain.activation_max import ActivationMaximisation
 from core.explain.captions import (
     dead_maps_note,
-    gradcam_caption,
     gradcam_title,
     layers_overview_table,
     map_option,
@@ -51,10 +50,6 @@ def test_the_overview_table_has_one_row_per_layer():
 def test_gradcam_titles_and_captions():
     assert gradcam_title("dog", True, 0.9731) == "Grad-CAM for dog (predicted, 97.3%)"
     assert gradcam_title("cat", False, 0.00002) == "Grad-CAM for cat (other class, under 0.1%)"
-    assert gradcam_caption("conv4", (15, 15), (150, 150), empty=False) == (
-        "conv4: a 15×15 map stretched to 150×150. ")
-    assert gradcam_caption("conv4", (15, 15), (150, 150), empty=True).endswith(
-        "Nothing in this layer supports this class: the map is empty.")
 
 
 def test_the_pattern_caption_gives_the_start_and_final_response():

@@ -26,41 +26,41 @@ def linear_model(weights: np.ndarray) -> keras.Model:
 def test_linear_model_gradient_is_its_weights():
     weights = np.random.default_rng(0).normal(size=(8, 8, 3)).astype(np.float32)
     model = linear_model(weights)
-    result = saliency.saliency_map(model, photo(8, 8), class_index=1)
-    np.testing.assert_allclose(result.gradients, weights / 255, rtol=1e-5, atol=1e-8)
-    np.testing.assert_allclose(result.magnitude, np.abs(weights).max(axis=-1) / 255, rtol=1e-5)
-    cat = saliency.saliency_map(model, photo(8, 8), class_index=0)
-    np.testing.assert_allclose(cat.gradients, -weights / 255, rtol=1e-5, atol=1e-8)
-    assert result.heatmap.max() == pytest.approx(1.0) and result.heatmap.min() >= 0
+    result = saliency.explain(model, photo(8, 8), class_index=1)
+    np.testing.assert_allclose(result.details["gradients"], weights / 255, rtol=1e-5, atol=1e-8)
+    np.testing.assert_allclose(result.details["magnitude"], np.abs(weights).max(axis=-1) / 255, rtol=1e-5)
+    cat = saliency.explain(model, photo(8, 8), class_index=0)
+    np.testing.assert_allclose(cat.details["gradients"], -weights / 255, rtol=1e-5, atol=1e-8)
+    assert result.values.max() == pytest.approx(1.0) and result.values.min() >= 0
 
 
 def test_pixels_the_model_cannot_see_have_zero_saliency():
     model = left_half_model()
-    result = saliency.saliency_map(model, photo(SIZE, SIZE), class_index=1)
-    assert result.heatmap.shape == (SIZE, SIZE)
-    assert np.all(result.gradients[:, SIZE // 2:] == 0.0)
-    assert np.all(result.magnitude[:, : SIZE // 2] > 0.0)
+    result = saliency.explain(model, photo(SIZE, SIZE), class_index=1)
+    assert result.values.shape == (SIZE, SIZE)
+    assert np.all(result.details["gradients"][:, SIZE // 2:] == 0.0)
+    assert np.all(result.details["magnitude"][:, : SIZE // 2] > 0.0)
 
 
 def test_smoothgrad_is_seeded_and_averages():
     model = left_half_model()
-    first = saliency.saliency_map(model, photo(SIZE, SIZE), class_index=1, smooth_samples=4, seed=1)
-    again = saliency.saliency_map(model, photo(SIZE, SIZE), class_index=1, smooth_samples=4, seed=1)
-    np.testing.assert_array_equal(first.gradients, again.gradients)
-    assert first.samples == 4 and np.all(first.gradients[:, SIZE // 2:] == 0.0)
+    first = saliency.explain(model, photo(SIZE, SIZE), class_index=1, smooth_samples=4, seed=1)
+    again = saliency.explain(model, photo(SIZE, SIZE), class_index=1, smooth_samples=4, seed=1)
+    np.testing.assert_array_equal(first.details["gradients"], again.details["gradients"])
+    assert first.details["samples"] == 4 and np.all(first.details["gradients"][:, SIZE // 2:] == 0.0)
     with pytest.raises(ValueError, match="negative"):
-        saliency.saliency_map(model, photo(SIZE, SIZE), smooth_samples=-1)
+        saliency.explain(model, photo(SIZE, SIZE), smooth_samples=-1)
 
 
 def test_predicted_class_by_default(tiny_model):
     pixels = photo(40, 50)
-    result = saliency.saliency_map(tiny_model, pixels)
+    result = saliency.explain(tiny_model, pixels)
     # The model's own answer, asked directly: a dog probability above 0.5 means class 1.
     dog = float(keras.ops.convert_to_numpy(tiny_model(model_input(tiny_model, pixels), training=False))[0, 0])
     assert result.predicted_class == int(dog > 0.5)
     assert result.class_index == result.predicted_class
-    assert result.gradients.shape == (32, 32, 3)
+    assert result.details["gradients"].shape == (32, 32, 3)
     # Asking for the other class explicitly gives its gradients, the opposite of the default's.
-    other = saliency.saliency_map(tiny_model, pixels, class_index=1 - result.predicted_class)
+    other = saliency.explain(tiny_model, pixels, class_index=1 - result.predicted_class)
     assert other.class_index == 1 - result.predicted_class and other.predicted_class == result.predicted_class
-    np.testing.assert_allclose(other.gradients, -result.gradients, rtol=1e-4, atol=1e-8)
+    np.testing.assert_allclose(other.details["gradients"], -result.details["gradients"], rtol=1e-4, atol=1e-8)

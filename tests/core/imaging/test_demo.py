@@ -33,7 +33,7 @@ def test_an_unknown_demo_photo_is_refused_with_the_choices():
 @pytest.mark.slow
 def test_the_default_model_calls_the_dog_a_dog_and_the_cat_a_cat():
     from core.models import registry
-    from core.models.predict import predict_probabilities
+    from core.models.inference import predict_probabilities
     from core.prediction.inputs import model_inputs
 
     info = registry.get_model_info(registry.default_model_name(registry.list_models()))

@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import pytest
 
-from core.explain.gradcam import GradCam
+from core.explain.heat_map import HeatMap
 from core.lesson import decision, deeper, first_steps, learning, limits, looked, recap
 from core.lesson.first_layer import first_layer_lesson
 from core.models.registry import NoveltyCard
@@ -102,25 +102,15 @@ def test_the_decision_step_says_how_z_becomes_the_percentage_every_page_shows(cl
     assert "as it is" in decision.decision_text(lesson, answer, 1.0).sentences[2]
 
 
-def test_heat_place_and_share_from_hand_made_maps():
-    corner = np.zeros((9, 9))
-    corner[0, 8] = 1
-    assert looked.heat_place(corner) == "top right"
-    assert looked.heat_place(np.ones((9, 9))) == "middle"
-    assert looked.heat_place(np.zeros((9, 9))) == "nowhere"
-    assert looked.hot_share(corner) == pytest.approx(1 / 81)
-    assert looked.hot_share(np.ones((10, 10))) == pytest.approx(0.5)
-
-
 def test_looked_text_names_the_predicted_class():
     heat = np.zeros((4, 4))
     heat[3, 0] = 1.0
-    cam = GradCam(layer="conv", class_index=0, heatmap=heat, cam=heat, channel_weights=np.ones(1), score=2.0,
-                  probability=0.8, predicted_class=0)
+    cam = HeatMap("Grad-CAM", class_index=0, values=heat, caption="", score=2.0, probability=0.8, predicted_class=0,
+                  details={"layer": "conv"})
     text = looked.looked_text(cam, answer_of([0.8, 0.2]))
     assert text.checkpoint.right_option == "cat" and "neither" in text.checkpoint.options
     assert "bottom left" in text.sentences[1]
-    empty = GradCam("conv", 0, np.zeros((4, 4)), np.zeros((4, 4)), np.ones(1), 0.0, 0.5, 0)
+    empty = HeatMap("Grad-CAM", 0, np.zeros((4, 4)), "", 0.0, 0.5, 0, details={"layer": "conv"})
     assert "heat map is empty" in looked.looked_text(empty, answer_of([0.6, 0.4])).sentences[1]
     assert text.sentences[0] == "The model gives it **80% cat** (cat: 80% · dog: 20%)."
 

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from core.models import architectures, predict, registry
+from core.models import architectures, inference, registry
 from core.models.weights import MOBILENET_WEIGHTS_ENV
 
 
@@ -68,7 +68,7 @@ def test_transfer_is_assembled_from_base_and_head(tmp_path, monkeypatch):
     features = base(scaled, training=False)
     saved_head = keras.saving.load_model(folder / "head.keras", compile=False)
     dog = keras.ops.convert_to_numpy(saved_head(features, training=False))[:, 0]
-    probabilities = predict.predict_probabilities(model, pixels)
+    probabilities = inference.predict_probabilities(model, pixels)
     np.testing.assert_allclose(probabilities[:, 1], dog, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(probabilities[:, 0], 1 - dog, rtol=1e-5, atol=1e-6)
     # The assembled model is pixels -> rescale -> the base (frozen) -> head, with the saved weights.

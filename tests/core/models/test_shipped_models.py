@@ -8,7 +8,7 @@ import pytest
 
 from core.data.files import list_labeled_files
 from core.models import registry
-from core.training.evaluation import predict_scores
+from core.training.split_measurement import split_probabilities
 from tests.support.requirements import require
 
 SHIPPED = registry.list_models()
@@ -63,7 +63,7 @@ def test_accuracy_on_the_real_test_photos_matches_metrics(info, shared_data_dir)
     require_loadable(info)
     files = list_labeled_files(shared_data_dir / "test")
     model = registry.load_model(info)
-    probabilities = predict_scores(model, files, info.input_size[0])
+    probabilities = split_probabilities(model, files, info.input_size[0])
     accuracy = float((probabilities.argmax(axis=1) == np.asarray(files.labels)).mean())
     assert accuracy == pytest.approx(info.test_accuracy, abs=0.005)
 

@@ -10,11 +10,11 @@ import keras
 import numpy as np
 from PIL import Image
 
-from core.training import live_data
+from core.data.image_set import ImageSet
 from core.training.history import TrainingHistory
 
 
-def generated_images(per_class: int = 10, size: int = 32, classes=("cats", "dogs")) -> live_data.ImageSet:
+def generated_images(per_class: int = 10, size: int = 32, classes=("cats", "dogs")) -> ImageSet:
     """``per_class`` photos of every class, labelled in class order."""
     rng = np.random.default_rng(0)
     images, labels = [], []
@@ -24,7 +24,7 @@ def generated_images(per_class: int = 10, size: int = 32, classes=("cats", "dogs
             pixels[..., label % 3] += 150
             images.append(pixels)
             labels.append(label)
-    return live_data.ImageSet(np.stack(images), np.asarray(labels, np.int32), tuple(classes))
+    return ImageSet(np.stack(images), np.asarray(labels, np.int32), tuple(classes))
 
 
 def png(colour=(200, 30, 30), size=24) -> bytes:

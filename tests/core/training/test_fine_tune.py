@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from core.data.files import list_labeled_files, load_pixels
-from core.models import architectures, predict, registry
+from core.models import architectures, inference, registry
 from core.training.fine_tune import VIEW_NAMES, training_views
 from tests.support.training_runs import make_split_data, run_tiny
 
@@ -75,15 +75,15 @@ def test_fine_tuning_ships_only_the_tuned_layers_and_loads_back_the_same_model(s
     metrics = json.loads((folder / "metrics.json").read_text())
     files = list_labeled_files(split_data / "test")
     pixels = np.stack([load_pixels(path, 64) for path in files.paths])
-    predicted = predict.predict_probabilities(model, pixels).argmax(axis=1)
+    predicted = inference.predict_probabilities(model, pixels).argmax(axis=1)
     assert float((predicted == np.asarray(files.labels)).mean()) == pytest.approx(metrics["accuracy"])
 
     # Starting from it goes on from its head and blocks rather than from scratch.
     again = run_tiny(split_data, tmp_path, arch="transfer", name="again", image_size=64, epochs=1,
                      fine_tune_blocks=2, learning_rate=1e-9, start_from=folder)
     reloaded = registry.load_model(registry.get_model_info("again", models_dir=tmp_path), models_dir=tmp_path)
-    np.testing.assert_allclose(predict.predict_probabilities(reloaded, pixels),
-                               predict.predict_probabilities(model, pixels), atol=1e-3)
+    np.testing.assert_allclose(inference.predict_probabilities(reloaded, pixels),
+                               inference.predict_probabilities(model, pixels), atol=1e-3)
     assert json.loads((again / "model.json").read_text())["base"]["started_from"] == str(folder)
 
 

@@ -9,7 +9,7 @@ import pytest
 from core.augment.settings import PRESETS
 from core.data import pipeline
 from core.data.files import split_folder
-from core.models import predict, registry
+from core.models import inference, registry
 from core.training import train
 from tests.support.training_runs import make_split_data, run_tiny
 
@@ -32,7 +32,7 @@ def test_two_epochs_write_a_loadable_model(split_data, tmp_path):
     info = registry.get_model_info("tiny", models_dir=tmp_path)
     assert info.available and info.input_size == (32, 32) and info.test_accuracy == metrics["accuracy"]
     model = registry.load_model(info, models_dir=tmp_path)
-    probabilities = predict.predict_probabilities(model, np.zeros((3, 32, 32, 3), np.uint8))
+    probabilities = inference.predict_probabilities(model, np.zeros((3, 32, 32, 3), np.uint8))
     assert probabilities.shape == (3, 2)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-6)
     assert not list(tmp_path.glob(".tiny*")), "temporary folders must be cleaned up"
@@ -56,7 +56,7 @@ def test_interrupted_run_leaves_the_previous_model_intact(split_data, tmp_path, 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("power cut while saving")
 
-    monkeypatch.setattr(train, "evaluate", crash)
+    monkeypatch.setattr(train, "measure_split", crash)
     with pytest.raises(KeyboardInterrupt):
         run_tiny(split_data, tmp_path)
     after = {p.name: p.read_bytes() for p in first.iterdir()}

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import streamlit as st
 
-from core.models import architectures, predict, registry
+from core.models import architectures, inference, registry
 from core.prediction import features
 from ui import resources
 
@@ -36,7 +36,7 @@ def test_many_first_visits_at_once_load_and_trace_the_model_once(monkeypatch):
         assert all(found is model for found in models)
         # The answer path is traced while loading, so no session's first photo pays for it.
         assert model in features._EXTRACTORS
-        probabilities = predict.predict_probabilities(model, np.zeros((2, 24, 24, 3), np.uint8))
+        probabilities = inference.predict_probabilities(model, np.zeros((2, 24, 24, 3), np.uint8))
         assert probabilities.shape == (2, 2) and np.allclose(probabilities.sum(axis=1), 1)
     finally:
         st.cache_resource.clear()
