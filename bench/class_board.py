@@ -58,7 +58,7 @@ from bench.classroom_load import PeakMemory, class_photos, cpu_seconds, median, 
 from core.classroom.database import DATABASE_URL_ENV, open_database  # noqa: E402
 from core.classroom.store import ClassStore  # noqa: E402
 from deploy import serve  # noqa: E402
-from tests.support.databases import fresh_postgres_database, postgres_url  # noqa: E402
+from harness.databases import fresh_postgres_database, postgres_url  # noqa: E402
 
 ACTIONS = ("send", "label", "answer")
 

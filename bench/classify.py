@@ -43,7 +43,7 @@ from core.models import architectures, registry  # noqa: E402
 from core.models.inference import class_probabilities  # noqa: E402
 from core.prediction.inputs import model_inputs  # noqa: E402
 from core.prediction.photo_answer import AnswerTools, answer_pixels, answer_tools  # noqa: E402
-from tests.support.image_corpus import ORIENTATION_CORNERS, RED, phone_photo_jpeg  # noqa: E402
+from harness.phone_photos import ORIENTATION_CORNERS, RED, phone_photo_jpeg  # noqa: E402
 
 
 def choose_model(name: str | None) -> tuple[keras.Model, tuple[int, int], str, AnswerTools]:

@@ -55,8 +55,8 @@ from PIL import Image  # noqa: E402
 from bench.simulated_students import visit  # noqa: E402
 from core.paths import SHARED_DIR  # noqa: E402
 from deploy import serve  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.support.image_corpus import exif_bytes  # noqa: E402
+from harness.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from harness.phone_photos import exif_bytes  # noqa: E402
 
 UPLOADER = '[data-testid="stFileUploaderDropzoneInput"]'
 INSIDE_LINK = "Filters, feature maps, Grad-CAM"

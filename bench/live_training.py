@@ -37,7 +37,7 @@ def photos(mode: str, image_size: int) -> tuple[ImageSet, str]:
     folder = photo_sets.training_folder(default_data_dir())
     if folder is not None:
         return photo_sets.load_folder_sample(folder, count, image_size, seed=0), f"{count} photos from {folder}"
-    from tests.core.training.samples import generated_images
+    from harness.training_images import generated_images
 
     data = generated_images(per_class=count // 2, size=image_size)
     return data, f"GENERATED FALLBACK ({count} synthetic photos; {default_data_dir()} not found): not cats and dogs"

@@ -35,7 +35,7 @@ if str(PROJECT_ROOT) not in sys.path:
 
 from bench.simulated_students import Session  # noqa: E402
 from deploy import serve  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from harness.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 UPLOADER = '[data-testid="stFileUploaderDropzoneInput"]'
 

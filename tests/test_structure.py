@@ -157,7 +157,11 @@ def test_every_browser_test_is_marked_as_one():
         f"mark them with pytest.mark.browser, so `pytest -m 'not browser'` leaves them out: {unmarked}")
 
 
-def import_graph(folders: tuple[str, ...] = ("core", "ui", "app_pages", "deploy", "bench")) -> dict[str, set[str]]:
+#: Every folder of Python the repository holds, the tests and benchmarks included.
+FOLDERS = ("core", "ui", "app_pages", "deploy", "bench", "harness", "scripts", "tests")
+
+
+def import_graph(folders: tuple[str, ...] = FOLDERS) -> dict[str, set[str]]:
     """Module name -> the project's modules it imports (anywhere in the file: a deferred import is one too)."""
     modules = {}
     for folder in folders:
@@ -202,3 +206,10 @@ def test_no_import_circle_between_modules_or_between_packages():
     both_ways = sorted({tuple(sorted((a, b))) for a, targets in packages.items() for b in targets
                         if a != b and a in packages.get(b, set())})
     assert both_ways == [], f"packages that import each other: {both_ways}"
+    folders: dict[str, set[str]] = {}
+    for module, targets in graph.items():
+        folders.setdefault(module.split(".")[0], set()).update(target.split(".")[0] for target in targets)
+    # bench/ and tests/ once imported each other: what both need lives in harness/, which imports neither.
+    folder_circles = sorted({tuple(sorted((a, b))) for a, targets in folders.items() for b in targets
+                             if a != b and a in folders.get(b, set())})
+    assert folder_circles == [], f"top-level folders that import each other: {folder_circles}"

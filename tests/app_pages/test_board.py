@@ -13,7 +13,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.classroom.database import DATABASE_URL_ENV
-from tests.conftest import PROJECT_ROOT, make_photo_bytes, page_text
+from harness.photo_files import make_photo_bytes
+from tests.conftest import PROJECT_ROOT, page_text
 from ui.resources.classroom import cached_class_store
 
 APP = str(PROJECT_ROOT / "app.py")

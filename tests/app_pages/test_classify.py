@@ -27,9 +27,10 @@ from core.imaging.demo import DEFAULT_DEMO, demo_photo_bytes
 from core.imaging.photo import Photo
 from core.models import registry
 from core.prediction.inputs import model_inputs
-from tests.conftest import PROJECT_ROOT, make_photo_bytes, page_text
+from harness.phone_photos import phone_photo_jpeg
+from harness.photo_files import make_photo_bytes
+from tests.conftest import PROJECT_ROOT, page_text
 from tests.support import honest_answers as honest
-from tests.support.image_corpus import phone_photo_jpeg
 from tests.support.requirements import require
 from ui import resources
 

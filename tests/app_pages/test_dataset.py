@@ -13,7 +13,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PROJECT_ROOT, make_class_folder, make_photo_bytes, page_text
+from harness.photo_files import make_class_folder, make_photo_bytes
+from tests.conftest import PROJECT_ROOT, page_text
 
 PAGE = str(PROJECT_ROOT / "app_pages" / "dataset.py")
 

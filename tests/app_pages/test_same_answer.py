@@ -19,7 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.data.real_photos import DEFAULT_REAL_PHOTOS, split_real_photos
 from core.imaging.photo import photo_from_bytes
-from tests.conftest import PROJECT_ROOT, make_photo_bytes, page_text
+from harness.photo_files import make_photo_bytes
+from tests.conftest import PROJECT_ROOT, page_text
 from tests.support import honest_answers as honest
 from tests.support.requirements import require
 

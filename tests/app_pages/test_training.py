@@ -20,7 +20,8 @@ from core.models import registry
 from core.models.architectures import tiny
 from core.training.live import held_out, networks, progress, trainer
 from core.training.metrics import binary_metrics
-from tests.conftest import PROJECT_ROOT, make_class_folder, make_photo_bytes
+from harness.photo_files import make_class_folder, make_photo_bytes
+from tests.conftest import PROJECT_ROOT
 from ui.session import MODEL_KEY
 
 PAGE = str(PROJECT_ROOT / "app_pages" / "training.py")
@@ -168,7 +169,7 @@ def test_a_model_without_a_readable_history_can_be_chosen_for_the_table(models_d
 
 def test_evaluation_gallery_and_roc_curve_from_local_test_photos(models_dir, tmp_path, monkeypatch):
     from core.models.architectures import tiny
-    from tests.conftest import make_class_folder
+    from harness.photo_files import make_class_folder
 
     folder = write_model_folder(models_dir, "baseline", input_size=32, wrong_file="cats/cats_003.png")
     tiny(image_size=32).save(folder / "model.keras")

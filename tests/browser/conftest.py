@@ -19,21 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.chromium import CHROMIUM, CHROMIUM_ARGS, ROOM_HOST
 from tests.support.requirements import require
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ROOM_HOST = "classroom.test"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-    # A name for the test server as the room's network would give it: the lesson draws its QR code only for an
-    # address a phone can open, never for 127.0.0.1.
-    f"--host-resolver-rules=MAP {ROOM_HOST} 127.0.0.1",
-]
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

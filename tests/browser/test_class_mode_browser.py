@@ -16,9 +16,11 @@ import pytest
 from core.classroom.database import DATABASE_URL_ENV
 from core.paths import SHARED_DIR
 from deploy import serve
-from tests.browser.conftest import PROJECT_ROOT, ROOM_HOST, wait_for_app
-from tests.conftest import make_photo_bytes
-from tests.support.databases import fresh_database, postgres_url
+from harness.chromium import ROOM_HOST
+from harness.databases import postgres_url
+from harness.photo_files import make_photo_bytes
+from tests.browser.conftest import PROJECT_ROOT, wait_for_app
+from tests.support.databases import fresh_database
 from tests.support.requirements import require
 
 pytestmark = pytest.mark.browser

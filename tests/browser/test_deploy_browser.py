@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from deploy import serve
-from tests.support.image_corpus import phone_photo_jpeg
+from harness.phone_photos import phone_photo_jpeg
 from tests.support.requirements import require
 
 

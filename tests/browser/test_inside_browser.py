@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from core.models import registry
+from harness.photo_files import make_photo_bytes
 from tests.browser.conftest import screenshot, wait_for_app
-from tests.conftest import SHARED_DATA, make_photo_bytes
+from tests.conftest import SHARED_DATA
 
 NAV_LABEL = "Filters, feature maps, Grad-CAM"
 ALL_CHARTS_DRAWN = """() => {

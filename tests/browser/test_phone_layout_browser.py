@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from core.models import registry
+from harness.photo_files import make_photo_bytes
 from tests.browser.conftest import screenshot, wait_for_app
-from tests.conftest import make_photo_bytes
 
 PHONE = {"width": 390, "height": 844}
 SIZES = {"desktop": {"width": 1400, "height": 900}, "projector": {"width": 1280, "height": 720}, "phone": PHONE}

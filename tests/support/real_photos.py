@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from tests.conftest import make_photo_bytes
+from harness.photo_files import make_photo_bytes
 
 
 def make_real_folder(folder: Path, groups: dict[tuple[str, str], int]) -> Path:

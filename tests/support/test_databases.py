@@ -6,7 +6,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from tests.support.databases import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, fresh_database, postgres_url
+from harness.databases import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, postgres_url
+from tests.support.databases import fresh_database
 
 
 def backend_of(url: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.training import train
-from tests.conftest import make_class_folder
+from harness.photo_files import make_class_folder
 
 
 def make_split_data(root: Path) -> Path:

@@ -17,7 +17,7 @@ from core.augment.steps import (
     contrast_sentence,
     steps_table,
 )
-from tests.conftest import make_photo_bytes
+from harness.photo_files import make_photo_bytes
 
 
 def test_tutorial_settings_map_to_the_keras_layers():

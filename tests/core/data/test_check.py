@@ -14,7 +14,7 @@ from PIL import Image
 from core.data import check
 from core.data.archive import open_zip_bytes
 from core.data.listing import folder_reader, list_folder, list_zip, zip_reader
-from tests.conftest import make_class_folder, make_photo_bytes
+from harness.photo_files import make_class_folder, make_photo_bytes
 
 
 def plant_problems(root: Path) -> dict[str, str]:

@@ -13,7 +13,7 @@ import pytest
 from core.data import download
 from core.data.files import split_folder
 from core.data.split import MANIFEST_NAME
-from tests.conftest import make_photo_bytes
+from harness.photo_files import make_photo_bytes
 
 
 def petimages_zip(path: Path, per_class: int = 10) -> Path:

@@ -10,7 +10,7 @@ import pytest
 from core.data import check
 from core.data.files import split_folder
 from core.data.listing import UNSPLIT, folder_signature, list_folder, listing_from_paths
-from tests.conftest import make_class_folder, make_photo_bytes
+from harness.photo_files import make_class_folder, make_photo_bytes
 from tests.core.data.test_check import plant_problems
 
 

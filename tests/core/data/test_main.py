@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.data import __main__
-from tests.conftest import make_class_folder
+from harness.photo_files import make_class_folder
 from tests.core.data.test_check import plant_problems
 
 

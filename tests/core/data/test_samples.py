@@ -7,7 +7,7 @@ import pytest
 
 from core.data.listing import DatasetListing, folder_reader, list_folder, listing_from_paths
 from core.data.samples import random_photo, sample_paths
-from tests.conftest import make_class_folder
+from harness.photo_files import make_class_folder
 
 
 def test_sample_paths_are_distinct_per_class_and_seeded():

@@ -15,7 +15,7 @@ from core.data import check
 from core.data.files import list_labeled_files, split_folder
 from core.data.listing import folder_reader, list_folder
 from core.data.split import MANIFEST_NAME, plan_split, split_counts, split_dataset
-from tests.conftest import make_class_folder
+from harness.photo_files import make_class_folder
 from tests.core.data.test_check import plant_problems
 
 

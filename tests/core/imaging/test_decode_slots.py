@@ -9,7 +9,7 @@ import pytest
 from core.imaging.decode import ImageLoadError
 from core.imaging.decode_slots import DecodeSlots, release_freed_memory
 from core.imaging.photo import photo_from_bytes
-from tests.conftest import make_photo_bytes
+from harness.photo_files import make_photo_bytes
 
 
 def test_thirty_uploads_at_once_are_decoded_two_at_a_time_and_each_gets_its_photo():

@@ -12,7 +12,7 @@ from PIL import Image
 from core.imaging.decode import ImageLoadError
 from core.imaging.digest import digest
 from core.imaging.photo import UPLOAD_TYPES, WORKING_SIDE, Photo, photo_from_bytes, working_copy
-from tests.conftest import make_photo_bytes
+from harness.photo_files import make_photo_bytes
 from tests.support import image_corpus as corpus
 
 

@@ -10,21 +10,7 @@ import keras
 import numpy as np
 from PIL import Image
 
-from core.data.image_set import ImageSet
 from core.training.history import TrainingHistory
-
-
-def generated_images(per_class: int = 10, size: int = 32, classes=("cats", "dogs")) -> ImageSet:
-    """``per_class`` photos of every class, labelled in class order."""
-    rng = np.random.default_rng(0)
-    images, labels = [], []
-    for label in range(len(classes)):
-        for _ in range(per_class):
-            pixels = rng.integers(0, 60, (size, size, 3)).astype(np.uint8)
-            pixels[..., label % 3] += 150
-            images.append(pixels)
-            labels.append(label)
-    return ImageSet(np.stack(images), np.asarray(labels, np.int32), tuple(classes))
 
 
 def png(colour=(200, 30, 30), size=24) -> bytes:

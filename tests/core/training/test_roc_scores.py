@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.training.roc_scores import positive_class_scores
-from tests.conftest import make_class_folder
+from harness.photo_files import make_class_folder
 from tests.core.training.samples import green_is_dog_model
 
 

@@ -7,7 +7,7 @@ import numpy as np
 from core.models import registry
 from core.prediction.novelty import NoveltyScorer
 from core.trust import fit
-from tests.conftest import make_class_folder
+from harness.photo_files import make_class_folder
 from tests.support.real_photos import make_real_folder
 from tests.support.training_runs import make_split_data, run_tiny
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import make_photo_bytes
+from harness.photo_files import make_photo_bytes
 from ui import resources
 
 
@@ -72,7 +72,7 @@ def released_upload_script():
     from streamlit.runtime.scriptrunner import get_script_run_ctx
     from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
 
-    from tests.conftest import make_photo_bytes
+    from harness.photo_files import make_photo_bytes
     from ui.components.photo_picker import photo_of_upload
 
     context = get_script_run_ctx()

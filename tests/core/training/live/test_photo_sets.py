@@ -10,8 +10,9 @@ import pytest
 from core.data.files import list_labeled_files
 from core.data.image_set import ImageSet
 from core.training.live import photo_sets
-from tests.conftest import make_class_folder, make_photo_bytes
-from tests.core.training.samples import generated_images, make_zip, png
+from harness.photo_files import make_class_folder, make_photo_bytes
+from harness.training_images import generated_images
+from tests.core.training.samples import make_zip, png
 
 
 def test_class_count_messages():

@@ -12,7 +12,7 @@ from core.models import inference, registry
 from core.models.architectures import tiny
 from core.training.live import networks, saving, trainer
 from core.training.live.held_out import evaluate_live
-from tests.core.training.samples import generated_images
+from harness.training_images import generated_images
 
 #: Two epochs as Keras logs them.
 HISTORY = {"loss": (0.69, 0.5), "accuracy": (0.5, 0.75), "val_loss": (0.7, 0.6), "val_accuracy": (0.5, 0.625),

@@ -9,7 +9,7 @@ import pytest
 
 from core.training.live import networks, trainer
 from core.training.live.progress import TrainingProgress
-from tests.core.training.samples import generated_images
+from harness.training_images import generated_images
 
 TINY_CONFIG = networks.LiveConfig(architecture="tiny", image_size=32, epochs=2, batch_size=8, dropout=0.0)
 

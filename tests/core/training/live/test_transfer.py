@@ -10,7 +10,7 @@ import pytest
 
 from core.models import features
 from core.training.live import networks, trainer
-from tests.core.training.samples import generated_images
+from harness.training_images import generated_images
 
 
 def colour_base(image_size: int = 32) -> features.FrozenBase:
