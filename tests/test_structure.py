@@ -19,8 +19,8 @@ CORE = PROJECT_ROOT / "core"
 #: The only places that may import streamlit: the router, the pages and their views.
 STREAMLIT_ALLOWED = (PROJECT_ROOT / "app.py", PROJECT_ROOT / "app_pages", PROJECT_ROOT / "ui")
 
-#: Not the app's code: the tests drive the app, the benchmarks time it.
-NOT_APP_CODE = {"tests", "bench"}
+#: Not the app's code: the tests drive the app, the benchmarks time it, the harness feeds both.
+NOT_APP_CODE = {"tests", "bench", "harness"}
 
 MAX_PAGE_LINES = 150
 MAX_MODULE_LINES = 400
