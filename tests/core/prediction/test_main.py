@@ -58,7 +58,8 @@ def test_nothing_readable_is_a_non_zero_exit(photos, tmp_path, capsys):
 
 
 def test_the_command_runs_as_a_module(photos, fitted_models_dir):
-    result = subprocess.run([sys.executable, "-m", "core.prediction", str(photos / "dog.png"), str(photos / "broken.jpg")],
+    command = [sys.executable, "-m", "core.prediction", str(photos / "dog.png"), str(photos / "broken.jpg")]
+    result = subprocess.run(command,
                             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False,
                             env={"PATH": "/usr/bin:/bin", MODELS_DIR_ENV: str(fitted_models_dir),
                                  "TF_CPP_MIN_LOG_LEVEL": "3", "HOME": str(photos)})
