@@ -29,7 +29,7 @@ from core.data.image_set import ImageSet
 from core.models.features import base_weights_problem, frozen_base  # noqa: E402
 from core.training.live import networks, photo_sets, trainer  # noqa: E402
 from core.training.live.progress import TrainingProgress  # noqa: E402
-from core.training.report import format_rate  # noqa: E402
+from core.wording.percent import share_percent  # noqa: E402
 
 
 def photos(mode: str, image_size: int) -> tuple[ImageSet, str]:
@@ -68,7 +68,7 @@ def run(mode: str) -> None:
     for epoch, (train, held) in enumerate(zip(history["accuracy"], history["val_accuracy"]), start=1):
         elapsed += history["seconds"][epoch - 1]
         print(f"  {epoch:5d}  {train:9.1%}  {held:12.1%}  {elapsed:7.1f}")
-    print(f"  kept epoch {result.kept_epoch}; held-out accuracy {format_rate(result.evaluation.accuracy)} on "
+    print(f"  kept epoch {result.kept_epoch}; held-out accuracy {share_percent(result.evaluation.accuracy, 1)} on "
           f"{len(result.holdout)} photos; {seconds:.1f} s wall-clock, {cpu_seconds:.1f} CPU s in all")
 
 
@@ -91,9 +91,9 @@ def own_classes(seeds: int = 3) -> None:
         data = photo_sets.decode_class_images(classes, config.image_size)
         wall = time.perf_counter()
         result = trainer.train_live(config, data, base=base)
-        print(f"  sample {seed + 1}: held-out accuracy {format_rate(result.evaluation.accuracy)} on "
+        print(f"  sample {seed + 1}: held-out accuracy {share_percent(result.evaluation.accuracy, 1)} on "
               f"{len(result.holdout)} photos (best validation accuracy "
-              f"{format_rate(max(result.history['val_accuracy']))}), {time.perf_counter() - wall:.1f} s")
+              f"{share_percent(max(result.history['val_accuracy']), 1)}), {time.perf_counter() - wall:.1f} s")
 
 
 def main(argv: list[str] | None = None) -> int:

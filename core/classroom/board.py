@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.classroom.limits import IDLE_SECONDS, LABELS, MAX_PHOTOS_PER_STUDENT, MAX_STUDENTS
-from core.prediction.honest import whole_percent
+from core.wording.percent import probability_percent, share_percent
 
 #: The columns of the class's confusion matrix: every answer the Classify page can give.
 ANSWERS = ("cat", "dog", "not sure", "neither")
@@ -61,11 +61,11 @@ class BoardPhoto:
     def caption(self) -> str:
         """'dog, 97% · really cat' (plain text; the nickname is shown apart, escaped)."""
         if self.answer == "neither":
-            said = f"neither? (best guess {self.best_guess}, {whole_percent(self.confidence)})"
+            said = f"neither? (best guess {self.best_guess}, {probability_percent(self.confidence)})"
         elif self.answer == "not sure":
-            said = f"not sure ({whole_percent(self.confidence)} {self.best_guess})"
+            said = f"not sure ({probability_percent(self.confidence)} {self.best_guess})"
         else:
-            said = f"{self.answer}, {whole_percent(self.confidence)}"
+            said = f"{self.answer}, {probability_percent(self.confidence)}"
         flag = " · flagged neither" if self.neither and self.answer != "neither" else ""
         told = "not labelled yet" if self.label is None else f"really {self.label}"
         return f"{said}{flag} · {told}"
@@ -103,7 +103,7 @@ class StepAnswers:
         counted = f"{self.total} answer{'s' if self.total != 1 else ''} to step {self.step}'s checkpoint"
         if not self.revealed:
             return f"{counted}. The share right shows when you click “Show the answer”."
-        return f"{counted}: {self.right} right ({self.right / self.total:.0%})."
+        return f"{counted}: {self.right} right ({share_percent(self.right / self.total)})."
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from core.lesson.checkpoint import StepText, checkpoint
 from core.models.layers import walk_layers
 from core.models.probe import get_probe, model_input
 from core.prediction.answers import singular
-from core.prediction.honest import whole_percent
 from core.prediction.photo_answer import PhotoAnswer
+from core.wording.percent import probability_percent
 
 #: How many of the neuron's largest products are written out.
 SHOWN_TERMS = 4
@@ -118,10 +118,10 @@ def calibrated_sentence(lesson: DecisionLesson, answer: PhotoAnswer, temperature
     """How the app turns z into the percentage every page shows: z / T, then the sigmoid (or softmax)."""
     label = singular(answer.label)
     if temperature == 1.0:
-        return f"The app shows this probability as it is: **{whole_percent(answer.confidence)} {label}**."
+        return f"The app shows this probability as it is: **{probability_percent(answer.confidence)} {label}**."
     squash = "σ(z / T)" if lesson.is_sigmoid else "softmax(z / T)"
     return (f"Before it shows a percentage, the app divides z by T = {temperature:.2f}, fitted so that its "
-            f"percentages match how often it was right: {squash} gives **{whole_percent(answer.confidence)} "
+            f"percentages match how often it was right: {squash} gives **{probability_percent(answer.confidence)} "
             f"{label}**, the percentage every page shows for this photo.")
 
 
@@ -161,5 +161,5 @@ def decision_text(lesson: DecisionLesson, answer: PhotoAnswer, temperature: floa
     right = _name(lesson, lesson.predicted)
     wrong = [_name(lesson, index) for index in range(lesson.probabilities.size) if index != lesson.predicted]
     return StepText(sentences, checkpoint("Which class gets the largest probability?", right, wrong,
-                                          f"{right}: {whole_percent(answer.confidence)}.",
+                                          f"{right}: {probability_percent(answer.confidence)}.",
                                           position=1))

@@ -13,6 +13,7 @@ from core.lesson.checkpoint import StepText, checkpoint
 from core.lesson.first_layer import TrainedLayers, first_conv_path, trained_layers
 from core.models.layers import find_layer, trained_layer_names
 from core.training.history import TrainingHistory, best_epoch
+from core.wording.percent import share_percent
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,7 +70,7 @@ def learning_text(lesson: LearningLesson) -> StepText:
     kernel_now = lesson.trained.kernel[..., lesson.channel]
     kernel_then = lesson.untrained.kernel[..., lesson.channel]
     if history.has_validation and best is not None:
-        accuracy = (f" and {history.val_accuracy[best - 1]:.1%} of the validation photos right"
+        accuracy = (f" and {share_percent(history.val_accuracy[best - 1], 1)} of the validation photos right"
                     if len(history.val_accuracy) == history.epochs else "")
         curves = (f"Training ran {history.epochs} epochs (passes over the training photos); the validation loss, "
                   f"measured on photos it never learned from, was lowest at epoch {best}{accuracy}.")

@@ -12,9 +12,9 @@ from core.imaging.resize import resize_for_model
 from core.imaging.variants import rotated as sideways  # the same copy the "neither" score is checked on
 from core.lesson.checkpoint import StepText, checkpoint
 from core.models.registry import NoveltyCard
-from core.prediction.answers import cannot_tell, measured_share, singular, wrongly_flagged
-from core.prediction.honest import whole_percent
+from core.prediction.answers import cannot_tell, singular, wrongly_flagged
 from core.prediction.photo_answer import AnswerTools, PhotoAnswer, answer_pixels
+from core.wording.percent import probability_percent, share_percent
 
 #: The side a "tiny" photo is shrunk to before it is enlarged again (as scripts/shifted_test.py does).
 TINY_SIDE = 48
@@ -47,7 +47,7 @@ def limits_trials(model: keras.Model, tools: AnswerTools, photo: np.ndarray,
 
 def said(answer: PhotoAnswer) -> str:
     """'dog (97%)': the network's top class and the percentage every page shows."""
-    return f"{singular(answer.label)} ({whole_percent(answer.confidence)})"
+    return f"{singular(answer.label)} ({probability_percent(answer.confidence)})"
 
 
 def _change(original: PhotoAnswer, changed: PhotoAnswer, how: str) -> str:
@@ -65,7 +65,7 @@ def flag_sentence(novelty: NoveltyCard | None, class_words: str = "cats and dogs
     # One decimal, as the Classify page gives them: 89.5% must not read as a round 90%.
     wrongly = f", and wrongly flagged {wrongly_flagged(novelty, class_words)}" \
         if novelty.test_flag_rate is not None else ""
-    caught = measured_share(novelty.caught["overall"], decimals=1)
+    caught = share_percent(novelty.caught["overall"], decimals=1)
     return (f" A second score from the network's features (on the Classify page) flags photos unlike its "
             f"training cats and dogs: it caught {caught} of such photos checked{wrongly}.")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from core.explain.heat_map import HeatMap, heat_place, hot_share
 from core.lesson.checkpoint import StepText, checkpoint
 from core.prediction.answers import singular
-from core.prediction.honest import whole_percent
 from core.prediction.photo_answer import PhotoAnswer
+from core.wording.percent import probability_percent, share_percent
 
 
 def looked_text(cam: HeatMap, answer: PhotoAnswer) -> StepText:
@@ -22,9 +22,9 @@ def looked_text(cam: HeatMap, answer: PhotoAnswer) -> StepText:
     else:
         where = (f"Grad-CAM colours the places whose maps pushed the answer towards {names[cam.class_index]}: "
                  f"the heat sits at the {place} of the photo, and half of it lies on "
-                 f"{hot_share(cam.values):.0%} of the area.")
-    said = (f"The model gives it **{whole_percent(probabilities[predicted])} {names[predicted]}** "
-            f"({' · '.join(f'{name}: {whole_percent(value)}' for name, value in zip(names, probabilities))}).")
+                 f"{share_percent(hot_share(cam.values))} of the area.")
+    said = (f"The model gives it **{probability_percent(probabilities[predicted])} {names[predicted]}** "
+            f"({' · '.join(f'{name}: {probability_percent(value)}' for name, value in zip(names, probabilities))}).")
     if answer.neither:
         said += (f" But the app answers \"{answer.answer}\": "
                  f"{answer.novelty.headline[0].lower()}{answer.novelty.headline[1:]}")
@@ -36,5 +36,5 @@ def looked_text(cam: HeatMap, answer: PhotoAnswer) -> StepText:
     )
     question = "Which answer did the model give for this photo?"
     wrong = [name for index, name in enumerate(names) if index != predicted] + ["neither"]
-    why = f"{names[predicted]} has the larger probability, {whole_percent(probabilities[predicted])}."
+    why = f"{names[predicted]} has the larger probability, {probability_percent(probabilities[predicted])}."
     return StepText(sentences, checkpoint(question, names[predicted], wrong, why, position=predicted))

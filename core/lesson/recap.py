@@ -10,8 +10,8 @@ from core.lesson.first_layer import FirstLayerLesson
 from core.lesson.first_steps import relu_name
 from core.lesson.learning import trained_layers_text
 from core.prediction.answers import singular
-from core.prediction.honest import whole_percent
 from core.prediction.photo_answer import PhotoAnswer
+from core.wording.percent import probability_percent
 
 
 def _relu_line(first: FirstLayerLesson) -> str:
@@ -46,7 +46,7 @@ def recap_lines(first: FirstLayerLesson, chain_text: str, decision: DecisionLess
 
 def answer_words(answer: PhotoAnswer) -> str:
     """'dog 97%' (the percentage every page shows), with the app's verdict when it is not that class."""
-    words = f"{singular(answer.label)} {whole_percent(answer.confidence)}"
+    words = f"{singular(answer.label)} {probability_percent(answer.confidence)}"
     if answer.neither:
         return f"{words}, but the app answers \"neither\""
     if answer.unsure:

@@ -26,19 +26,21 @@ import sys
 from pathlib import Path
 
 from core.models.registry import models_root
+from core.wording.percent import percentage_points, share_percent
 
 #: The kinds of other photo, in the order the second table lists them (big cats are kept out of "overall").
 KINDS = (("objects_scenes", "objects, scenes"), ("people", "people"), ("animals", "other animals"),
          ("bigcats", "big cats (apart)"))
 
 
-def percent(value: float | None, digits: int = 1) -> str:
-    return "" if value is None else f"{value:.{digits}%}"
+def percent(value: float | None, decimals: int = 1) -> str:
+    """A measured share in a table cell (:func:`core.wording.percent.share_percent`); empty where none was measured."""
+    return "" if value is None else share_percent(value, decimals)
 
 
 def points(value: float | None) -> str:
-    """An ECE in percentage points, as the Training page shows it."""
-    return "" if value is None else f"{100 * value:.1f}"
+    """An ECE in percentage points in a table cell (:func:`core.wording.percent.percentage_points`); empty if none."""
+    return "" if value is None else percentage_points(value)
 
 
 def _ece(entry: dict) -> str:
@@ -68,8 +70,8 @@ def row(folder: Path) -> str:
     validation = card.get("validation_accuracy")
     real = ((card.get("calibration") or {}).get("real") or {}).get("accuracy") or {}
     return (f"| `{card['name']}` | {size} | {card['parameters']:,} ({card['trainable_parameters']:,}) | "
-            f"{metrics['accuracy']:.1%} | {percent(real.get('colour'))} | {percent(real.get('greyscale'))} | "
-            f"{'' if validation is None else f'{validation:.1%}'} | "
+            f"{percent(metrics['accuracy'])} | {percent(real.get('colour'))} | {percent(real.get('greyscale'))} | "
+            f"{percent(validation)} | "
             f"{card.get('epochs_run')} (best {card.get('best_epoch')}) | {minutes:.0f} min, {card.get('machine')} | "
             f"{trust_cells(card)}")
 

@@ -15,6 +15,8 @@ import weakref
 import keras
 import numpy as np
 
+from core.models.outputs import class_count
+
 #: Photos per model call: large enough to use both cores, small enough for a phone photo batch.
 BATCH_SIZE = 64
 
@@ -44,7 +46,7 @@ def predict_probabilities(model: keras.Model, pixels: np.ndarray, batch_size: in
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
     if len(pixels) == 0:
-        return np.zeros((0, max(int(model.output_shape[-1]), 2)), np.float64)
+        return np.zeros((0, class_count(model.output_shape[-1])), np.float64)
     outputs = [_run(model, pixels[start:start + batch_size].astype(np.float32))
                for start in range(0, len(pixels), batch_size)]
     return class_probabilities(np.concatenate(outputs, axis=0))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from core.arithmetic.numbers import format_count
 from core.arithmetic.shape_chain import PaddingComparison, padding_comparison
 from core.models.summary import ModelTable
+from core.wording.percent import share_percent
 
 #: The layers whose output height the comparison follows.
 SIZE_CHANGING = ("Conv2D", "MaxPooling2D")
@@ -55,7 +56,7 @@ class PaddingLesson:
             f"**same** padding (a border of zeros keeps 150 at 150), which this model does not use; with the bias "
             f"the Dense layer would then have {format_count(comparison.dense_same)} parameters.\n\n"
             f"The whole classic model has **{format_count(self.total_parameters)}** parameters; "
-            f"{comparison.dense_valid / self.total_parameters:.0%} of them are in that one Dense layer."
+            f"{share_percent(comparison.dense_valid / self.total_parameters)} of them are in that one Dense layer."
         )
 
     @property

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from core.models import weights as weights_module
 from core.models.fine_tuned import FINE_TUNED_FILE
 from core.paths import MODELS_DIR
+from core.wording.percent import share_percent
 
 if TYPE_CHECKING:
     import keras
@@ -124,7 +125,8 @@ class ModelInfo:
 
     @property
     def label(self) -> str:
-        accuracy = f"{self.test_accuracy:.1%} test accuracy" if self.test_accuracy is not None else "not evaluated"
+        accuracy = ("not evaluated" if self.test_accuracy is None
+                    else f"{share_percent(self.test_accuracy, 1)} test accuracy")
         suffix = "" if self.available else " (unavailable)"
         return f"{self.title} · {accuracy}{suffix}"
 

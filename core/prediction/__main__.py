@@ -19,8 +19,8 @@ from core.imaging.decode import ImageLoadError
 from core.imaging.photo import photo_from_bytes
 from core.models import registry
 from core.prediction.answers import singular
-from core.prediction.honest import whole_percent
 from core.prediction.photo_answer import answer_pixels, answer_tools, answers_csv
+from core.wording.percent import probability_percent
 
 #: Photos decoded and run together: enough to batch the network, few enough to keep memory small.
 CHUNK = 16
@@ -57,7 +57,7 @@ def _line(answer) -> str:
     flag = ""
     if answer.novelty is not None:
         flag = f"  neither-score {answer.novelty.score:.3g}{' (NEITHER)' if answer.neither else ''}"
-    return f"{answer.name}: {answer.answer} ({whole_percent(answer.confidence)} {singular(answer.label)}){flag}"
+    return f"{answer.name}: {answer.answer} ({probability_percent(answer.confidence)} {singular(answer.label)}){flag}"
 
 
 def main(argv: list[str] | None = None) -> int:

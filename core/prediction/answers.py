@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core.arithmetic.numbers import TIMES, format_count
+from core.wording.percent import share_percent
 
 if TYPE_CHECKING:  # only for the type: the figures import this module and need no Keras
     from core.models.registry import ModelInfo, NoveltyCard
@@ -26,15 +27,6 @@ SINGULAR = {"cats": "cat", "dogs": "dog"}
 def singular(class_name: str) -> str:
     """'cats' -> 'cat' for sentences; other names unchanged."""
     return SINGULAR.get(class_name, class_name)
-
-
-def format_probability(probability: float) -> str:
-    """'97.3%', but 'over 99.9%' rather than a rounded '100.0%': a network is never certain."""
-    if probability >= 0.9995:
-        return "over 99.9%"
-    if probability < 0.0005:  # also an exact 0.0: float32 rounds a tiny probability to zero, not the model
-        return "under 0.1%"
-    return f"{probability:.1%}"
 
 
 @dataclass(frozen=True)
@@ -66,21 +58,6 @@ class Prediction:
         return None if self.unsure else self.index
 
 
-def measured_share(share: float, decimals: int = 0) -> str:
-    """A measured share: '74%' (or '89.5%' with one decimal, which must not read as a round 90%).
-
-    An exact 0 or 1 is said as counted; anything else never rounds to 0% or 100%: 'under 1%', 'over 99%'.
-    """
-    if share in (0.0, 1.0):
-        return f"{share:.0%}"
-    smallest = 10.0 ** -decimals / 100  # one unit of the last digit shown, as a share
-    if share < smallest / 2:
-        return f"under {smallest:.{decimals}%}"
-    if share >= 1 - smallest / 2:
-        return f"over {1 - smallest:.{decimals}%}"
-    return f"{share:.{decimals}%}"
-
-
 #: The kinds of "other" photo on a model card, as sentences name them (any other kind: its folder name).
 KIND_WORDS = {"animals": "other animals", "objects_scenes": "objects and scenes", "people": "people",
               "bigcats": "big cats"}
@@ -92,7 +69,7 @@ WEAK_FLAG = 0.5
 def wrongly_flagged(card: NoveltyCard, class_words: str) -> str:
     """'2.2% of the 1,000 test cats and dogs (256 px, like the training photos) and 1.3% of 150 real photos ...'."""
     def share(value: float) -> str:
-        return "none" if value == 0 else f"{100 * value:.1f}%"
+        return "none" if value == 0 else share_percent(value, decimals=1)
 
     text = f"{share(card.test_flag_rate or 0.0)} of the test {class_words} (photos shrunk like the training ones)"
     real = card.real or {}
@@ -108,8 +85,8 @@ def cannot_tell(card: NoveltyCard, class_words: str) -> str:
     measured = ""
     if real:
         measured = (f" When it was checked on {format_count(real['count'])} real photos of {class_words} and photos "
-                    f"of other things, its score told them apart only {real['auroc']:.0%} of the time"
-                    f" (a coin toss is 50%) and would have flagged {measured_share(real['flagged']['colour'])} of "
+                    f"of other things, its score told them apart only {share_percent(real['auroc'])} of the time"
+                    f" (a coin toss is 50%) and would have flagged {share_percent(real['flagged']['colour'])} of "
                     f"the {class_words}.")
     return (f"This model cannot tell a photo of something else from {class_words}: it gives every photo one of its "
             f"classes.{measured} So the app shows no \"neither\" verdict for it.")
@@ -134,9 +111,9 @@ def flag_record(card: NoveltyCard | None, class_words: str, flagged: bool = True
         return KIND_WORDS.get(kind, kind.replace("_", " "))
 
     kinds = {kind: share for kind, share in card.caught.items() if kind != "overall"}
-    details = ", ".join(f"{named(kind)} {measured_share(share)}"
+    details = ", ".join(f"{named(kind)} {share_percent(share)}"
                         for kind, share in kinds.items() if kind not in SEPARATE_KINDS)
-    apart = "; ".join(f"{named(kind)}, counted apart, {measured_share(share)}"
+    apart = "; ".join(f"{named(kind)}, counted apart, {share_percent(share)}"
                       for kind, share in kinds.items() if kind in SEPARATE_KINDS)
     details = "; ".join(part for part in (details, apart) if part)
     if not card.shown:  # no photo is flagged; the page's note says why (cannot_tell)
@@ -147,7 +124,7 @@ def flag_record(card: NoveltyCard | None, class_words: str, flagged: bool = True
     if overall is None:
         return "" if wrongly is None else f"When this model's \"neither\" flag was checked, {wrongly}."
     sentence = (f"When this model's \"neither\" flag was checked on photos of other things, it caught "
-                f"{measured_share(overall, decimals=1)} of them" + (f" ({details})" if details else "")
+                f"{share_percent(overall, decimals=1)} of them" + (f" ({details})" if details else "")
                 + ("" if wrongly is None else f", and {wrongly}") + ".")
     if overall < WEAK_FLAG:
         sentence += " So most photos of other things get no flag from it."
@@ -183,6 +160,6 @@ def model_card_text(info: ModelInfo) -> str:
         accuracy = (calibration.real or {}).get("accuracy") or {}
         if accuracy:
             text += (f"\n\nOn {format_count(calibration.real['count'])} real photos from other sources, never used "
-                     f"to fit or choose anything, it was right on {measured_share(accuracy['colour'], 1)} "
-                     f"({measured_share(accuracy.get('greyscale', 0.0), 1)} in greyscale).")
+                     f"to fit or choose anything, it was right on {share_percent(accuracy['colour'], 1)} "
+                     f"({share_percent(accuracy.get('greyscale', 0.0), 1)} in greyscale).")
     return text

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize_scalar
 
+from core.wording.percent import percentage_points
+
 #: Equal-width bins of the top-class probability for the reliability diagram and the ECE.
 BIN_COUNT = 10
 
@@ -149,7 +151,7 @@ class Reliability:
     def sentence(self) -> str:
         """'On the 1,000 test photos the percentages are off by 2.1 points on average (expected calibration error).'"""
         return (f"On the {self.count:,} {self.split} photos the model's percentages are off by "
-                f"{100 * self.expected_calibration_error:.1f} points on average (expected calibration error).")
+                f"{percentage_points(self.expected_calibration_error)} points on average (expected calibration error).")
 
     def as_dict(self) -> dict:
         return {"split": self.split, "bins": [item.as_dict() for item in self.bins]}
@@ -222,8 +224,8 @@ class Calibration:
         return (f"Dividing the model's final scores (before the sigmoid or softmax) by T = {self.temperature:.2f} "
                 "(fitted on "
                 f"{self.fitted_words}) {direction} its percentages: on the {self.after.count:,} {self.after.split} "
-                f"photos they are off by {100 * self.ece_after:.1f} points on average, "
-                f"{100 * self.ece_before:.1f} before.")
+                f"photos they are off by {percentage_points(self.ece_after)} points on average, "
+                f"{percentage_points(self.ece_before)} before.")
 
 
 def calibrate(validation_logits: np.ndarray, validation_labels: np.ndarray,

@@ -15,6 +15,7 @@ import numpy as np
 
 from core.prediction.answers import singular
 from core.prediction.calibration import Reliability
+from core.wording.percent import probability_percent, share_percent
 
 #: "Not sure" below the score where fewer than this share of validation photos were right.
 UNSURE_MIN_ACCURACY = 0.8
@@ -29,18 +30,9 @@ MIN_EVIDENCE = 10
 COUNTS_BELOW = 30
 
 
-def whole_percent(probability: float) -> str:
-    """'97%', but 'over 99%' and 'under 1%' rather than a rounded 100% or 0%: a network is never certain."""
-    if probability >= 0.995:
-        return "over 99%"
-    if probability < 0.005:
-        return "under 1%"
-    return f"{probability:.0%}"
-
-
 def model_gives(probability: float, class_name: str) -> str:
     """'The model gives it 97% dog.'"""
-    return f"The model gives it {whole_percent(probability)} {singular(class_name)}."
+    return f"The model gives it {probability_percent(probability)} {singular(class_name)}."
 
 
 @dataclass(frozen=True)
@@ -127,7 +119,7 @@ class UnsureRule:
 
 
 def _share(part: int, whole: int) -> str:
-    return f"{part / whole:.0%}" if whole else "none"
+    return share_percent(part / whole) if whole else "none"
 
 
 def choose_unsure_threshold(probabilities: np.ndarray, labels: np.ndarray,

@@ -30,10 +30,10 @@ from core.prediction.honest import (
     UnsureRule,
     model_gives,
     track_record,
-    whole_percent,
 )
 from core.prediction.inputs import model_inputs
 from core.prediction.novelty import SEPARATE_KINDS, NoveltyScorer, NoveltyVerdict
+from core.wording.percent import probability_percent, share_percent
 
 if TYPE_CHECKING:
     import keras
@@ -79,7 +79,8 @@ class AnswerTools:
             caught = card.caught.get("overall")
             kinds = ", ".join(kind.replace("_", "/") for kind in card.caught
                               if kind != "overall" and kind not in SEPARATE_KINDS)
-            caught_text = "" if caught is None else f" caught {caught:.1%} of other photos (kinds: {kinds}) and"
+            caught_text = ("" if caught is None else
+                           f" caught {share_percent(caught, 1)} of other photos (kinds: {kinds}) and")
             # A score that learned from other photos was checked only on photos it had not learned from.
             when = "when it was checked on photos it had not learned from" if card.outliers_fitted_on else \
                 "when it was checked"
@@ -176,10 +177,10 @@ class PhotoAnswer:
         """The first sentence under the heading: what the model thinks, in a few words (a flagged photo too)."""
         if self.neither:
             return (f"{self.novelty.headline} Its best guess: {singular(self.label)}, "
-                    f"{whole_percent(self.confidence)}.")
+                    f"{probability_percent(self.confidence)}.")
         if self.unsure:
-            return (f"{model_gives(self.confidence, self.label)[:-1]}, below the {whole_percent(self.unsure_below)} "
-                    "it needs to name a class.")
+            return (f"{model_gives(self.confidence, self.label)[:-1]}, below the "
+                    f"{probability_percent(self.unsure_below)} it needs to name a class.")
         return model_gives(self.confidence, self.label)
 
     @property

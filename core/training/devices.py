@@ -9,6 +9,9 @@ import platform
 
 import keras
 
+#: The ``--strategy`` choices of the training command (see :func:`make_strategy`).
+STRATEGIES = ("default", "mirrored", "multiworker")
+
 
 class SingleDevice:
     """Stands in for a ``tf.distribute`` strategy under the JAX and PyTorch backends."""

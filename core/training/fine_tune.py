@@ -34,6 +34,7 @@ from core.data.pipeline import make_dataset
 from core.imaging.resize import resize_for_model
 from core.models.fine_tuned import top_block_layers
 from core.models.folder import transfer_parts
+from core.models.outputs import class_count
 from core.training.compiling import compile_model
 
 VIEW_NAMES = ("photo", "mirror image", "low resolution", "closer and brighter or darker")
@@ -151,8 +152,19 @@ class FineTuneSettings:
     batch_size: int
     learning_rate: float
     seed: int
-    warmup_epochs: int = 0  # head-only epochs first, for a head that starts untrained
+    warmup_epochs: int = 3  # head-only epochs first, for a head that starts untrained (0 for a trained one)
+    warmup_learning_rate: float = 1e-3  # the head's constant rate during the warm-up
+    validation_batch_size: int = 128  # batches of cached maps for validation (memory only, not the result)
     verbose: int = 1
+
+    def __post_init__(self):
+        for name in ("epochs", "batch_size", "validation_batch_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"Fine-tuning's {name} must be at least 1, not {getattr(self, name)}.")
+        if self.warmup_epochs < 0:
+            raise ValueError(f"Fine-tuning's warmup_epochs must be 0 or more, not {self.warmup_epochs}.")
+        if not (self.learning_rate > 0 and self.warmup_learning_rate > 0):
+            raise ValueError("Fine-tuning's learning rates must be above 0.")
 
 
 def fine_tune(model: keras.Model, settings: FineTuneSettings, train_files: LabeledFiles,
@@ -170,12 +182,13 @@ def fine_tune(model: keras.Model, settings: FineTuneSettings, train_files: Label
                                                             augmented=False, seed=settings.seed)
     on_status(f"Cached {train_maps.nbytes / 1e9:.1f} GB of maps; training")
     train_batches = MapBatches(train_maps, train_targets, settings.batch_size, settings.seed, shuffle=True)
-    validation_batches = MapBatches(validation_maps, validation_targets, 128, settings.seed, shuffle=False)
+    validation_batches = MapBatches(validation_maps, validation_targets, settings.validation_batch_size,
+                                    settings.seed, shuffle=False)
     top = top_part(base, head, settings.blocks)
-    num_classes = 2 if head.output_shape[-1] == 1 else int(head.output_shape[-1])
+    num_classes = class_count(head.output_shape[-1])
     if settings.warmup_epochs:
         base.trainable = False
-        compile_model(top, 1e-3, num_classes)
+        compile_model(top, settings.warmup_learning_rate, num_classes)
         top.fit(train_batches, validation_data=validation_batches, epochs=settings.warmup_epochs,
                 verbose=settings.verbose)
     tuned_names = set_trainable_top(base, settings.blocks)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from core.arithmetic.numbers import count_text
 from core.training.history import EarlyStop, TrainingHistory, best_epoch
-from core.training.report import format_rate
+from core.wording.percent import share_percent
 
 
 @dataclass(frozen=True)
@@ -47,30 +47,6 @@ PATIENCE = 3
 
 #: Training minus validation accuracy above which the accuracy reading warns.
 GAP_WARNING = 0.08
-
-
-def format_share(share: float) -> str:
-    """A share as a percentage that never claims perfection it does not have: 0.85 -> '85%', 0.997 -> '99.7%'.
-
-    Whole percentages read best, but 99.7% rounded to '100%' (or 0.3% to
-    '0%') would say every photo was right (or none). Those get a decimal,
-    and what still rounds to 100.0% is 'over 99.9%'.
-    """
-    if not math.isfinite(share):
-        return "unknown"
-    if share >= 1.0:
-        return "100%"
-    if share <= 0.0:
-        return "0%"
-    whole = round(share * 100)
-    if 0 < whole < 100:
-        return f"{whole}%"
-    tenth = round(share * 100, 1)
-    if tenth >= 100.0:
-        return "over 99.9%"
-    if tenth <= 0.0:
-        return "under 0.1%"
-    return f"{tenth:.1f}%"
 
 
 def _points(gap: float) -> str:
@@ -159,11 +135,13 @@ def accuracy_reading(history: TrainingHistory, num_classes: int = 2, kept_epoch:
     best = best_epoch(history)
     where = (f"At epoch {kept}, whose weights were kept, training and validation accuracy were"
              if kept < history.epochs else "Training and validation accuracy end")
-    pair = f"{format_share(training)} vs {format_share(validation)}"
+    # Whole percentages, with a decimal where a whole one would read 0% or 100%.
+    training_text, validation_text = share_percent(training, decimals=None), share_percent(validation, decimals=None)
+    pair = f"{training_text} vs {validation_text}"
     if training < chance + 0.15 and validation < chance + 0.15:
         return Reading(
             "underfitting",
-            f"Training accuracy is only {format_share(training)} (guessing gives {format_share(chance)}): the "
+            f"Training accuracy is only {training_text} (guessing gives {share_percent(chance, decimals=None)}): the "
             "model has not learned the task yet; train longer, raise the learning rate or use a bigger model.",
             best, gap=gap,
         )
@@ -189,13 +167,13 @@ def accuracy_reading(history: TrainingHistory, num_classes: int = 2, kept_epoch:
                   else "Validation accuracy ends")
         return Reading(
             "validation_higher",
-            f"{higher} above training accuracy ({format_share(validation)} vs {format_share(training)}). "
+            f"{higher} above training accuracy ({validation_text} vs {training_text}). "
             "That is no problem: training "
             "accuracy is averaged over an epoch in which the network was still improving (validation is measured "
             "at its end), and augmentation or dropout make training photos harder.",
             best, gap=gap,
         )
-    distance = (f"level ({format_share(validation)})" if abs(gap) < 0.005 else
+    distance = (f"level ({validation_text})" if abs(gap) < 0.005 else
                 f"within {_points(gap)} percentage points of each other ({pair})")
     return Reading(
         "close",
@@ -218,6 +196,6 @@ def kept_epoch_sentence(history: TrainingHistory, stop: EarlyStop | None, test_a
     else:
         how = f"The weights of epoch {kept}, the last and the lowest validation loss, are the ones this model uses."
     fair = (f" The test photos, used for nothing during training, give the fair number: "
-            f"{format_rate(test_accuracy)}." if test_accuracy is not None and math.isfinite(test_accuracy) else "")
+            f"{share_percent(test_accuracy, 1)}." if test_accuracy is not None and math.isfinite(test_accuracy) else "")
     return (f"{how} The validation photos never changed a weight, but they did choose which epoch was kept, so its "
-            f"validation accuracy ({format_rate(validation)}) is slightly optimistic.{fair}")
+            f"validation accuracy ({share_percent(validation, 1)}) is slightly optimistic.{fair}")

@@ -14,6 +14,7 @@ from core.arithmetic.numbers import count_text, format_count
 from core.prediction.answers import singular
 from core.prediction.honest import model_gives
 from core.training.history import TrainingHistory
+from core.wording.percent import share_percent
 
 #: The curves the comparison chart can draw, with their names on screen.
 COMPARE_METRICS = {
@@ -226,7 +227,7 @@ def metric_sentences(metrics: Mapping[str, object], photos: str = "test photos")
     if summary.total == 0:
         accuracy = f"**Accuracy**: there are no {photos} to measure it on."
     else:
-        accuracy = (f"**Accuracy {format_rate(summary.correct / summary.total)}**: {summary.correct:,} of the "
+        accuracy = (f"**Accuracy {share_percent(summary.correct / summary.total, 1)}**: {summary.correct:,} of the "
                     f"{summary.total:,} {photos} got the right answer.")
     if called_positive == 0:
         precision_text = (f"**Precision: none to measure**: the model never answered {positive} for any of the "
@@ -238,7 +239,7 @@ def metric_sentences(metrics: Mapping[str, object], photos: str = "test photos")
         # One photo takes the singular: "1 really was dog (the other 1 was cat)", never "1 really were".
         others = (f" (the other {count_text(false_positive, 'was', 'were')} "
                   f"{singular(negative) if false_positive == 1 else negative})" if false_positive else "")
-        precision_text = (f"**Precision {format_rate(precision)}**: of the {count_text(called_positive, 'photo')} "
+        precision_text = (f"**Precision {share_percent(precision, 1)}**: of the {count_text(called_positive, 'photo')} "
                           f"the model called {positive}, {count_text(true_positive, 'really was', 'really were')} "
                           f"{singular(positive) if true_positive == 1 else positive}{others}: when it says "
                           f"{positive}, you can trust it this often.")
@@ -247,7 +248,7 @@ def metric_sentences(metrics: Mapping[str, object], photos: str = "test photos")
                        f"is nothing for the model to find.")
     else:
         recall = true_positive / real_positive
-        recall_text = (f"**Recall {format_rate(recall)}**: of the "
+        recall_text = (f"**Recall {share_percent(recall, 1)}**: of the "
                        f"{count_text(real_positive, 'real ' + singular(positive), 'real ' + positive)} among the "
                        f"{photos}, the model found {true_positive:,} and missed {false_negative:,}.")
     if called_positive == 0 or real_positive == 0:
@@ -256,18 +257,9 @@ def metric_sentences(metrics: Mapping[str, object], photos: str = "test photos")
     else:
         precision, recall = true_positive / called_positive, true_positive / real_positive
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        f1_text = (f"**F1 {format_rate(f1)}**: the harmonic mean of precision and recall, one number that is "
+        f1_text = (f"**F1 {share_percent(f1, 1)}**: the harmonic mean of precision and recall, one number that is "
                    "high only when both are high.")
     return MetricSentences(accuracy=accuracy, precision=precision_text, recall=recall_text, f1=f1_text)
-
-
-def format_rate(share: float) -> str:
-    """A rate with one decimal that never rounds up to a perfect score: 0.9996 -> 'over 99.9%'."""
-    if share < 1.0 and round(share * 100, 1) >= 100.0:
-        return "over 99.9%"
-    if share > 0.0 and round(share * 100, 1) <= 0.0:
-        return "under 0.1%"
-    return f"{share:.1%}"
 
 
 @dataclass(frozen=True)

@@ -23,68 +23,27 @@ import json
 import shutil
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import keras
 import numpy as np
 
-from core.augment.settings import PRESETS, AugmentationSettings
+from core.augment.settings import PRESETS
 from core.data.files import LabeledFiles, default_data_dir, split_folder
 from core.data.pipeline import make_dataset
 from core.models import architectures
 from core.models.features import frozen_base_output
 from core.models.fine_tuned import FINE_TUNED_FILE, MOBILENET_BLOCKS, apply_fine_tuned
-from core.models.folder import (
-    now_text,
-    parameter_counts,
-    transfer_parts,
-    write_model_folder,
-)
-from core.models.weights import MOBILENET_WEIGHTS_FILE
+from core.models.folder import parameter_counts, transfer_parts, write_model_folder
 from core.paths import MODELS_DIR
 from core.training.compiling import compile_model
-from core.training.devices import describe_machine, make_strategy
-from core.training.fine_tune import AUGMENTATION_TEXT, FineTuneSettings, fine_tune
+from core.training.devices import STRATEGIES, make_strategy
+from core.training.fine_tune import FineTuneSettings, fine_tune
+from core.training.model_card import model_card
+from core.training.settings import TrainingConfig, check_settings, default_settings
 from core.training.split_measurement import measure_split
 
-DATASET_NOTES = {
-    "cats_dogs": (
-        "10,000 cat and dog photos from the Kaggle Dogs vs. Cats set (Microsoft Asirra / Petfinder), "
-        "cleaned and split 80/10/10",
-        "Research and non-commercial use only; copyright stays with the photographers.",
-    ),
-}
-
-
-@dataclass
-class TrainingConfig:
-    arch: str
-    data: Path
-    out: Path
-    name: str
-    epochs: int = 30
-    batch_size: int = 32
-    image_size: int | None = None
-    seed: int = 1337
-    learning_rate: float = 1e-3
-    augmentation: str = "training"
-    patience: int = 8
-    weights: str | None = None
-    strategy: str = "default"
-    resume: bool = True
-    verbose: int = 1
-    limit: int | None = None  # use only this many training photos (quick experiments)
-    extra: dict = field(default_factory=dict)  # more model-card fields
-    callbacks: list = field(default_factory=list)  # more Keras callbacks (progress, stop buttons, tests)
-    finalize: bool = False  # write the model from an interrupted run's best epoch, without training more
-    cache_features: bool = False  # transfer only: run the frozen base once per photo, then train the head
-    fine_tune_blocks: int = 0  # transfer only: also train MobileNet's top N blocks (see core.training.fine_tune)
-    start_from: Path | None = None  # transfer only: a model folder whose head (and fine-tuned blocks) to start from
-
-    @property
-    def size(self) -> int:
-        return self.image_size or architectures.DEFAULT_IMAGE_SIZE[self.arch]
+__all__ = ["TrainingConfig", "main", "parse_args", "train"]
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -132,9 +91,52 @@ def base_features(model: keras.Model, files: LabeledFiles, image_size: int, mirr
     return np.concatenate(features), np.concatenate(targets)
 
 
+def training_files(files: LabeledFiles, limit: int | None, seed: int) -> LabeledFiles:
+    """``files``, or a seeded random ``limit`` of them (kept in their order) for a quick experiment."""
+    if not limit or limit >= len(files):
+        return files
+    keep = np.sort(np.random.default_rng(seed).choice(len(files), size=limit, replace=False))
+    return LabeledFiles(tuple(files.paths[i] for i in keep), tuple(files.labels[i] for i in keep), files.class_names)
+
+
+def run_callbacks(config: TrainingConfig, recorder: HistoryRecorder) -> list[keras.callbacks.Callback]:
+    """Timing, early stopping, the history and a checkpoint each epoch (a killed run resumes), then the caller's."""
+    return [
+        EpochTimer(),
+        keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience, restore_best_weights=True,
+                                      verbose=1),
+        recorder,
+        # Saves model and optimizer state every epoch so a killed run resumes where it stopped.
+        keras.callbacks.BackupAndRestore(str(config.work_dir / "backup")),
+        keras.callbacks.ModelCheckpoint(str(config.work_dir / "best.weights.h5"), monitor="val_loss",
+                                        save_best_only=True, save_weights_only=True),
+        *config.callbacks,
+    ]
+
+
+def without_checkpoints(callbacks: list[keras.callbacks.Callback]) -> list[keras.callbacks.Callback]:
+    """The callbacks for a run that fits a smaller model than the assembled one: its checkpoints would not fit."""
+    return [callback for callback in callbacks
+            if not isinstance(callback, (keras.callbacks.BackupAndRestore, keras.callbacks.ModelCheckpoint))]
+
+
+def fit_whole_model(model: keras.Model, config: TrainingConfig, train_files: LabeledFiles,
+                    validation_files: LabeledFiles, callbacks: list, global_batch: int) -> None:
+    """The usual run: photos (augmented on the fly) through the whole model, every epoch, resumable."""
+    train_data = make_dataset(train_files, config.size, global_batch, training=True,
+                              augmentation=PRESETS[config.augmentation], seed=config.seed)
+    validation_data = make_dataset(validation_files, config.size, global_batch, training=False)
+    model.fit(train_data, validation_data=validation_data, epochs=config.epochs, callbacks=callbacks,
+              verbose=config.verbose)
+    # After a resume, EarlyStopping only knows the epochs of this process: the
+    # checkpoint holds the best weights over the whole run.
+    if (config.work_dir / "best.weights.h5").exists():
+        model.load_weights(str(config.work_dir / "best.weights.h5"))
+
+
 def fit_head_on_cached_features(model: keras.Model, config: TrainingConfig, train_files: LabeledFiles,
                                 validation_files: LabeledFiles, callbacks: list) -> None:
-    """Train a transfer model's head on features computed once.
+    """Train a transfer model's head on features computed once (``--cache-features``).
 
     The base is frozen, so its output for a photo never changes: running it
     once per photo (and once per mirror image, the augmentation) instead of
@@ -149,7 +151,21 @@ def fit_head_on_cached_features(model: keras.Model, config: TrainingConfig, trai
     schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, config.epochs * steps_per_epoch)
     compile_model(head, schedule, len(train_files.class_names))
     head.fit(train_features, train_targets, batch_size=config.batch_size, epochs=config.epochs, shuffle=True,
-             validation_data=(validation_features, validation_targets), callbacks=callbacks, verbose=config.verbose)
+             validation_data=(validation_features, validation_targets), callbacks=without_checkpoints(callbacks),
+             verbose=config.verbose)
+
+
+def fit_fine_tuned(model: keras.Model, config: TrainingConfig, train_files: LabeledFiles,
+                   validation_files: LabeledFiles, callbacks: list) -> list[str]:
+    """Train MobileNet's top ``--fine-tune-blocks`` blocks and the head; return the tuned layers' names.
+
+    A head that starts untrained (no ``--start-from``) first gets the warm-up
+    epochs of :class:`core.training.fine_tune.FineTuneSettings` on its own.
+    """
+    settings = FineTuneSettings(blocks=config.fine_tune_blocks, epochs=config.epochs, batch_size=config.batch_size,
+                                learning_rate=config.learning_rate, seed=config.seed, verbose=config.verbose,
+                                warmup_epochs=0 if config.start_from else FineTuneSettings.warmup_epochs)
+    return fine_tune(model, settings, train_files, validation_files, config.size, without_checkpoints(callbacks))
 
 
 def fine_tuned_parameter_count(base: keras.Model, layer_names: list[str]) -> int:
@@ -172,203 +188,108 @@ def start_from_folder(model: keras.Model, folder: Path) -> None:
 
 
 def train(config: TrainingConfig) -> Path:
-    """Run one training and return the written model folder."""
-    if config.arch not in architectures.ARCHITECTURES:
-        raise ValueError(f"Unknown architecture {config.arch!r}.")
-    if config.epochs < 1:
-        raise ValueError("--epochs must be at least 1.")
+    """Run one training and return the written model folder.
+
+    The settings are checked first, so an impossible one fails before any
+    photo is read. The model is written to a temporary folder and renamed
+    into place only when complete.
+    """
+    check_settings(config)
     keras.utils.set_random_seed(config.seed)
     splits = split_folder(config.data)
-    train_files = splits["train"]
-    if config.limit:
-        rng = np.random.default_rng(config.seed)
-        keep = np.sort(rng.choice(len(train_files), size=min(config.limit, len(train_files)), replace=False))
-        train_files = LabeledFiles(tuple(train_files.paths[i] for i in keep),
-                                   tuple(train_files.labels[i] for i in keep), train_files.class_names)
-    class_names = train_files.class_names
-    num_classes = len(class_names)
-    size = config.size
-    if config.augmentation not in PRESETS:
-        raise ValueError(f"--augmentation must be one of {', '.join(PRESETS)}.")
-    if config.cache_features and config.arch != "transfer":
-        raise ValueError("--cache-features only applies to --arch transfer (its base is frozen).")
-    if (config.fine_tune_blocks or config.start_from) and config.arch != "transfer":
-        raise ValueError("--fine-tune-blocks and --start-from only apply to --arch transfer.")
-    if config.fine_tune_blocks and config.cache_features:
-        raise ValueError("Choose --cache-features (head only) or --fine-tune-blocks, not both.")
-    augmentation: AugmentationSettings = PRESETS[config.augmentation]
+    train_files = training_files(splits["train"], config.limit, config.seed)
+    num_classes = len(train_files.class_names)
 
     strategy = make_strategy(config.strategy)
     global_batch = config.batch_size * strategy.num_replicas_in_sync
-    train_data = make_dataset(train_files, size, global_batch, training=True, augmentation=augmentation,
-                              seed=config.seed)
-    validation_data = make_dataset(splits["validation"], size, global_batch, training=False)
     steps_per_epoch = int(np.ceil(len(train_files) / global_batch))
-
     with strategy.scope():
         options = {"weights": config.weights or "auto"} if config.arch == "transfer" else {}
-        model = architectures.build(config.arch, size, num_classes, **options)
+        model = architectures.build(config.arch, config.size, num_classes, **options)
         schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, config.epochs * steps_per_epoch)
         compile_model(model, schedule, num_classes)
     if config.start_from:
         start_from_folder(model, Path(config.start_from))
 
-    work_dir = Path(config.out) / f".{config.name}.run"
-    work_dir.mkdir(parents=True, exist_ok=True)
     if not config.resume:
-        shutil.rmtree(work_dir)
-        work_dir.mkdir(parents=True)
-    recorder = HistoryRecorder(work_dir / "history.json")
-    callbacks = [
-        EpochTimer(),
-        keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience, restore_best_weights=True,
-                                      verbose=1),
-        recorder,
-        # Saves model and optimizer state every epoch so a killed run resumes where it stopped.
-        keras.callbacks.BackupAndRestore(str(work_dir / "backup")),
-        keras.callbacks.ModelCheckpoint(str(work_dir / "best.weights.h5"), monitor="val_loss",
-                                        save_best_only=True, save_weights_only=True),
-        *config.callbacks,
-    ]
+        shutil.rmtree(config.work_dir, ignore_errors=True)
+    config.work_dir.mkdir(parents=True, exist_ok=True)
+    recorder = HistoryRecorder(config.work_dir / "history.json")
+    callbacks = run_callbacks(config, recorder)
     started = time.perf_counter()
     tuned_layers: list[str] = []
-    # Fine-tuning and head-only runs fit a smaller model than ``model``: their checkpoints would not fit it.
-    head_callbacks = [callback for callback in callbacks
-                      if not isinstance(callback, (keras.callbacks.BackupAndRestore, keras.callbacks.ModelCheckpoint))]
     if config.finalize:
-        if not (work_dir / "best.weights.h5").exists():
-            raise ValueError(f"--finalize needs an interrupted run in {work_dir}, and there is none.")
+        model.load_weights(str(config.work_dir / "best.weights.h5"))  # no training: the best epoch so far
     elif config.fine_tune_blocks:
-        settings = FineTuneSettings(blocks=config.fine_tune_blocks, epochs=config.epochs,
-                                    batch_size=config.batch_size, learning_rate=config.learning_rate,
-                                    seed=config.seed, warmup_epochs=0 if config.start_from else 3,
-                                    verbose=config.verbose)
-        tuned_layers = fine_tune(model, settings, train_files, splits["validation"], size, head_callbacks)
+        tuned_layers = fit_fine_tuned(model, config, train_files, splits["validation"], callbacks)
     elif config.cache_features:
-        fit_head_on_cached_features(model, config, train_files, splits["validation"], head_callbacks)
+        fit_head_on_cached_features(model, config, train_files, splits["validation"], callbacks)
     else:
-        model.fit(train_data, validation_data=validation_data, epochs=config.epochs, callbacks=callbacks,
-                  verbose=config.verbose)
+        fit_whole_model(model, config, train_files, splits["validation"], callbacks, global_batch)
     training_seconds = time.perf_counter() - started
-    # After a resume, EarlyStopping only knows the epochs of this process: the
-    # checkpoint holds the best weights over the whole run.
-    head_only_run = config.cache_features or bool(config.fine_tune_blocks)
-    if (work_dir / "best.weights.h5").exists() and not head_only_run:
-        model.load_weights(str(work_dir / "best.weights.h5"))
     history = recorder.history
-    previous_seconds = sum(history.get("seconds", [])) if history.get("seconds") else training_seconds
-    if head_only_run:  # the epochs alone would leave out computing the features
-        previous_seconds = training_seconds
-    validation_losses = history.get("val_loss", [])
-    best_epoch = int(np.argmin(validation_losses)) + 1 if validation_losses else None
+    # A whole-model run's epochs add up over resumed processes; a head-only run also computed its features.
+    head_only_run = config.cache_features or bool(config.fine_tune_blocks)
+    if history.get("seconds") and not head_only_run:
+        training_seconds = sum(history["seconds"])
 
     if "test" in splits:
-        metrics = measure_split(model, splits["test"], size)
+        metrics = measure_split(model, splits["test"], config.size)
     else:
-        metrics = measure_split(model, splits["validation"], size)
+        metrics = measure_split(model, splits["validation"], config.size)
         metrics["evaluated_on"] = "validation (no test split found)"
-    dataset_key = Path(config.data).resolve().name
-    description, licence = DATASET_NOTES.get(dataset_key, (f"Photos from {config.data}", "Unknown"))
-    card_extra = {
-        "dataset": description,
-        "dataset_licence": licence,
-        "dataset_counts": {"train": train_files.counts(), "validation": splits["validation"].counts(),
-                           **({"test": splits["test"].counts()} if "test" in splits else {})},
-        "training_seconds": round(previous_seconds, 1),
-        "epochs_run": len(validation_losses),
-        "best_epoch": best_epoch,
-        "stopped_early": len(validation_losses) < config.epochs,
-        "stopped_by_hand": config.finalize,
-        "validation_accuracy": float(history["val_accuracy"][best_epoch - 1]) if best_epoch else None,
-        **config.extra,
-    }
-    if config.arch == "transfer":
-        card_extra["base"] = {"application": "MobileNet", "alpha": architectures.MOBILENET_ALPHA,
-                              "weights": "imagenet", "weights_file": MOBILENET_WEIGHTS_FILE,
-                              "trainable": False}
-        if config.cache_features:
-            card_extra["augmentation"] = "horizontal flip (features of each photo and its mirror image, cached)"
-        if tuned_layers:
-            blocks = config.fine_tune_blocks
-            first = MOBILENET_BLOCKS - blocks + 1
-            card_extra["title"] = f"Transfer: MobileNet, top {blocks} blocks fine-tuned, + trained head"
-            card_extra["augmentation"] = AUGMENTATION_TEXT
-            card_extra["base"].update({
-                "trainable": False,
-                "fine_tuned_blocks": blocks,
-                "fine_tuned_layers": tuned_layers,
-                "fine_tuned_parameters": fine_tuned_parameter_count(transfer_parts(model)[0], tuned_layers),
-                "fine_tuning": (f"the depthwise and pointwise convolutions of blocks {first}-{MOBILENET_BLOCKS} of "
-                                f"{MOBILENET_BLOCKS} (conv_dw_{first} to conv_pw_{MOBILENET_BLOCKS}) trained on from "
-                                f"ImageNet's weights with Adam at {config.learning_rate:g} (cosine decay); their "
-                                f"batch norms and blocks 1-{first - 1} keep ImageNet's weights"),
-                "started_from": str(config.start_from) if config.start_from else None,
-            })
-    card = {
-        "name": config.name,
-        "architecture": config.arch,
-        "kind": "transfer" if config.arch == "transfer" else "keras",
-        "input_size": [config.size, config.size],
-        "class_names": metrics.get("class_names"),
-        **parameter_counts(model),
-        "trained_at": now_text(),
-        "machine": describe_machine(),
-        "epochs_requested": config.epochs,
-        "batch_size": config.batch_size,
-        "learning_rate": config.learning_rate,
-        "seed": config.seed,
-        "augmentation": config.augmentation,
-        "test_accuracy": metrics.get("accuracy"),
-        **card_extra,
-    }
+    counts = {"train": train_files.counts(),
+              **{split: files.counts() for split, files in splits.items() if split != "train"}}
+    tuned_parameters = fine_tuned_parameter_count(transfer_parts(model)[0], tuned_layers) if tuned_layers else 0
+    card = model_card(config, counts=counts, history=history, metrics=metrics, parameters=parameter_counts(model),
+                      training_seconds=training_seconds, tuned_layers=tuned_layers,
+                      fine_tuned_parameters=tuned_parameters)
     folder = write_model_folder(Path(config.out) / config.name, model, card, history, metrics,
                                 head_only=config.arch == "transfer", fine_tuned_layers=tuned_layers)
-    shutil.rmtree(work_dir, ignore_errors=True)
+    shutil.rmtree(config.work_dir, ignore_errors=True)
     return folder
 
 
 def parse_args(argv: list[str] | None = None) -> TrainingConfig:
+    """The command line's settings; every default is :class:`~core.training.settings.TrainingConfig`'s."""
+    defaults = default_settings()
     parser = argparse.ArgumentParser(prog="python -m core.training.train", description=__doc__.split("\n\n")[0])
     parser.add_argument("--arch", required=True, choices=sorted(architectures.ARCHITECTURES))
     parser.add_argument("--data", type=Path, default=None,
                         help="folder with train/ validation/ test/ class folders (default: CNN_CLASSROOM_DATA "
                              "or ../shared/data/cats_dogs)")
-    parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--image-size", type=int, default=None, help="square input size (default: per architecture)")
+    parser.add_argument("--epochs", type=int, default=defaults["epochs"])
+    parser.add_argument("--batch-size", type=int, default=defaults["batch_size"])
+    parser.add_argument("--image-size", type=int, default=defaults["image_size"],
+                        help="square input size (default: per architecture)")
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="folder that receives <name>/")
     parser.add_argument("--name", default=None, help="model folder name (default: the architecture)")
-    parser.add_argument("--seed", type=int, default=1337)
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
-    parser.add_argument("--augmentation", default="training", choices=sorted(PRESETS))
-    parser.add_argument("--patience", type=int, default=8, help="early-stopping patience in epochs")
-    parser.add_argument("--weights", default=None,
+    parser.add_argument("--seed", type=int, default=defaults["seed"])
+    parser.add_argument("--learning-rate", type=float, default=defaults["learning_rate"])
+    parser.add_argument("--augmentation", default=defaults["augmentation"], choices=sorted(PRESETS))
+    parser.add_argument("--patience", type=int, default=defaults["patience"], help="early-stopping patience in epochs")
+    parser.add_argument("--weights", default=defaults["weights"],
                         help="transfer only: MobileNet weights file, or 'imagenet' to download them")
-    parser.add_argument("--strategy", default="default", choices=["default", "mirrored", "multiworker"])
-    parser.add_argument("--no-resume", dest="resume", action="store_false",
+    parser.add_argument("--strategy", default=defaults["strategy"], choices=STRATEGIES)
+    parser.add_argument("--no-resume", dest="resume", action="store_false", default=defaults["resume"],
                         help="start over instead of continuing an interrupted run")
-    parser.add_argument("--finalize", action="store_true",
+    parser.add_argument("--finalize", action="store_true", default=defaults["finalize"],
                         help="stop an interrupted run here: write the model from its best epoch so far")
-    parser.add_argument("--cache-features", action="store_true",
+    parser.add_argument("--cache-features", action="store_true", default=defaults["cache_features"],
                         help="transfer only: compute the frozen base's features once (photo and mirror image) "
                              "and train the head on them; much faster, so larger inputs become affordable")
-    parser.add_argument("--fine-tune-blocks", type=int, default=0,
-                        help="transfer only: also train MobileNet's top N blocks (of 13) at --learning-rate, "
-                             "on the cached output of the frozen blocks below (try 4 and 1e-4)")
-    parser.add_argument("--start-from", type=Path, default=None,
+    parser.add_argument("--fine-tune-blocks", type=int, default=defaults["fine_tune_blocks"],
+                        help=f"transfer only: also train MobileNet's top N blocks (of {MOBILENET_BLOCKS}) at "
+                             "--learning-rate, on the cached output of the frozen blocks below (try 4 and 1e-4)")
+    parser.add_argument("--start-from", type=Path, default=defaults["start_from"],
                         help="transfer only: start from this model folder's trained head (and fine-tuned blocks)")
-    parser.add_argument("--limit", type=int, default=None, help="use only this many training photos")
-    parser.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2],
+    parser.add_argument("--limit", type=int, default=defaults["limit"], help="use only this many training photos")
+    parser.add_argument("--verbose", type=int, default=defaults["verbose"], choices=[0, 1, 2],
                         help="1: a progress bar per epoch, 2: one line per epoch (for log files)")
-    args = parser.parse_args(argv)
-    return TrainingConfig(
-        arch=args.arch, data=args.data or default_data_dir(), out=args.out, name=args.name or args.arch,
-        epochs=args.epochs, batch_size=args.batch_size, image_size=args.image_size, seed=args.seed,
-        learning_rate=args.learning_rate, augmentation=args.augmentation, patience=args.patience,
-        weights=args.weights, strategy=args.strategy, resume=args.resume, verbose=args.verbose, limit=args.limit,
-        finalize=args.finalize, cache_features=args.cache_features, fine_tune_blocks=args.fine_tune_blocks,
-        start_from=args.start_from,
-    )
+    options = vars(parser.parse_args(argv))
+    options["data"] = options["data"] or default_data_dir()
+    options["name"] = options["name"] or options["arch"]
+    return TrainingConfig(**options)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,7 +38,9 @@ def model_input_view(photo: Photo, info: ModelInfo) -> None:
     st.write(received.description)
     image_column, numbers_column = st.columns([1, 1.6])
     with image_column:
-        st.image(received.pixels, caption=received.caption, width="stretch")
+        st.image(received.pixels, caption=received.caption, width="stretch",
+                 alt=f"{received.caption}: the photo scaled to the model's input; "
+                     "its numbers are in the tabs beside it")
     with numbers_column:
         spec = crop_controls(received)
         crop = received.crop(spec.top, spec.left)

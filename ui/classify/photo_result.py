@@ -20,7 +20,8 @@ def photo_result(photo: Photo, answer: PhotoAnswer, flag_note: str = "") -> None
     st.divider()
     left, right = st.columns([1, 1.3])
     with left:
-        st.image(photo.pixels, caption=f"{photo.name} · {photo.size_text} (upright)", width="stretch")
+        st.image(photo.pixels, caption=f"{photo.name} · {photo.size_text} (upright)", width="stretch",
+                 alt=f"The photo {photo.name}, {photo.size_text}, turned upright. {answer.verdict}")
         for note in photo.notes:
             st.caption(note)
     with right:

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from core.imaging.photo import Photo
-from core.prediction.answers import format_probability, singular
+from core.prediction.answers import singular
 from core.prediction.photo_answer import PhotoAnswer, answers_csv
+from core.wording.percent import probability_percent
 
 
 def results_table(photos: list[Photo], answers: list[PhotoAnswer]) -> None:
@@ -19,7 +20,7 @@ def results_table(photos: list[Photo], answers: list[PhotoAnswer]) -> None:
         "photo": [photo.name for photo in photos],
         "answer": [answer.answer for answer in answers],
         # The same words as the bars under each photo ("over 99.9%", never a rounded 1.000).
-        "probability": [f"{format_probability(answer.confidence)} {singular(answer.label)}" for answer in answers],
+        "probability": [f"{probability_percent(answer.confidence, 1)} {singular(answer.label)}" for answer in answers],
     }
     scored = all(answer.novelty is not None for answer in answers)
     if scored:

@@ -49,7 +49,7 @@ def header(ticket: TeacherTicket) -> None:
         st.markdown(f"Students: scan the QR code, or open **{address}** and type the code.")
         st.caption(PRIVACY_LINE)
     if membership.app_root():
-        qr.image(qr_png(address), width=BOARD_QR_WIDTH)
+        qr.image(qr_png(address), width=BOARD_QR_WIDTH, alt=f"QR code of the join address {address}")
 
 
 def _show_large(photo_id: int) -> None:

@@ -38,18 +38,20 @@ def large_photo(ticket: TeacherTicket, photo: BoardPhoto, close: Callable[[], No
     with st.container(border=True):
         st.markdown(f"### {plain_markdown(photo.nickname)}: {plain_markdown(photo.caption)}")
         left, right = st.columns(2)
-        left.image(shown.pixels, caption="The photo (the board's 512-pixel copy)", width="stretch")
+        left.image(shown.pixels, caption="The photo (the board's 512-pixel copy)", width="stretch",
+                   alt=f"{plain_markdown(photo.nickname)}'s photo: {plain_markdown(photo.caption)}")
         with right:
             cam = _grad_cam(photo, shown)
             if cam is not None:
-                st.image(cam[0], caption=cam[1], width="stretch")
+                st.image(cam[0], caption=cam[1], width="stretch", alt=cam[2])
         hide, close_column = st.columns(2)
         hide.button("Hide this photo", key="class_hide", on_click=_hide, args=(ticket, photo.photo_id, close),
                     help="Takes it off the board and out of the counts (the student still sees it).")
         close_column.button("Close", key="class_close_large", on_click=close)
 
 
-def _grad_cam(photo: BoardPhoto, shown) -> tuple[np.ndarray, str] | None:
+def _grad_cam(photo: BoardPhoto, shown) -> tuple[np.ndarray, str, str] | None:
+    """The overlay, its caption, and its text alternative (where the heat sits, from the map's numbers)."""
     infos = {info.name: info for info in resources.cached_model_list() if info.available}
     info = infos.get(photo.model_name)
     if info is None:
@@ -60,7 +62,7 @@ def _grad_cam(photo: BoardPhoto, shown) -> tuple[np.ndarray, str] | None:
     index = names.index(photo.best_guess) if photo.best_guess in names else 0
     with st.spinner("Computing Grad-CAM…"):
         cam = inside_resources.cached_grad_cam(info.name, shown.digest, default_gradcam_layer(model), index, model,
-                                               shown.pixels)
+                                               shown.pixels, tuple(names))
         pixels = resources.cached_model_pixels(shown.digest, tuple(model.input_shape[1:3]), shown.pixels)
     return (overlay(pixels.astype(np.uint8), cam.values, 0.55),
-            f"Grad-CAM: where the model looked for {names[cam.class_index]}")
+            f"Grad-CAM: where the model looked for {names[cam.class_index]}", cam.caption)

@@ -72,7 +72,7 @@ def student_view(ticket: StudentTicket) -> None:
         st.caption(f"None yet: on **Classify a photo**, press “Send to the class board” under your photo's answer "
                    f"(up to {MAX_PHOTOS_PER_STUDENT}).")
     for column, photo in zip(st.columns(MAX_PHOTOS_PER_STUDENT), photos):
-        column.image(photo.thumbnail, caption=photo.caption, width="stretch")
+        column.image(photo.thumbnail, caption=photo.caption, width="stretch", alt=f"Your photo: {photo.caption}")
     st.subheader("The class's answers", anchor=False)
     st.write(answers.student_sentence)
     if st.button("Leave the class", key="class_leave", type="tertiary"):

@@ -10,6 +10,7 @@ from core.figures.calibration import reliability_figure
 from core.models import registry
 from core.prediction.calibration import Calibration
 from core.prediction.photo_answer import calibration_report
+from core.wording.percent import percentage_points
 from ui.components.charts import show_chart
 
 #: What calibration means, for any model: the diagram and the sentence below it give this model's numbers.
@@ -47,9 +48,10 @@ def show_calibration(infos: list[registry.ModelInfo]) -> None:
     fitted = reports[spec.model_name]
     st.markdown(f"{MEANING} {fitted.sentence}")
     before, after = st.columns(2)
-    before.metric("Expected calibration error, before", f"{100 * fitted.ece_before:.1f} points")
-    after.metric("After temperature scaling", f"{100 * fitted.ece_after:.1f} points",
-                 delta=f"{100 * (fitted.ece_after - fitted.ece_before):+.1f} points", delta_color="inverse")
+    before.metric("Expected calibration error, before", f"{percentage_points(fitted.ece_before)} points")
+    change = percentage_points(fitted.ece_after - fitted.ece_before, signed=True)
+    after.metric("After temperature scaling", f"{percentage_points(fitted.ece_after)} points",
+                 delta=f"{change} points", delta_color="inverse")
     if fitted.ece_after > fitted.ece_before:
         st.caption("Here the test photos' error is larger after scaling: T was chosen on the validation photos, "
                    "and on these test photos it did not help.")

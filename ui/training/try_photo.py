@@ -31,8 +31,9 @@ def try_photo(result: trainer.LiveResult) -> None:
     tried = result.try_photo(photo.pixels)
     prediction = tried.prediction
     left, right = st.columns([1, 2])
-    left.image(photo.pixels, caption=photo.name, width=220)
-    left.image(tried.model_input, caption=tried.input_caption, width=220)
+    left.image(photo.pixels, caption=photo.name, width=220, alt=f"The photo tried: {photo.name}")
+    left.image(tried.model_input, caption=tried.input_caption, width=220,
+               alt=f"{tried.input_caption}. {tried.sentence}")
     right.markdown(tried.sentence)
     with right:
         show_chart(probability_figure(prediction.class_names, prediction.probabilities, chosen=prediction.chosen),

@@ -10,10 +10,10 @@ import numpy as np
 from core.arithmetic.numbers import count_text
 from core.data.image_set import ImageSet
 from core.models.inference import predict_probabilities
-from core.prediction.answers import format_probability
 from core.training.history import TrainingHistory
 from core.training.metrics import BinaryMetrics, binary_metrics
-from core.training.readings import Reading, accuracy_reading, format_share, loss_reading
+from core.training.readings import Reading, accuracy_reading, loss_reading
+from core.wording.percent import probability_percent, share_percent
 
 #: Below this many held-out photos nothing is said about how well the model does on new photos, nor about
 #: overfitting. One photo then moves held-out accuracy by more than 5 percentage points, and chance alone spreads
@@ -86,7 +86,8 @@ class LiveEvaluation:
         if total < MIN_HELD_OUT_TO_TELL:
             return (f"It got **{counted}** right ({listing}), {never} That is too few to tell how well it does on "
                     f"new photos: each one moves the accuracy by {one_photo_points(total)} percentage points.")
-        return f"Accuracy **{format_share(self.accuracy)}**: it got {counted} right ({listing}), {never}"
+        accuracy = share_percent(self.accuracy, decimals=None)
+        return f"Accuracy **{accuracy}**: it got {counted} right ({listing}), {never}"
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class HeldOutMistake:
 
     @property
     def caption(self) -> str:
-        return f"really {self.true_class}, said {self.predicted_class} ({format_probability(self.confidence)})"
+        return f"really {self.true_class}, said {self.predicted_class} ({probability_percent(self.confidence, 1)})"
 
 
 def held_out_mistakes(evaluation: LiveEvaluation, holdout: ImageSet, limit: int | None = None) -> list[HeldOutMistake]:

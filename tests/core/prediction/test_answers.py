@@ -6,7 +6,6 @@ from core.models.registry import CalibrationCard, ModelInfo, NoveltyCard
 from core.prediction.answers import (
     Prediction,
     flag_record,
-    format_probability,
     model_card_text,
     singular,
 )
@@ -28,13 +27,6 @@ def test_the_unsure_threshold_without_a_calibrated_rule_is_65_percent():
 
 def test_singular_names():
     assert singular("cats") == "cat" and singular("flowers") == "flowers"
-
-
-def test_probabilities_are_never_shown_as_certainty():
-    assert format_probability(0.973) == "97.3%"
-    assert format_probability(0.99996) == "over 99.9%"
-    assert format_probability(0.00002) == "under 0.1%"
-    assert format_probability(0.0) == "under 0.1%"  # a float32 underflow, never a certainty
 
 
 def novelty_card(caught: dict, test_flag_rate: float | None = 0.023) -> NoveltyCard:

@@ -7,11 +7,9 @@ from core.prediction import honest
 from core.prediction.calibration import Reliability, ReliabilityBin
 
 
-def test_whole_percent_never_rounds_to_certainty():
-    assert honest.whole_percent(0.97) == "97%"
-    assert honest.whole_percent(0.995) == "over 99%"
-    assert honest.whole_percent(0.0049) == "under 1%"
+def test_the_model_gives_a_whole_percent_that_never_reads_as_certainty():
     assert honest.model_gives(0.8349, "dogs") == "The model gives it 83% dog."
+    assert honest.model_gives(0.9951, "cats") == "The model gives it over 99% cat."
 
 
 def test_track_record_reads_the_bin_of_the_score():

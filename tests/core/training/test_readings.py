@@ -119,14 +119,6 @@ def test_chance_level_accuracy_reads_as_underfitting():
     assert readings.accuracy_reading(history, num_classes=10).verdict != "underfitting"
 
 
-@pytest.mark.parametrize("share, text", [
-    (0.85, "85%"), (0.997, "99.7%"), (0.9996, "over 99.9%"), (1.0, "100%"),
-    (0.003, "0.3%"), (0.0004, "under 0.1%"), (0.0, "0%"), (float("nan"), "unknown"),
-])
-def test_shares_never_round_to_a_perfect_score(share, text):
-    assert readings.format_share(share) == text
-
-
 def test_the_kept_epoch_sentence_says_validation_is_slightly_optimistic():
     history = history_from_dict({"loss": [0.5, 0.3, 0.2, 0.1], "accuracy": [0.8, 0.9, 0.95, 0.99],
                                  "val_loss": [0.4, 0.2, 0.25, 0.3], "val_accuracy": [0.85, 0.997, 0.96, 0.95]})

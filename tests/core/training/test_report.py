@@ -153,11 +153,11 @@ def test_a_class_never_predicted_gets_no_precision_percentage():
 def test_no_real_positives_means_no_recall_and_rates_never_round_to_perfect():
     sentences = report.metric_sentences({"confusion_matrix": [[9, 1], [0, 0]], "class_names": ["cats", "dogs"]})
     assert "no real dogs among the test photos" in sentences.recall
-    assert "Precision 0.0%" in sentences.precision
+    assert "Precision 0%" in sentences.precision  # counted: none of them, so no decimal
     assert ("of the 1 photo the model called dogs, 0 really were dogs (the other 1 was cat)"
             in sentences.precision)
-    assert report.format_rate(0.9996) == "over 99.9%" and report.format_rate(1.0) == "100.0%"
-    assert report.format_rate(0.0004) == "under 0.1%" and report.format_rate(0.0) == "0.0%"
+    nearly = report.metric_sentences({"confusion_matrix": [[4999, 1], [0, 5000]], "class_names": ["cats", "dogs"]})
+    assert "**Accuracy over 99.9%**: 9,999 of the 10,000" in nearly.accuracy and "Recall 100%" in nearly.recall
     empty = report.metric_sentences({"confusion_matrix": [[0, 0], [0, 0]], "class_names": ["cats", "dogs"]})
     assert "no test photos" in empty.accuracy
 

@@ -1,5 +1,6 @@
 """core/training/train.py, the training command on generated photos: writes a complete, loadable model folder."""
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -92,6 +93,32 @@ def test_resume_continues_from_the_last_finished_epoch(split_data, tmp_path):
     assert counter.epochs == [1, 2], "the resumed run must skip the finished first epoch"
     history = json.loads((folder / "history.json").read_text())
     assert len(history["loss"]) == 3 and history["loss"][0] == first_loss[0]
+
+
+@pytest.mark.parametrize("setting, message", [
+    ({"cache_features": True}, "--cache-features only applies to --arch transfer"),
+    ({"epochs": 0}, "--epochs must be at least 1, not 0"),
+    ({"augmentation": "sideways"}, "--augmentation must be one of"),
+    ({"finalize": True}, "--finalize needs an interrupted run"),
+])
+def test_an_impossible_setting_fails_before_any_photo_is_read(tmp_path, setting, message):
+    # The data folder is empty: had the run read it first, the error would be about missing train/ and validation/.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    config = train.TrainingConfig(arch="tiny", data=empty, out=tmp_path / "out", name="tiny", **setting)
+    with pytest.raises(ValueError, match=message):
+        train.train(config)
+    assert not (tmp_path / "out").exists(), "nothing may be written for a run that cannot start"
+
+
+def test_the_command_lines_defaults_are_the_training_configs(tmp_path):
+    config = train.parse_args(["--arch", "tiny", "--data", str(tmp_path)])
+    assert (config.epochs, config.batch_size, config.seed, config.learning_rate, config.patience) == (
+        30, 32, 1337, 1e-3, 8)
+    for setting in dataclasses.fields(train.TrainingConfig):
+        if setting.default is not dataclasses.MISSING:
+            assert getattr(config, setting.name) == setting.default, setting.name
+    assert config.name == "tiny" and config.data == tmp_path and config.extra == {} and config.callbacks == []
 
 
 def test_command_line_reports_bad_data_without_traceback(tmp_path, capsys):
