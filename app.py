@@ -27,6 +27,7 @@ pages = {
     "Look inside": [
         st.Page("app_pages/inside.py", title="Filters, feature maps, Grad-CAM", icon="🔍"),
         st.Page("app_pages/architecture.py", title="Architecture", icon="🧱"),
+        st.Page("app_pages/fragility.py", title="How fragile is it?", icon="🥚"),
     ],
     "The arithmetic": [
         st.Page("app_pages/lab.py", title="Convolution & pooling lab", icon="🧮"),

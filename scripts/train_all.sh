@@ -29,3 +29,6 @@ run normalized --arch normalized --epochs 6  --patience 3  --augmentation flip_r
 # Training rewrites each card: fit the temperature and the "neither" score again.
 # shellcheck disable=SC2086
 python -m core.trust.fit --data "$data" $(for name in $wanted; do echo "models/$name"; done)
+# And the training photos' features behind the Inside page's "Similar training photos".
+# shellcheck disable=SC2086
+python -m core.explain.neighbour_bank --data "$data" $(for name in $wanted; do echo "models/$name"; done)

@@ -13,7 +13,7 @@ from core.explain.feature_maps import FeatureMaps
 from core.explain.gradcam import default_gradcam_layer
 from core.explain.numbering import shown_number
 from core.models.layers import CONV_TYPES, SEPARATOR, find_layer
-from core.prediction.answers import format_probability
+from core.wording.percent import probability_percent
 
 
 def maps_heading(maps: FeatureMaps) -> str:
@@ -53,7 +53,7 @@ def layers_overview_table(all_maps: Sequence[FeatureMaps]) -> dict[str, list]:
 def gradcam_title(class_name: str, predicted: bool, probability: float) -> str:
     """'Grad-CAM for dog (predicted, 97.3%)'."""
     role = "predicted" if predicted else "other class"
-    return f"Grad-CAM for {class_name} ({role}, {format_probability(probability)})"
+    return f"Grad-CAM for {class_name} ({role}, {probability_percent(probability, decimals=1)})"
 
 
 def pattern_caption(pattern: ActivationMaximisation) -> str:

@@ -15,8 +15,8 @@ STRONGEST_SHOWN = 3
 
 RGB_NAMES = ("red channel", "green channel", "blue channel")
 
-#: What the drill-down's colours mean: sign, never a colour channel (purple and orange are no channel's colour).
-SIGN_COLOURS = ("Colours show the sign of each number, not a colour channel: purple is positive, orange is "
+#: What the drill-down's colours mean: sign, never a colour channel (steel blue and orange are no channel's colour).
+SIGN_COLOURS = ("Colours show the sign of each number, not a colour channel: blue is positive, orange is "
                 "negative, white is 0, and the stronger the colour, the larger the number.")
 
 

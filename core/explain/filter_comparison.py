@@ -46,7 +46,7 @@ class FilterComparison:
 
     @property
     def weight_limit(self) -> float:
-        """The largest weight, in size, on either side: one gray scale for both grids."""
+        """The largest weight, in size, on either side: one colour scale for both grids."""
         return float(max(np.abs(self.learned.kernel).max(), np.abs(self.fresh.kernel).max()))
 
     @property

@@ -18,7 +18,8 @@ from typing import Protocol
 import keras
 import numpy as np
 
-from core.prediction.answers import measured_share, singular
+from core.prediction.answers import singular
+from core.wording.percent import share_percent
 
 #: The share of all heat that "where it looked" covers: half of it.
 FOCUS_SHARE = 0.5
@@ -89,7 +90,7 @@ def where_sentence(technique: str, class_name: str, values: np.ndarray) -> str:
     if place == "nowhere":
         return f"{technique} for {class_name}: nothing in the photo speaks for this class, so the map is empty."
     return (f"{technique} for {class_name}: the heat sits at the {place} of the photo; half of it lies on "
-            f"{measured_share(hot_share(values))} of the area.")
+            f"{share_percent(hot_share(values))} of the area.")
 
 
 def class_label(class_names: Sequence[str] | None, class_index: int) -> str:

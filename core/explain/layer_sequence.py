@@ -65,18 +65,19 @@ class MapStage:
             text = (f"{name} keeps the largest value of each {window} window (stride {self.pool_strides[0]}) "
                     "of the maps before it")
             if self.input_after_relu:
-                return text + ", which have been through ReLU: bright = a strong find nearby, black = none."
+                return text + (", which have been through ReLU: bright yellow = a strong find nearby, "
+                               "dark purple = none.")
             return text + "."
         if self.own_activation == "relu":
-            return (f"{name}'s maps are shown after its own ReLU: 0 (black) where the filter's pattern is absent "
-                    "(the sum was negative), brighter the more strongly the input matched the filter.")
+            return (f"{name}'s maps are shown after its own ReLU: 0 (dark purple) where the filter's pattern is absent "
+                    "(the sum was negative), brighter (up to yellow) the more strongly the input matched the filter.")
         if not self.followers:
             return (f"{name}'s maps are its raw sums (it has no activation): a large value means the input "
                     "matched the filter, a negative one means the opposite pattern.")
         steps = " and then ".join(f"**{path}** ({kind})" for path, kind in self.followers)
         relus = [kind for _, kind in self.followers if kind.startswith("ReLU")]
         text = (f"{name}'s maps are shown as the convolution's raw sums, before {steps} act on them. Values here can "
-                "be negative (the opposite of the filter's pattern); bright means a large sum.")
+                "be negative (orange: the opposite of the filter's pattern); blue means a large sum.")
         if any(kind == "BatchNormalization" for _, kind in self.followers):
             text += (" Batch normalisation then shifts and rescales each map, so the next layer does not see "
                      "exactly this picture")

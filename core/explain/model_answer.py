@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.prediction.answers import singular
-from core.prediction.honest import model_gives, whole_percent
+from core.prediction.honest import model_gives
+from core.wording.percent import probability_percent
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ class ModelAnswer:
     @property
     def breakdown(self) -> str:
         """'cat: 3% · dog: 97%', in the Classify page's percentages."""
-        return " · ".join(f"{name}: {whole_percent(value)}" for name, value in zip(self.names, self.probabilities))
+        return " · ".join(f"{name}: {probability_percent(value)}"
+                          for name, value in zip(self.names, self.probabilities))
 
     @property
     def explained_order(self) -> tuple[int, ...]:

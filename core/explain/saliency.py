@@ -20,7 +20,7 @@ from core.explain.scores import class_score, probabilities_from_logits
 from core.models.probe import get_probe, model_input
 
 #: Saliency is divided by this percentile of its values, so one extreme pixel
-#: does not make the rest of the map black.
+#: does not make the rest of the map dark.
 DISPLAY_PERCENTILE = 99.0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from ui.session import PHOTO_KEY
 
 PAGE = str(PROJECT_ROOT / "app_pages" / "inside.py")
 FEATURES, GRADCAM, PATTERN = "Feature maps", "Where it looked", "What a filter looks for"
+NEAREST = "Similar training photos"
 
 
 def classic_app(section: str | None = None, photo: Photo | None = None) -> tuple[AppTest, str]:
@@ -132,12 +134,142 @@ def test_gradcam_section_renders_for_classic():
     app, model_key = classic_app(GRADCAM)
     captions = [c.value for c in app.caption]
     assert sum("conv4: a 15×15 map stretched to 150×150" in c for c in captions) == 2
-    assert len(app.get("plotly_chart")) == 4  # two Grad-CAM overlays, saliency, saliency on the photo
+    # two Grad-CAM overlays, occlusion and its grid of drops, saliency, saliency on the photo
+    assert len(app.get("plotly_chart")) == 6
     assert app.slider(key="inside_opacity").value == 0.5
     app.slider(key="inside_opacity").set_value(0.8).run()
     assert not app.exception, app.exception
     if model_key == "classic":
         assert "untrained" not in " ".join(captions).lower()
+
+
+def test_occlusion_caption_follows_the_square_size_and_step():
+    app, _ = classic_app(GRADCAM)
+
+    def cost() -> str:
+        return next(c.value for c in app.caption if "grey square" in c.value)
+
+    # classic sees 150×150 pixels. A quarter of the side is a 38-pixel square; half of it, 19, is the longest step:
+    # 7 places over the 112 pixels it can move (18 or 19 apart), 7×7 places and the uncovered photo.
+    assert ("A grey square of 38×38 pixels, moved 18 to 19 pixels at a time, covered 49 places (7×7): 50 network runs"
+            in cost())
+    app.select_slider(key="inside_occlusion_patch").set_value(Fraction(1, 2)).run()
+    assert not app.exception, app.exception
+    # Half the side: a 75-pixel square, at most 37 apart over 75 pixels: 0, 25, 50, 75.
+    assert ("A grey square of 75×75 pixels, moved 25 pixels at a time, covered 16 places (4×4): 17 network runs"
+            in cost())
+    app.radio(key="inside_occlusion_step").set_value("the whole square (side by side)").run()
+    assert not app.exception, app.exception
+    # Side by side: 75 apart, at 0 and 75 only.
+    assert "A grey square of 75×75 pixels, moved 75 pixels at a time, covered 4 places (2×2): 5 network runs" in cost()
+    assert " of 4 places the score for " in page_text(app)  # the grid of drops beside it has the same 4 cells
+
+
+def expected_neighbours(name: str, pixels: np.ndarray, count: int = 8) -> list[tuple[str, str, float]]:
+    """(label, file, distance) of the nearest training photos by brute force on the stored bank, nearest first.
+
+    Computed apart from core.explain.nearest_photos: the model's own feature extractor on the network input,
+    then every stored row's cosine distance in float64 and a stable sort of all 8,000.
+    """
+    from core.explain.neighbour_bank import BANK_FILE
+    from core.imaging.resize import network_input
+    from core.prediction.features import FINAL_INPUT, feature_extractor
+
+    info = registry.get_model_info(name)
+    extractor = feature_extractor(registry.load_model(info))
+    batch = network_input(pixels, extractor.input_size)[None].astype(np.float32)
+    query = np.asarray(extractor(batch).by_layer[FINAL_INPUT][0], np.float64)
+    with np.load(info.folder / BANK_FILE) as stored:
+        rows, labels, files = stored["rows"].astype(np.float64), stored["labels"], stored["files"]
+        class_names = [str(name) for name in stored["class_names"]]
+    distances = 1 - rows @ query / (np.linalg.norm(rows, axis=1) * np.linalg.norm(query))
+    order = np.argsort(distances, kind="stable")[:count]
+    return [(class_names[labels[i]].rstrip("s"), str(files[i]), float(distances[i])) for i in order]
+
+
+def nearest_app(monkeypatch, data_dir: Path) -> AppTest:
+    require(any(info.name == "classic" and info.available for info in registry.list_models()),
+            "the shipped classic model")
+    monkeypatch.setenv("CNN_CLASSROOM_DATA", str(data_dir))
+    app, model_key = classic_app(NEAREST)
+    assert model_key == "classic"
+    return app
+
+
+def assert_table_matches(app: AppTest, expected: list[tuple[str, str, float]]) -> None:
+    table = app.dataframe[0].value
+    assert list(table["rank"]) == list(range(1, 9))
+    assert list(table["label"]) == [label for label, _, _ in expected]
+    assert list(table["training photo"]) == [file for _, file, _ in expected]
+    # Shown to 3 significant digits; the stored rows are float16 (within 1e-3 of the float64 brute force).
+    np.testing.assert_allclose([float(d) for d in table["distance"]], [d for _, _, d in expected], rtol=5e-3, atol=1e-3)
+
+
+def training_photos_shown(app: AppTest) -> list:
+    """The images (their protos: url, caption, alt) the page drew for training photos, in page order."""
+    images = [image for kind in ("image", "imgs") for element in app.get(kind) for image in element.proto.imgs]
+    return [image for image in images if image.alt.startswith("Training photo ")]
+
+
+def test_similar_training_photos_are_the_banks_nearest_with_their_photos(monkeypatch, shared_data_dir):
+    app = nearest_app(monkeypatch, shared_data_dir)
+    assert not app.exception, app.exception
+    expected = expected_neighbours("classic", resources.cached_demo_photo().pixels)
+    assert_table_matches(app, expected)
+    assert list(app.dataframe[0].value["on this machine"]) == ["yes"] * 8
+    shown = training_photos_shown(app)
+    assert [image.caption for image in shown] == [f"{rank}. {label} · " + table_distance for rank, (label, _, _),
+                                                  table_distance in zip(range(1, 9), expected,
+                                                                        app.dataframe[0].value["distance"])]
+    assert [image.alt.split(",")[0] for image in shown] == [
+        f"Training photo {rank} of 8: {label}" for rank, (label, _, _) in enumerate(expected, start=1)]
+    for image, (_, _, distance) in zip(shown, expected):
+        assert float(image.alt.rsplit("distance ", 1)[1]) == pytest.approx(distance, rel=5e-3, abs=1e-3)
+    body = page_text(app)
+    assert "Layer compared, from the model's card: **final dense input**, the 512 numbers" in body
+    assert "not on this machine" not in body
+    dogs = sum(label == "dog" for label, _, _ in expected)
+    assert (f"{dogs} of the 8 nearest" in body or f"{8 - dogs} of the 8 nearest" in body
+            or "All 8 nearest training photos" in body)
+
+
+def test_without_the_training_photos_the_labels_distances_and_download_command_show(monkeypatch, tmp_path):
+    from core.explain.nearest_photos import GET_PHOTOS
+
+    app = nearest_app(monkeypatch, tmp_path / "no-photos-here")
+    assert not app.exception, app.exception
+    expected = expected_neighbours("classic", resources.cached_demo_photo().pixels)
+    assert_table_matches(app, expected)
+    assert list(app.dataframe[0].value["on this machine"]) == ["no"] * 8
+    assert not training_photos_shown(app)
+    cards = [m.value for m in app.markdown if m.value.startswith("**") and " · " in m.value]
+    assert [card.split(" · ")[0] for card in cards] == [f"**{rank}. {label}" for rank, (label, _, _) in
+                                                         enumerate(expected, start=1)]
+    line = next(info.value for info in app.info if "not on this machine" in info.value)
+    assert line.startswith("The photos are not on this machine") and f"`{GET_PHOTOS[0]}`" in line
+
+
+def test_the_untrained_network_has_no_training_photos_to_compare(monkeypatch, tmp_path):
+    app = nearest_app(monkeypatch, tmp_path)
+    app.toggle(key="inside_untrained").set_value(True).run()
+    assert not app.exception, app.exception
+    assert any("has learned from no photos" in info.value for info in app.info)
+    assert "Layer compared" not in page_text(app) and not app.dataframe
+
+
+def test_a_bank_naming_a_file_outside_the_data_folder_is_refused_on_the_page(monkeypatch, tmp_path):
+    from core.explain.neighbour_bank import NeighbourBank
+    from ui.resources import inside as inside_resources
+
+    def refused(name):
+        return NeighbourBank("final dense input", ("cats", "dogs"), np.eye(2, dtype=np.float32), np.array([0, 1]),
+                             ("train/cats/ok.jpg", "../../etc/passwd"))
+
+    monkeypatch.setattr(inside_resources, "cached_neighbour_bank", refused)
+    app = nearest_app(monkeypatch, tmp_path)
+    assert not app.exception, app.exception
+    assert any("cannot be used: A bank's files must be relative to the data folder" in e.value for e in app.error)
+    assert not app.dataframe and not training_photos_shown(app)
 
 
 def test_photo_from_the_classify_page_is_used():

@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core.arithmetic.numbers import format_number
 from core.explain.captions import dead_maps_note, layers_overview_table, map_option, maps_heading
 from core.explain.feature_maps import FeatureMaps
+from core.explain.heat_map import heat_place
 from core.explain.layer_sequence import map_stage, receptive_field_sentence, shrink_sentence
 from core.explain.layer_text import border_note
 from core.explain.numbering import shown_number
@@ -57,9 +59,13 @@ def show_zoom(inspection: Inspection, maps: FeatureMaps, channel: int) -> cell.C
     selection_key = f"inside_zoom_{inspection.model_key}_{maps.layer}_{channel}"
     cell.follow_click(state, clicked(selection_key), height, width)
     current = cell.current_cell(state, height, width)
-    clickable_chart(explain.feature_map_figure(values, f"{maps.layer} · map {shown_number(channel)} · {height}×{width}",
-                                               (current.row, current.column)),
-                    key=selection_key)
+    title = f"{maps.layer} · map {shown_number(channel)} · {height}×{width}"
+    alt = (f"Feature map {shown_number(channel)} of {maps.layer}, {height}×{width}: strongest at the "
+           f"{heat_place(np.clip(values, 0, None))}, the brightest cell row {int(brightest[0]) + 1}, column "
+           f"{int(brightest[1]) + 1} ({format_number(float(values.max()))}). The outlined cell, row {current.row + 1}, "
+           f"column {current.column + 1}, is the one explained below.")
+    clickable_chart(explain.feature_map_figure(values, title, (current.row, current.column)), key=selection_key,
+                    alt=alt)
     return current
 
 

@@ -80,8 +80,9 @@ def show(inspection: Inspection) -> None:
         show_colour_filters(comparison, read_colour_spec())
     else:
         st.caption("Deeper filters see many input maps, not colours, so each filter is a stack of "
-                   f"{learned.input_channels} gray {learned.kernel_size[0]}×{learned.kernel_size[1]} squares "
-                   "(one per input map). Black = most negative weight, mid-gray = 0, white = most positive.")
+                   f"{learned.input_channels} {learned.kernel_size[0]}×{learned.kernel_size[1]} squares "
+                   "(one per input map). Orange = negative weight, white = 0, blue = positive; "
+                   "the stronger the colour, the larger the weight.")
         show_filter_grids(comparison, read_grid_spec(comparison))
     if learned.bias is not None:
         show_chart(explain.bias_figure(learned.bias, fresh.bias, f"{conv_layer}: biases"), key="inside_bias")

@@ -56,7 +56,7 @@ def show(inspection: Inspection) -> GradCamSpec:
             title = gradcam_title(answer.names[result.class_index], result.class_index == answer.predicted,
                                   result.probability)
             show_chart(heatmaps.overlay_figure(inspection.model_pixels, heat, spec.opacity, title),
-                       key=f"inside_cam_{result.class_index}")
+                       key=f"inside_cam_{result.class_index}", alt=f"{title}. {result.caption}")
             st.caption(result.caption)
     if not inspection.choice.trained:
         st.warning("This model is untrained, so these heat maps show no real reasoning yet.")

@@ -43,8 +43,8 @@ def show(inspection: Inspection, opacity: float) -> None:
     columns = st.columns(2)
     with columns[0]:
         show_chart(heatmaps.saliency_figure(result.values, f"Saliency for {inspection.answer.names[predicted]}"),
-                   key="inside_saliency")
+                   key="inside_saliency", alt=result.caption)
     with columns[1]:
         show_chart(heatmaps.overlay_figure(inspection.model_pixels, result.values, opacity, "Saliency on the photo"),
-                   key="inside_saliency_overlay")
+                   key="inside_saliency_overlay", alt=f"Saliency over the photo. {result.caption}")
     st.caption(result.caption)

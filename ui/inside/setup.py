@@ -145,7 +145,9 @@ def show_answer(inspection: Inspection) -> None:
     size = inspection.input_size
     with left:
         st.image(inspection.model_pixels,
-                 caption=f"{inspection.photo.name}, as the model sees it ({size[0]}×{size[1]})", width="stretch")
+                 caption=f"{inspection.photo.name}, as the model sees it ({size[0]}×{size[1]})", width="stretch",
+                 alt=f"The photo {inspection.photo.name}, scaled to the model's {size[0]}×{size[1]} input"
+                     + (f". {inspection.photo_answer.verdict}" if inspection.photo_answer is not None else ""))
     with right:
         if inspection.photo_answer is not None:
             st.markdown(f"#### {inspection.photo_answer.verdict}")

@@ -26,7 +26,9 @@ def photo_step(spec: LessonSpec, lesson: FirstLayerLesson) -> None:
 
     def visual() -> None:
         st.image(lesson.pixels.astype(np.uint8), width=_image_width(spec),
-                 caption=f"What the model receives: {rows}×{cols} pixels")
+                 caption=f"What the model receives: {rows}×{cols} pixels",
+                 alt=f"The photo as the model receives it: {rows}×{cols} pixels, "
+                     f"{rows * cols * 3:,} numbers (red, green and blue for each pixel)")
 
     def numbers() -> None:
         st.metric("Numbers the model receives", f"{rows}×{cols}×3 = {rows * cols * 3:,}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from core.explain.glossary import output_layer
 from core.figures.training import history_figure
@@ -13,9 +14,9 @@ from core.lesson.first_layer import FirstLayerLesson
 from core.lesson.learning import LearningLesson
 from core.models.registry import NoveltyCard
 from core.prediction.answers import singular
-from core.prediction.honest import whole_percent
 from core.prediction.photo_answer import PhotoAnswer
 from core.training.history import best_epoch, early_stopping_point
+from core.wording.percent import probability_percent, share_percent
 from ui import resources
 from ui.components.charts import show_chart
 from ui.lesson.frame import step_layout
@@ -41,7 +42,7 @@ def learning_step(spec: LessonSpec, lesson: LearningLesson, card: dict) -> None:
         show_chart(figure, key=f"lesson_curves_{spec.model_name}")
         best = best_epoch(history)
         if best is not None and len(history.val_accuracy) == history.epochs:
-            st.metric(f"Validation accuracy at epoch {best}", f"{history.val_accuracy[best - 1]:.1%}")
+            st.metric(f"Validation accuracy at epoch {best}", share_percent(history.val_accuracy[best - 1], 1))
 
     def numbers() -> None:
         show_grids([grid_html(lesson.untrained.kernel[..., 0, lesson.channel], "before training (red weights)",
@@ -68,9 +69,11 @@ def limits_step(spec: LessonSpec, trials: list[limits.Trial], novelty: NoveltyCa
                    for column in st.columns(TILES_PER_ROW)][:len(trials)]
         for column, trial in zip(columns, trials):
             answer = trial.answer
-            column.image(trial.pixels.astype(np.uint8), width=TILE_WIDTH)
+            column.image(trial.pixels.astype(np.uint8), width=TILE_WIDTH,
+                         alt=f"{trial.label}: the model says {singular(answer.label)} "
+                             f"{probability_percent(answer.confidence)}")
             verdict = "neither? " if answer.neither else "not sure: " if answer.unsure else ""
-            column.markdown(f"{verdict}**{singular(answer.label)}** {whole_percent(answer.confidence)}")
+            column.markdown(f"{verdict}**{singular(answer.label)}** {probability_percent(answer.confidence)}")
             column.caption(trial.label)
 
     def numbers() -> None:
@@ -78,6 +81,20 @@ def limits_step(spec: LessonSpec, trials: list[limits.Trial], novelty: NoveltyCa
         st.metric(f"{first.label.split(' (')[0]}: the model says", singular(first.answer.label))
 
     step_layout(spec, text, visual, numbers)
+    if not spec.presenting:  # a second pointer, for the students' phones: the projected step keeps to one screen
+        fragility_link()
+
+
+FRAGILITY_PAGE = "app_pages/fragility.py"
+
+
+def fragility_link() -> None:
+    """Step 9's "try it" for how little it takes: the fragility page's sliders and smallest nudge."""
+    try:
+        st.page_link(FRAGILITY_PAGE, label="Try it: How fragile is it?", icon="🥚")
+    except StreamlitPageNotFoundError:  # the page run on its own (tests) has no navigation to link into
+        st.markdown("🥚 Try it: **How fragile is it?** in the menu")
+    st.caption("…and drag noise, a turn, shrinking, brightness or a tiny nudge until the answer flips.")
 
 
 def recap_step(spec: LessonSpec, first: FirstLayerLesson, chain_text: str, decision: DecisionLesson,
@@ -89,6 +106,6 @@ def recap_step(spec: LessonSpec, first: FirstLayerLesson, chain_text: str, decis
                               enumerate(recap.recap_lines(first, chain_text, decision, answer), start=1)))
 
     def numbers() -> None:
-        st.metric("From pixels to", f"{singular(answer.label)} {whole_percent(answer.confidence)}")
+        st.metric("From pixels to", f"{singular(answer.label)} {probability_percent(answer.confidence)}")
 
     step_layout(spec, text, visual, numbers)

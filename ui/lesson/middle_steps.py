@@ -7,14 +7,14 @@ import streamlit as st
 
 from core.arithmetic.numbers import format_count, format_number
 from core.explain.gradcam import overlay
-from core.explain.heat_map import HeatMap
+from core.explain.heat_map import HeatMap, heat_place
 from core.explain.numbering import shown_number
 from core.lesson import decision, deeper, looked
 from core.lesson.decision import DecisionLesson
 from core.lesson.deeper import DeeperLesson
 from core.prediction.answers import singular
-from core.prediction.honest import whole_percent
 from core.prediction.photo_answer import PhotoAnswer
+from core.wording.percent import probability_percent
 from ui.lesson.frame import step_layout
 from ui.lesson.navigation import LessonSpec
 
@@ -27,7 +27,10 @@ def deeper_step(spec: LessonSpec, lesson: DeeperLesson) -> None:
         for column, maps in zip(columns, lesson.pictured):
             channel, picture = deeper.strongest_map(maps)
             column.image(picture, width="stretch",
-                         caption=f"{maps.layer.split('/')[-1]}: {maps.label}, map {shown_number(channel)}")
+                         caption=f"{maps.layer.split('/')[-1]}: {maps.label}, map {shown_number(channel)}",
+                         alt=f"Feature map {shown_number(channel)} of layer {maps.layer.split('/')[-1]} "
+                             f"({maps.label}), the strongest of that layer: it responds most at the "
+                             f"{heat_place(picture)}")
         st.markdown(f'<div class="lesson-code">{lesson.chain_text}</div>', unsafe_allow_html=True)
 
     def numbers() -> None:
@@ -54,7 +57,7 @@ def decision_step(spec: LessonSpec, lesson: DecisionLesson, answer: PhotoAnswer,
     def numbers() -> None:
         z_column, probability = st.columns(2)
         z_column.metric("z = w·x + b", format_number(lesson.neuron.z))
-        probability.metric(answer_label(answer), whole_percent(answer.confidence))
+        probability.metric(answer_label(answer), probability_percent(answer.confidence))
 
     step_layout(spec, text, visual, numbers)
 
@@ -74,12 +77,13 @@ def looked_step(spec: LessonSpec, cam: HeatMap, pixels: np.ndarray, answer: Phot
 
     def visual() -> None:
         left, right = st.columns(2)
-        left.image(pixels.astype(np.uint8), width="stretch", caption="The photo")
+        left.image(pixels.astype(np.uint8), width="stretch", caption="The photo",
+                   alt="The photo the model looked at")
         right.image(overlay(pixels.astype(np.uint8), cam.values, 0.55), width="stretch",
                     caption=f"Grad-CAM for {singular(class_names[cam.class_index])} "
-                            f"({cam.details['layer'].split('/')[-1]})")
+                            f"({cam.details['layer'].split('/')[-1]})", alt=cam.caption)
 
     def numbers() -> None:
-        st.metric(answer_label(answer), whole_percent(answer.confidence))
+        st.metric(answer_label(answer), probability_percent(answer.confidence))
 
     step_layout(spec, text, visual, numbers)

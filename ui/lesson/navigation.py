@@ -119,5 +119,5 @@ def show_qr(spec: LessonSpec) -> None:
         with st.popover("How phones get in", width="stretch"):
             st.markdown(reach_the_server_hint(url))
         return
-    st.image(qr_png(url), width=QR_WIDTH)
+    st.image(qr_png(url), width=QR_WIDTH, alt=f"QR code of this step's address: {url}")
     st.caption(f"Scan to follow: {url}")

@@ -110,7 +110,7 @@ def show_step(spec: LessonSpec, info: registry.ModelInfo, photo: Photo) -> None:
                     middle_steps.decision_step(spec, decision, answer, info.calibration.temperature)
                 else:
                     cam = inside_resources.cached_grad_cam(key, digest, default_gradcam_layer(model),
-                                                           answer.index, model, pixels)
+                                                           answer.index, model, pixels, classes)
                     model_pixels = resources.cached_model_pixels(digest, tuple(model.input_shape[1:3]), pixels)
                     middle_steps.looked_step(spec, cam, model_pixels, answer)
             elif spec.step == 8:

@@ -13,10 +13,15 @@ import numpy as np
 import streamlit as st
 
 from core.caching import BoundedCache
-from core.explain import activation_max, feature_maps, filters, gradcam, saliency
+from core.data.files import default_data_dir
+from core.explain import activation_max, feature_maps, filters, gradcam, occlusion, saliency
 from core.explain.heat_map import HeatMap
+from core.explain.nearest_photos import NearestPhotos, Neighbour, nearest_photos, photo_features, thumbnail
+from core.explain.neighbour_bank import NeighbourBank, card_bank
 from core.explain.scores import probabilities_from_logits
 from core.models import architectures, probe
+from core.models.registry import get_model_info
+from core.prediction.answers import singular
 
 #: Bytes of explanations (feature maps, heat maps, gradients) one server process keeps for all its
 #: sessions: about ten photos' maps of every transfer-model layer (15 MB each), or a class's
@@ -64,6 +69,8 @@ def cached_layer_io(model_key: str, photo_key: str, layer: str, _model: keras.Mo
 
 def cached_grad_cam(model_key: str, photo_key: str, layer: str, class_index: int, _model: keras.Model,
                     _pixels: np.ndarray, class_names: tuple[str, ...] = ()) -> HeatMap:
+    """Grad-CAM, keyed on the singular names, so "dogs" (a card) and "dog" (an answer) share one entry."""
+    class_names = tuple(singular(name) for name in class_names)
     return explanations().get_or_compute(
         ("grad_cam", model_key, photo_key, layer, class_index, class_names),
         lambda: gradcam.explain(_model, _pixels, class_index, layer=layer, class_names=class_names))
@@ -88,3 +95,44 @@ def cached_pattern(model_key: str, layer: str, channel: int, steps: int, _model:
     return explanations().get_or_compute(
         ("pattern", model_key, layer, channel, steps),
         lambda: activation_max.maximise_activation(_model, layer, channel, steps=steps))
+
+
+def cached_occlusion(model_key: str, photo_key: str, class_index: int, patch: int, stride: int, _model: keras.Model,
+                     _pixels: np.ndarray, class_names: tuple[str, ...] = ()) -> HeatMap:
+    """Occlusion with a ``patch``-pixel square moved ``stride`` pixels (its caption keeps the first run's time)."""
+    return explanations().get_or_compute(
+        ("occlusion", model_key, photo_key, class_index, patch, stride, class_names),
+        lambda: occlusion.explain(_model, _pixels, class_index, patch=patch, stride=stride, class_names=class_names))
+
+
+@st.cache_resource(show_spinner="Loading the training photos' features…")
+def _cached_bank(model_name: str, card_stamp: int) -> NeighbourBank | None:
+    return card_bank(get_model_info(model_name))
+
+
+def cached_neighbour_bank(model_name: str) -> NeighbourBank | None:
+    """A model's bank of training features (core.explain.neighbour_bank), once per process and card version.
+
+    The bank's arrays are read-only, so every session searches the same copy.
+    """
+    card = get_model_info(model_name).folder / "model.json"
+    return _cached_bank(model_name, card.stat().st_mtime_ns)
+
+
+def cached_nearest_photos(model_key: str, photo_key: str, count: int, answer: str, best_guess: int,
+                          _model: keras.Model, _pixels: np.ndarray, _bank: NeighbourBank) -> NearestPhotos:
+    """The photo's nearest training photos: its features are cached, the search (1–8 ms, bench/explain.py) is not."""
+    features = explanations().get_or_compute(("nearest_features", model_key, photo_key),
+                                             lambda: photo_features(_model, _pixels))
+    return nearest_photos(_bank, features, answer, best_guess, default_data_dir(), count)
+
+
+def cached_neighbour_thumbnail(neighbour: Neighbour) -> np.ndarray | None:
+    """A nearest training photo decoded straight to a thumbnail (core.explain.nearest_photos.thumbnail), or None.
+
+    Only a file the search resolved inside the data folder is read; thumbnails, never
+    the full photos, are what the explanations cache keeps.
+    """
+    if neighbour.path is None:
+        return None
+    return explanations().get_or_compute(("nearest_thumbnail", str(neighbour.path)), lambda: thumbnail(neighbour))

@@ -25,10 +25,10 @@ def _hue(colour: str) -> float:
     return colorsys.rgb_to_hsv(red, green, blue)[0] * 360
 
 
-def test_the_sign_scale_ends_in_orange_and_purple_not_in_a_channel_colour():
-    # Hue angles: red 0°, green 120°, blue 240°; orange and purple lie clearly between them.
+def test_the_sign_scale_ends_in_orange_and_steel_blue_not_in_a_channel_colour():
+    # Hue angles: red 0°, green 120°, blue 240°; orange and a steel blue (about 210°) lie clearly between them.
     assert 20 <= _hue(heatmaps.SIGN_NEGATIVE) <= 45
-    assert 255 <= _hue(heatmaps.SIGN_POSITIVE) <= 290
+    assert 195 <= _hue(heatmaps.SIGN_POSITIVE) <= 220
     for colour in (heatmaps.SIGN_NEGATIVE, heatmaps.SIGN_POSITIVE):
         assert min(abs((_hue(colour) - channel + 180) % 360 - 180) for channel in (0, 120, 240)) >= 20
     assert heatmaps.SIGN_SCALE[0][1] == heatmaps.SIGN_NEGATIVE and heatmaps.SIGN_SCALE[-1][1] == heatmaps.SIGN_POSITIVE
@@ -63,11 +63,19 @@ def test_a_signed_window_uses_the_sign_scale_too():
     assert window_figure.data[0].zmid == 0 and window_figure.data[0].zmin == -1.0
 
 
-def test_contributions_are_purple_when_they_add_and_orange_when_they_subtract():
+def test_contributions_are_blue_when_they_add_and_orange_when_they_subtract():
     window = np.ones((1, 1, 2))
     figure = heatmaps.channel_contributions_figure(_arithmetic(window, np.array([[[0.5, -0.5]]])))
     assert list(figure.data[0].marker.color) == [heatmaps.SIGN_POSITIVE, heatmaps.SIGN_NEGATIVE]
-    assert "purple adds, orange subtracts" in figure.layout.title.text
+    assert "blue adds, orange subtracts" in figure.layout.title.text
+
+
+def test_each_number_is_written_in_the_colour_that_reads_on_its_cell():
+    figure = heatmaps.drill_down_grid_figure(np.array([[-1.0, 0.0, 1.0]]), "Kernel", signed=True, limit=1.0)
+    numbers = figure.data[1]
+    assert list(numbers.text) == ["−1.000", "0.000", "1.000"]
+    # Black on the orange end (6.1:1, where white has 3.5:1) and on white; white on the dark blue end (5.9:1).
+    assert list(numbers.textfont.color) == ["black", "black", "white"]
 
 
 def test_the_pooling_window_marks_padding_and_outlines_the_maximum():

@@ -113,7 +113,7 @@ def test_a_pooling_window_over_padding_says_the_padding_is_left_out():
 def test_the_colour_caption_says_the_colours_are_signs_not_channels():
     unsigned = ConvStory(conv_arithmetic(), "x", reads_photo=True)
     assert not unsigned.window_is_signed
-    assert unsigned.colour_caption.startswith("Colours show the sign of each number, not a colour channel: purple "
+    assert unsigned.colour_caption.startswith("Colours show the sign of each number, not a colour channel: blue "
                                               "is positive, orange is negative, white is 0")
     assert "no negative numbers, so it is gray" in unsigned.colour_caption
     signed_window = conv_arithmetic()
