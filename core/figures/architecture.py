@@ -12,6 +12,7 @@ from core.arithmetic.numbers import format_count
 from core.arithmetic.shape_chain import PaddingComparison
 from core.figures.dataset import chart_layout, class_colors
 from core.models.summary import ModelTable, ShapeStep
+from core.wording.percent import share_percent
 
 _BLOCK_SHADES = {"input": 0.95, "conv": 0.35, "pool": 0.6, "vector": 0.8, "model": 0.15, "other": 0.5}
 
@@ -101,7 +102,7 @@ def parameter_figure(table: ModelTable) -> go.Figure:
     figure = go.Figure(go.Bar(
         y=[row.name for row in rows], x=[row.parameters for row in rows], orientation="h",
         marker_color=color,
-        text=[f"{format_count(row.parameters)} ({row.parameters / total:.1%})" for row in rows],
+        text=[f"{format_count(row.parameters)} ({share_percent(row.parameters / total, 1)})" for row in rows],
         # Outside the bar and never turned: a tiny bar's label stays horizontal and readable.
         textposition="outside", textangle=0, cliponaxis=False,
         hovertemplate="%{y}: %{x:,} parameters<extra></extra>",

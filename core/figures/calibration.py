@@ -6,6 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from core.prediction.calibration import Reliability
+from core.wording.percent import percentage_points
 
 BEFORE = "#cf222e"
 AFTER = "#1f6feb"
@@ -16,7 +17,7 @@ def _trace(reliability: Reliability, name: str, colour: str) -> go.Scatter:
     largest = max((item.count for item in filled), default=1)
     return go.Scatter(
         x=[item.mean_confidence for item in filled], y=[item.accuracy for item in filled],
-        mode="lines+markers", name=f"{name} (ECE {100 * reliability.expected_calibration_error:.1f} points)",
+        mode="lines+markers", name=f"{name} (ECE {percentage_points(reliability.expected_calibration_error)} points)",
         line=dict(color=colour), marker=dict(color=colour, size=[8 + 14 * (item.count / largest) for item in filled]),
         customdata=[[item.lower, item.upper, item.count] for item in filled],
         hovertemplate=(f"{name}<br>scores %{{customdata[0]:.0%}}–%{{customdata[1]:.0%}}: %{{customdata[2]}} photos"

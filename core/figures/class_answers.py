@@ -6,8 +6,10 @@ import plotly.graph_objects as go
 
 from core.classroom.board import StepAnswers
 
-RIGHT = "#1a7f37"
-WRONG = "#cf222e"
+#: Okabe-Ito blue and vermillion, not green and red: told apart with red–green colour blindness too. The ✓ and ✗
+#: in the labels say the same without any colour.
+RIGHT = "#0072B2"
+WRONG = "#D55E00"
 HIDDEN = "#8c959f"  # before "Show the answer": no bar says which is right
 
 

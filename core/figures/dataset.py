@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from core.arithmetic.numbers import format_count
+from core.wording.percent import share_percent
 
 MARKERS = ("circle", "diamond", "square", "triangle-up", "cross", "x", "star", "hexagon")
 
@@ -56,9 +57,9 @@ def split_share_figure(counts: dict[str, dict[str, int]]) -> go.Figure:
     for (split, total), color in zip(totals.items(), class_colors(len(totals))):
         figure.add_bar(y=["photos"], x=[total], orientation="h", name=f"{split}: {format_count(total)}",
                        marker_color=color, marker_line=dict(color="white", width=2),
-                       text=[f"{total / grand_total:.0%}"], textposition="inside", insidetextanchor="middle",
+                       text=[share_percent(total / grand_total)], textposition="inside", insidetextanchor="middle",
                        textangle=0, hovertemplate=f"{split}: {format_count(total)} photos "
-                                                  f"({total / grand_total:.1%})<extra></extra>")
+                                                  f"({share_percent(total / grand_total, 1)})<extra></extra>")
     figure.update_layout(barmode="stack", xaxis_title="photos", yaxis_visible=False)
     chart_layout(figure, "How the photos are split", height=200)
     figure.update_layout(legend_traceorder="normal")

@@ -1,9 +1,11 @@
 """Plotly figures for the "inside the model" page (no Streamlit here).
 
-Colour choices: feature maps and heat maps use Viridis (dark to bright yellow,
-readable in grayscale and for colour-blind viewers); filter weights use a
-black-to-white gray scale centred on zero (mid-gray = 0), signed feature maps
-use RdBu centred on zero (the drill-down's grids are in core.figures.heatmaps).
+Colour choices: feature maps and heat maps use Viridis (dark purple to bright
+yellow, readable in grayscale and for colour-blind viewers); filter weights and
+signed feature maps use the app's orange-white-blue sign scale centred on zero
+(core.figures.number_grid.SIGN_SCALE; the drill-down's grids are in
+core.figures.heatmaps). core.figures.colour_vision checks both under simulated
+deuteranopia and protanopia.
 Grids of many small maps are drawn as one mosaic image (one trace) so the
 browser stays fast.
 """
@@ -19,12 +21,13 @@ import plotly.colors
 import plotly.graph_objects as go
 
 from core.explain.feature_maps import FeatureMaps
+from core.figures.number_grid import SIGN_SCALE
 
 GRAY = [[0.0, "rgb(0,0,0)"], [1.0, "rgb(255,255,255)"]]
 
 HEAT = "Viridis"
 
-SIGNED = "RdBu"
+SIGNED = SIGN_SCALE
 
 #: Largest number of mosaic pixels sent to the browser for one grid.
 MOSAIC_PIXEL_BUDGET = 60_000
@@ -57,6 +60,14 @@ def _neighbours(colours: Sequence[str], position: float) -> tuple[str, str, floa
 
 #: Viridis that fades to transparent towards 0, so unimportant places show the photo.
 HEAT_OVER_PHOTO = _fading(plotly.colors.sequential.Viridis, FADE_UNTIL)
+
+
+def outline_cell(figure: go.Figure, row: int, column: int) -> None:
+    """A black box inside a white one around one cell: it stands out on every colour of every scale, to anyone."""
+    for colour, width in (("white", 6), ("black", 2)):
+        figure.add_shape(type="rect", x0=column - 0.5, x1=column + 0.5, y0=row - 0.5, y1=row + 0.5,
+                         line=dict(color=colour, width=width))
+
 
 def image_axes(figure: go.Figure, row: int | None = None, col: int | None = None) -> None:
     options = dict(showticklabels=False, showgrid=False, zeroline=False, ticks="")
@@ -134,7 +145,7 @@ def kernel_grid_figure(
     grid: np.ndarray, title: str, row_label: str = "filter", column_label: str = "input channel",
     row_ids: Sequence[int] | None = None, column_ids: Sequence[int] | None = None, limit: float | None = None,
 ) -> go.Figure:
-    """Kernel slices (rows, columns, kh, kw) as gray squares: black = most negative, white = most positive.
+    """Kernel slices (rows, columns, kh, kw) on the sign scale: orange = negative, white = 0, blue = positive.
 
     Filters and input maps are labelled from 1 unless ``row_ids`` / ``column_ids`` name them.
     """
@@ -155,7 +166,7 @@ def kernel_grid_figure(
             values[top:top + kernel_height, left:left + kernel_width] = grid[row, column]
             ids[top:top + kernel_height, left:left + kernel_width] = (row_ids[row], column_ids[column])
     figure = go.Figure(go.Heatmap(
-        z=values, customdata=ids, colorscale=GRAY, zmin=-limit, zmax=limit, xgap=0, ygap=0,
+        z=values, customdata=ids, colorscale=SIGNED, zmin=-limit, zmax=limit, zmid=0, xgap=0, ygap=0,
         colorbar=dict(title="weight", thickness=12),
         hovertemplate=f"{row_label} %{{customdata[0]}}, {column_label} %{{customdata[1]}}"
                       "<br>weight %{z:.4f}<extra></extra>",
@@ -165,7 +176,7 @@ def kernel_grid_figure(
     figure.update_yaxes(tickvals=[r * (kernel_height + gap) + (kernel_height - 1) / 2 for r in range(rows)],
                         ticktext=[str(i) for i in row_ids], title=row_label, autorange="reversed",
                         scaleanchor="x", showgrid=False, zeroline=False)
-    figure.update_layout(plot_bgcolor="rgb(255,255,255)")
+    figure.update_layout(plot_bgcolor="rgb(110,110,110)")  # dark gaps: a weight near 0 is near-white
     return picture_layout(figure, title, height=_height_for(values.shape, 620, extra=130))
 
 
@@ -302,9 +313,7 @@ def feature_map_figure(values: np.ndarray, title: str, selected: tuple[int, int]
         hovertemplate="click for the arithmetic<extra></extra>", showlegend=False, name="cells",
     ))
     if selected is not None:
-        row, column = selected
-        figure.add_shape(type="rect", x0=column - 0.5, x1=column + 0.5, y0=row - 0.5, y1=row + 0.5,
-                         line=dict(color="#ff00ff", width=3))
+        outline_cell(figure, *selected)
     figure.update_xaxes(showgrid=False, zeroline=False, range=[-0.5, width - 0.5], title="column", constrain="domain",
                         **one_based_ticks(width))
     figure.update_yaxes(showgrid=False, zeroline=False, range=[height - 0.5, -0.5], scaleanchor="x", title="row",

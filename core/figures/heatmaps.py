@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 
 from core.arithmetic.numbers import MINUS
 from core.explain.drill_down import ConvArithmetic, PoolArithmetic
-from core.figures.explain import GRAY, HEAT_OVER_PHOTO, image_axes, picture_layout
-from core.figures.number_grid import SIGN_NEGATIVE, SIGN_POSITIVE, SIGN_SCALE
+from core.figures.explain import GRAY, HEAT, HEAT_OVER_PHOTO, image_axes, outline_cell, picture_layout
+from core.figures.number_grid import SIGN_NEGATIVE, SIGN_POSITIVE, SIGN_SCALE, text_colours
 
 
 def overlay_figure(pixels: np.ndarray, heatmap: np.ndarray, opacity: float, title: str) -> go.Figure:
@@ -28,8 +28,8 @@ def overlay_figure(pixels: np.ndarray, heatmap: np.ndarray, opacity: float, titl
 
 
 def saliency_figure(heatmap: np.ndarray, title: str) -> go.Figure:
-    """Saliency as a grayscale image: white = pixels that move the score most."""
-    figure = go.Figure(go.Heatmap(z=heatmap, colorscale=GRAY, zmin=0, zmax=1,
+    """Saliency as a Viridis image: bright yellow = pixels that move the score most, dark purple = none."""
+    figure = go.Figure(go.Heatmap(z=heatmap, colorscale=HEAT, zmin=0, zmax=1,
                                   colorbar=dict(title="gradient", thickness=12),
                                   hovertemplate="row %{y}, column %{x}<br>%{z:.2f}<extra></extra>"))
     image_axes(figure)
@@ -53,8 +53,8 @@ def ascent_history_figure(history: Sequence[float]) -> go.Figure:
 
 # --------------------------------------------------------------------------- the drill-down's number grids
 
-#: Signed numbers use the lab's sign scale (orange < 0 < purple), so a red channel's window can never look
-#: "blue", nor a blue one "red".
+#: Signed numbers use the lab's sign scale (orange < 0 < steel blue), and every cell writes its number with its
+#: sign, so a sign is never read from colour alone, nor a red channel's window as "red".
 
 PADDING_LABEL = "pad"
 
@@ -69,7 +69,7 @@ def signed_label(value: float, decimals: int) -> str:
 
 def drill_down_grid_figure(values: np.ndarray, title: str, *, signed: bool, limit: float, decimals: int = 3,
                            top: int | None = None, left: int | None = None) -> go.Figure:
-    """One small grid of the drill-down with its numbers: signed in orange/purple, unsigned in gray.
+    """One small grid of the drill-down with its numbers: signed in orange/blue, unsigned in gray.
 
     ``top`` and ``left`` (0-based, may be negative for padding) label the rows
     and columns with the input's own 1-based positions.
@@ -81,11 +81,21 @@ def drill_down_grid_figure(values: np.ndarray, title: str, *, signed: bool, limi
     labels = np.vectorize(lambda value: signed_label(value, decimals), otypes=[object])(values)
     figure = go.Figure(go.Heatmap(
         z=values, colorscale=SIGN_SCALE if signed else GRAY, zmin=-limit if signed else 0.0, zmax=limit,
-        zmid=0.0 if signed else None, showscale=False, text=labels, texttemplate="%{text}",
-        textfont=dict(size=12), hovertemplate="%{z:.6f}<extra></extra>", xgap=2, ygap=2,
+        zmid=0.0 if signed else None, showscale=False, text=labels, hovertemplate="%{z:.6f}<extra></extra>",
+        xgap=2, ygap=2,
+    ))
+    # The numbers ride on a text layer, black or white per cell by its colour's luminance: Plotly's own choice
+    # writes white on the orange end (3.5:1), where black reads at 6:1.
+    rows, columns = values.shape
+    row_index, column_index = np.mgrid[0:rows, 0:columns]
+    figure.add_trace(go.Scatter(
+        x=column_index.ravel(), y=row_index.ravel(), mode="text", text=labels.ravel(), hoverinfo="skip",
+        textfont=dict(size=12, color=text_colours(values, -limit if signed else 0.0, limit, diverging=signed)),
+        showlegend=False,
     ))
     image_axes(figure)
-    rows, columns = values.shape
+    figure.update_xaxes(range=[-0.5, columns - 0.5])
+    figure.update_yaxes(range=[rows - 0.5, -0.5], autorange=False)
     if top is not None and left is not None:
         figure.update_xaxes(showticklabels=True, side="top", tickvals=list(range(columns)),
                             ticktext=[str(left + index + 1) for index in range(columns)])
@@ -120,14 +130,14 @@ def conv_drill_down_figures(arithmetic: ConvArithmetic, channel: int, name: str,
 
 
 def channel_contributions_figure(arithmetic: ConvArithmetic) -> go.Figure:
-    """How much each input map added to the weighted sum: purple bars add, orange bars subtract."""
+    """How much each input map added to the weighted sum: blue bars add, orange bars subtract."""
     sums = arithmetic.channel_sums
     colours = np.where(sums >= 0, SIGN_POSITIVE, SIGN_NEGATIVE)
     # Input maps are numbered from 1, as everywhere a learner reads them.
     figure = go.Figure(go.Bar(x=np.arange(1, len(sums) + 1), y=sums, marker_color=colours,
                               hovertemplate="input map %{x}<br>adds %{y:+.5f}<extra></extra>"))
     figure.update_layout(xaxis_title="input map", yaxis_title="sum of window × kernel")
-    return picture_layout(figure, "What each input map adds (purple adds, orange subtracts)", height=280)
+    return picture_layout(figure, "What each input map adds (blue adds, orange subtracts)", height=280)
 
 
 def pool_window_figure(arithmetic: PoolArithmetic, decimals: int = 4) -> go.Figure:
@@ -139,6 +149,5 @@ def pool_window_figure(arithmetic: PoolArithmetic, decimals: int = 4) -> go.Figu
                                     top=arithmetic.input_top, left=arithmetic.input_left)
     if arithmetic.operation == "max":
         row, column = np.unravel_index(np.nanargmax(window), window.shape)
-        figure.add_shape(type="rect", x0=column - 0.5, x1=column + 0.5, y0=row - 0.5, y1=row + 0.5,
-                         line=dict(color="#ff00ff", width=3))
+        outline_cell(figure, int(row), int(column))
     return figure

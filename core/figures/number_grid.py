@@ -13,6 +13,7 @@ import numpy as np
 from plotly.basedatatypes import BaseFigure
 
 from core.arithmetic.numbers import format_number
+from core.figures import colour_vision
 
 CELL_PIXELS = 52  # largest cell; smaller when several charts share a row
 MAIN_WIDTH = 690  # pixels the charts of one row may use: fits the centred layout (736 px) too
@@ -20,13 +21,18 @@ CHART_EXTRA = 46  # tick labels and margins around each grid
 MIN_CHART = 150  # the browser draws plots at least about this wide
 MIN_CELL = 26
 HIGHLIGHT = "#E69F00"  # Okabe-Ito orange: visible on grey and on the sign colours, and to colour-blind viewers
+HIGHLIGHT_EDGE = "black"
 FRAME = "#1f6feb"
 GREYS = [[0.0, "rgb(40,40,40)"], [1.0, "rgb(250,250,250)"]]
-#: Signed numbers everywhere in the lab and the drill-down: orange < 0 < purple, near-white at 0 (ColorBrewer's
-#: colour-blind-safe PuOr). Neither end is a red, green or blue channel's colour, so a sign is never read as one.
+#: Signed numbers everywhere (the lab, the lesson, feature maps, weights, the drill-down): orange < 0 < blue,
+#: near-white at 0: ColorBrewer's PuOr orange half and RdBu blue half. Blue against orange is the one hue contrast
+#: that red–green colour blindness keeps (tests/core/figures/test_colour_vision.py measures it). The blue is a
+#: steel blue (hue 210°), 30° away from a blue channel's colour, and the numbers carry their minus signs.
 SIGN_NEGATIVE = "#e66101"
-SIGN_POSITIVE = "#5e3c99"
-SIGN_SCALE = [[0.0, SIGN_NEGATIVE], [0.25, "#fdb863"], [0.5, "#f7f7f7"], [0.75, "#b2abd2"], [1.0, SIGN_POSITIVE]]
+SIGN_POSITIVE = "#2166ac"
+SIGN_SCALE = [[0.0, SIGN_NEGATIVE], [0.25, "#fdb863"], [0.5, "#f7f7f7"], [0.75, "#92c5de"], [1.0, SIGN_POSITIVE]]
+#: Below this relative luminance white text has the higher contrast, above it black: (L + 0.05)² = 0.05 × 1.05.
+WHITE_TEXT_BELOW = 0.1791
 DIM_TEXT = "#8a8a8a"
 MISSING_TEXT = "#555555"
 UNKNOWN = "?"  # an output cell the steps have not reached yet
@@ -60,14 +66,18 @@ def format_labels(values: np.ndarray) -> np.ndarray:
 
 def text_colours(values: np.ndarray, low: float, high: float, diverging: bool) -> list[str]:
     """Black or white for each number, whichever reads better on its cell's colour."""
+    values = np.asarray(values, dtype=np.float64).ravel()
+    if diverging:
+        # The cell's own colour decides: only the darkest blues (about the top tenth of the range) need white.
+        extent = max(abs(low), abs(high), 1e-12)
+        cells = colour_vision.colours_at(SIGN_SCALE, 0.5 + 0.5 * np.nan_to_num(values) / extent)
+        dark = colour_vision.relative_luminance(cells) < WHITE_TEXT_BELOW
     colours = []
-    for value in np.asarray(values, dtype=np.float64).ravel():
+    for index, value in enumerate(values):
         if np.isnan(value):
             colours.append(MISSING_TEXT)
         elif diverging:
-            # Only the dark purple end needs white; black reads best on the orange end.
-            extent = max(abs(low), abs(high), 1e-12)
-            colours.append("white" if value / extent > 0.62 else "black")
+            colours.append("white" if dark[index] else "black")
         else:
             fraction = 0.5 if high <= low else (value - low) / (high - low)
             colours.append("black" if fraction > 0.45 else "white")
@@ -181,7 +191,9 @@ def number_grid_figure(
     if frame is not None:
         shapes.append(_box(frame, {"color": FRAME, "width": 2, "dash": "dash"}))
     if highlight is not None:
-        shapes.append(_box(highlight, {"color": HIGHLIGHT, "width": 5}))
+        # Black on both sides of the orange line: the box shows on an orange (negative) cell and on a black one.
+        shapes.append(_box(highlight, {"color": HIGHLIGHT_EDGE, "width": 8}))
+        shapes.append(_box(highlight, {"color": HIGHLIGHT, "width": 4}))
     tick_axis = {"showgrid": False, "zeroline": False, "fixedrange": True, "tickmode": "array"}
     width = max(cols * cell + 40, MIN_CHART)
     spec = {

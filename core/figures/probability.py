@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from core.prediction.answers import format_probability, singular
+from core.prediction.answers import singular
+from core.wording.percent import probability_percent
 
 CHOSEN = "#1f6feb"
 OTHER = "#8c959f"
@@ -23,7 +24,7 @@ def probability_figure(class_names: Sequence[str], probabilities: Sequence[float
     colours = [CHOSEN if index == chosen else OTHER for index in range(len(values))]
     figure = go.Figure(go.Bar(
         x=values, y=[singular(str(name)) for name in class_names], orientation="h", marker_color=colours,
-        text=[format_probability(p) for p in values], textposition="auto", textangle=0,
+        text=[probability_percent(p, decimals=1) for p in values], textposition="auto", textangle=0,
         hovertemplate="%{y}: %{x:.1%}<extra></extra>",
     ))
     if len(values) == 2:

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.training.history import EarlyStop, TrainingHistory, best_epoch
+from core.wording.percent import share_percent
 
 TRAINING_COLOUR = "#0072B2"
 
@@ -129,7 +130,7 @@ def confusion_figure(matrix: np.ndarray, class_names: Sequence[str], *, normalis
                      title: str = "") -> go.Figure:
     """A confusion-matrix heat map: rows are the true class, columns the model's answer."""
     matrix = np.asarray(matrix, dtype=float)
-    text = [[f"{value:.1%}" if normalised else f"{int(value):,}" for value in row] for row in matrix]
+    text = [[share_percent(value, 1) if normalised else f"{int(value):,}" for value in row] for row in matrix]
     names = [str(name) for name in class_names]
     figure = go.Figure(go.Heatmap(
         z=matrix, x=[f"said {name}" for name in names], y=[f"really {name}" for name in names],

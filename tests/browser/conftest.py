@@ -24,6 +24,10 @@ from tests.support.requirements import require
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
+#: The lab's edge example, first window: its arithmetic as the lab writes it.
+LAB_FIRST_STEP = "1×1 + 2×0 + 3×(−1) + 0×1 + 1×0 + 2×(−1) + 3×1 + 2×0 + 1×(−1)"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -127,3 +131,14 @@ def wait_for_app(page) -> None:
                  && document.querySelector('[data-testid="stMain"]')""",
         timeout=120_000,
     )
+
+
+def open_lab(page, app_url: str):
+    """The lab on its edge example, once the first window's arithmetic is drawn; that arithmetic's locator."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_url}/lab?preset=edge")
+    wait_for_app(page)
+    arithmetic = page.locator(".st-key-lab_conv_arithmetic")
+    expect(arithmetic).to_contain_text(LAB_FIRST_STEP, timeout=120_000)
+    return arithmetic

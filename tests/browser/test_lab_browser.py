@@ -6,19 +6,15 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app
-
-FIRST_STEP = "1×1 + 2×0 + 3×(−1) + 0×1 + 1×0 + 2×(−1) + 3×1 + 2×0 + 1×(−1)"
+from tests.browser.conftest import LAB_FIRST_STEP as FIRST_STEP
+from tests.browser.conftest import open_lab, screenshot, wait_for_app
 
 
 @pytest.mark.browser
 def test_step_through_the_edge_example(app_url, page):
     expect = pytest.importorskip("playwright.sync_api").expect
     page.set_viewport_size({"width": 1400, "height": 2000})  # the whole stepping area in one screenshot
-    page.goto(f"{app_url}/lab?preset=edge")
-    wait_for_app(page)
-    arithmetic = page.locator(".st-key-lab_conv_arithmetic")
-    expect(arithmetic).to_contain_text(FIRST_STEP, timeout=120_000)
+    arithmetic = open_lab(page, app_url)
     expect(arithmetic).to_contain_text("1 + 0 + (−3) + 0 + 0 + (−2) + 3 + 0 + (−1) = −2")
     expect(page.get_by_text("Step 1 of 10")).to_be_visible()
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=120_000)
@@ -69,10 +65,7 @@ def _no_error_on_the_page(page) -> None:
 def test_the_lab_comes_back_as_it_was_after_another_page(app_url, page):
     """Lab, Classify, lab again (one session): the view, the settings and the worked step are all still there."""
     expect = pytest.importorskip("playwright.sync_api").expect
-    page.goto(f"{app_url}/lab?preset=edge")
-    wait_for_app(page)
-    arithmetic = page.locator(".st-key-lab_conv_arithmetic")
-    expect(arithmetic).to_contain_text(FIRST_STEP, timeout=120_000)
+    arithmetic = open_lab(page, app_url)
     stride = page.locator(".st-key-lab_stride input")
     stride.fill("2")
     stride.press("Enter")

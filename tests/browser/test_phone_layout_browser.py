@@ -8,7 +8,7 @@ import pytest
 
 from core.models import registry
 from harness.photo_files import make_photo_bytes
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import open_lab, screenshot, wait_for_app
 
 PHONE = {"width": 390, "height": 844}
 SIZES = {"desktop": {"width": 1400, "height": 900}, "projector": {"width": 1280, "height": 720}, "phone": PHONE}
@@ -139,10 +139,7 @@ def test_the_classify_page_fits_a_phone_and_its_controls_fit_a_finger(app_url, p
 @pytest.mark.browser
 def test_the_lab_fits_a_phone_and_next_sits_by_its_arithmetic(app_url, phone):
     expect = pytest.importorskip("playwright.sync_api").expect
-    phone.goto(f"{app_url}/lab?preset=edge")
-    wait_for_app(phone)
-    arithmetic = phone.locator(".st-key-lab_conv_arithmetic")
-    expect(arithmetic).to_contain_text("1×1 + 2×0 + 3×(−1)", timeout=120_000)
+    arithmetic = open_lab(phone, app_url)
     phone.wait_for_function(CHARTS_DRAWN, timeout=60_000)
     assert_no_horizontal_overflow(phone)
     # All five columns of the input editor are on screen, with no sideways scrolling inside the grid.

@@ -33,8 +33,9 @@ def chart_points(page) -> int:
     return page.locator(LIVE_CHART_POINTS).count()
 
 
-@pytest.mark.browser
-def test_live_training_progress_chart_and_stop(page, app_url):
+def ready_to_train(page, app_url: str) -> None:
+    """The Train live tab with 400 generated photos, from scratch, at the smallest size and the most epochs (so there
+    is time to watch and to stop), up to its Start button."""
     page.goto(f"{app_url}/training")
     wait_for_app(page)
     page.get_by_role("tab", name="Train live").click()
@@ -64,6 +65,10 @@ def test_live_training_progress_chart_and_stop(page, app_url):
     wait_for_app(page)
     assert epochs.input_value() == "30"
 
+
+@pytest.mark.browser
+def test_live_training_progress_chart_and_stop(page, app_url):
+    ready_to_train(page, app_url)
     page.get_by_role("button", name=re.compile("Start training")).click()
     progress = page.locator('[data-testid="stProgress"]')
     progress.wait_for(timeout=60_000)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from core.figures.alt_text import describe
 from core.figures.selection import clicked_cell
 
 #: Every chart of the app: no toolbar and no scroll zoom (a lesson's charts are for reading, and a
@@ -13,8 +14,11 @@ from core.figures.selection import clicked_cell
 CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": "reset"}
 
 
-def show_chart(figure, key: str | None = None, *, width: str = "stretch", theme: str | None = "streamlit") -> None:
-    st.plotly_chart(figure, config=CHART_CONFIG, width=width, key=key, theme=theme)
+def show_chart(figure, key: str | None = None, *, width: str = "stretch", theme: str | None = "streamlit",
+               alt: str | None = None) -> None:
+    """A chart with its text alternative: ``alt`` when the view has a sentence for it, else one worked out from the
+    figure's own numbers (core.figures.alt_text). Streamlit gives it to the chart as its accessible name."""
+    st.plotly_chart(figure, config=CHART_CONFIG, width=width, key=key, theme=theme, alt=alt or describe(figure))
 
 
 #: Plotly selects a clicked point from the last hover, and a finger never hovers: on a touch screen a tap would
@@ -38,11 +42,12 @@ if (!window.tapSelectsItsPoint) {
 
 
 def clickable_chart(figure, key: str, *, on_select: str | Callable[[], None] = "rerun", width: str = "stretch",
-                    theme: str | None = "streamlit") -> None:
-    """A chart whose points can be clicked or tapped; read the click with :func:`clicked`."""
+                    theme: str | None = "streamlit", alt: str | None = None) -> None:
+    """A chart whose points can be clicked or tapped; read the click with :func:`clicked`. ``alt`` as for
+    :func:`show_chart`."""
     st.html(TAP_SELECTS_ITS_POINT, unsafe_allow_javascript=True)
     st.plotly_chart(figure, config=CHART_CONFIG, width=width, key=key, theme=theme, on_select=on_select,
-                    selection_mode="points")
+                    selection_mode="points", alt=alt or describe(figure))
 
 
 def clicked(key: str, *, use_customdata: bool = True) -> tuple[int, int] | None:

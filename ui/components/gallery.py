@@ -18,6 +18,12 @@ class GalleryItem:
     caption: str
 
 
+def photo_alt(item: GalleryItem) -> str:
+    """What a screen reader says for a gallery photo: its caption (the class or what was done to it) and its size."""
+    height, width = item.pixels.shape[:2]
+    return f"Photo: {item.caption} ({width}×{height} pixels)"
+
+
 def gallery(items: Sequence[GalleryItem], per_row: int = PER_ROW, width: int | None = None) -> None:
     """Show ``items`` in rows of ``per_row``; a new row of columns every ``per_row`` keeps rows aligned."""
     columns = None
@@ -28,6 +34,6 @@ def gallery(items: Sequence[GalleryItem], per_row: int = PER_ROW, width: int | N
             if item.pixels is None:
                 st.caption(f"{item.caption} (cannot be opened)")
             elif width is None:
-                st.image(item.pixels, caption=item.caption)
+                st.image(item.pixels, caption=item.caption, alt=photo_alt(item))
             else:
-                st.image(item.pixels, caption=item.caption, width=width)
+                st.image(item.pixels, caption=item.caption, width=width, alt=photo_alt(item))

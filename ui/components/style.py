@@ -1,9 +1,10 @@
 """THE app's own CSS, in one place: touch targets and a phone layout that Streamlit's widgets lack.
 
-app.py calls :func:`apply_style` once per run, before the page. Every rule is
-either inside a media query that only matches touch screens or narrow
+app.py calls :func:`apply_style` once per run, before the page. Apart from two accessibility rules
+that apply everywhere (captions dark enough to read, and a visible ring around whatever has the keyboard's
+focus), every rule is either inside a media query that only matches touch screens or narrow
 windows, or scoped to a keyed container of the lab, so a desktop or a
-projector looks exactly as Streamlit draws it. The lesson's phone order
+projector looks as Streamlit draws it. The lesson's phone order
 (its ``lesson_setup`` and ``lesson_step`` containers) lives here with the rest of the phone layout.
 """
 
@@ -17,11 +18,32 @@ TOUCH_TARGET = 44
 #: Streamlit stacks st.columns below this width; the phone rules use the same breakpoint.
 PHONE_WIDTH = 640
 
+#: The ring around the control that has the keyboard's focus: the theme's primary colour (.streamlit/config.toml),
+#: 4.9:1 on white and 3.6:1 on Streamlit's dark background, so it shows on both (WCAG 2.4.7, and 1.4.11's 3:1).
+FOCUS_RING = "#1a62d4"
+
+#: Streamlit draws st.caption at 60% opacity: 3.9:1 on white, under WCAG AA's 4.5:1 for small text (and its
+#: inline code 3.0:1). At 80% a caption still reads as secondary, at 7.2:1 (code 5.3:1).
+CAPTION_OPACITY = 0.8
+
 #: The lab's steppers (see ui.components.stepper): their button rows and the step's worked arithmetic.
 STEPPERS = ("lab_conv", "lab_pool", "lab_rgb")
 
 STYLE = f"""
 <style>
+/* Everywhere: captions dark enough to read (WCAG 1.4.3). */
+[data-testid="stCaptionContainer"][data-testid] {{ opacity: {CAPTION_OPACITY}; }}
+/* Everywhere: the control that has the keyboard's focus wears a solid ring (WCAG 2.4.7). Streamlit's own is a
+   faint shadow on some controls and missing on others (menu links, select boxes, number boxes, switches). A
+   field's ring goes on its visible box, since the input itself is clipped or hidden inside it. */
+[data-testid="stApp"] :is(a, button, summary, textarea, [role="tab"], [role="slider"], [role="option"],
+    [tabindex="0"]):focus-visible,
+[data-testid="stApp"] :is([data-baseweb="select"] > div, [data-baseweb="input"], [data-baseweb="textarea"],
+    [data-testid="stFileUploaderDropzone"]):has(:focus-visible),
+[data-testid="stApp"] label:has(input:is([type="checkbox"], [type="radio"]):focus-visible) {{
+  outline: 2px solid {FOCUS_RING} !important; outline-offset: 2px;
+}}
+
 /* Touch screens: targets a finger can hit, and no table toolbar left covering the text after a tap. */
 @media (hover: none), (pointer: coarse) {{
   /* The uploader's "remove this file" × and "add files" + are 14 and 20 px as Streamlit draws them. */

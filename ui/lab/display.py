@@ -6,15 +6,19 @@ import html
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from core.arithmetic import numbers
+from core.figures.alt_text import grid_table
 from core.figures.number_grid import GridFigure
 from ui.components.charts import clickable_chart, show_chart
+from ui.lab.keys import NOTES_KEY
 
 
 def show_grid(figure: GridFigure, key: str, on_select: Callable[[], None] | None = None) -> None:
-    """The grid's title above it (so it never collides with the ticks), then the grid at its own size."""
+    """The grid's title above it (so it never collides with the ticks), then the grid at its own size, then the
+    same numbers as a table in an expander, for a screen reader or anyone who would rather read rows."""
     if figure.title:
         st.markdown(f"**{figure.title}**")
     # theme=None: Streamlit's chart theme would add its own margins and fonts around the grid.
@@ -22,6 +26,16 @@ def show_grid(figure: GridFigure, key: str, on_select: Callable[[], None] | None
         show_chart(figure, key=key, width="content", theme=None)
     else:
         clickable_chart(figure, key=key, on_select=on_select, width="content", theme=None)
+    show_grid_table(figure)
+
+
+def show_grid_table(figure: GridFigure) -> None:
+    """The grid's numbers, row by row, as a table (the text its cells show, so '?' stays '?')."""
+    table = grid_table(figure)
+    with st.expander(f"{figure.title or 'These numbers'} as a table"):
+        st.caption("Rows are numbered down the side and columns across the top, as on the grid.")
+        # Bare numbers as headers keep the table as narrow as the grid: a wider one would scroll in its column.
+        st.table(pd.DataFrame([list(row) for row in table.cells], index=list(table.rows), columns=list(table.columns)))
 
 
 def arithmetic(label: str, text: str) -> None:
@@ -31,7 +45,6 @@ def arithmetic(label: str, text: str) -> None:
                 unsafe_allow_html=True)
 
 
-NOTES_KEY = "lab_input_notes"
 
 
 def checked_number_input(container, label: str, low: float, high: float, *, key: str, name: str,

@@ -61,11 +61,16 @@ def photo_view() -> None:
     crop = _read_crop(height, width)
     upper = st.columns(2)
     upper[0].image(photo_lab.mark_crop(filtered.gray, crop.top, crop.left, filtered.scale),
-                   caption="Before: grayscale (orange box: the crop below)", width="stretch")
-    upper[1].image(filtered.kernel, caption="After: the lab's current kernel", width="stretch")
+                   caption="Before: grayscale (orange box: the crop below)", width="stretch",
+                   alt=f"The photo in grayscale, with an orange box around the 6×6 crop at row {crop.top + 1}, "
+                       f"column {crop.left + 1}, whose numbers are below")
+    upper[1].image(filtered.kernel, caption="After: the lab's current kernel", width="stretch",
+                   alt="The grayscale photo after the lab's current kernel: bright where the kernel's pattern is")
     lower = st.columns(2)
-    lower[0].image(filtered.sobel_x, caption="Sobel x: vertical edges", width="stretch")
-    lower[1].image(filtered.sobel_y, caption="Sobel y: horizontal edges", width="stretch")
+    lower[0].image(filtered.sobel_x, caption="Sobel x: vertical edges", width="stretch",
+                   alt="The photo through the Sobel x kernel: bright along vertical edges")
+    lower[1].image(filtered.sobel_y, caption="Sobel y: horizontal edges", width="stretch",
+                   alt="The photo through the Sobel y kernel: bright along horizontal edges")
     st.markdown(f"**Real pixel values**: a 6×6 crop of the grayscale photo as the app keeps it, {photo.size_text}")
     left, right = st.columns([2, 3])
     with left:

@@ -16,21 +16,12 @@ from core.arithmetic.lab_link import link_params, names_lab_settings, preset_ker
 from core.arithmetic.lab_settings import LabSettings, changed_settings
 from core.arithmetic.presets import PRESETS
 from core.models import registry
+from ui.lab.keys import EDITOR_VERSION_KEY, KEPT_KEY, LINK_WARNINGS_KEY, PERSISTENT_KEYS, VISIT_KEY
 from ui.resources import lab as lab_resources
 from ui.session import PHOTO_PARAM
 
 MODEL_NAME = "classic"
 
-# Widget keys whose values must survive while their widgets are hidden (another view is shown).
-PERSISTENT_KEYS = (
-    "lab_preset", "lab_view", "lab_stride", "lab_padding_mode", "lab_padding_rings", "lab_bias", "lab_relu",
-    "lab_conv_step", "lab_speed", "lab_pool_source", "lab_pool_mode", "lab_pool_size", "lab_pool_stride",
-    "lab_pool_padding", "lab_pool_step", "lab_model_filter", "lab_model_channel", "lab_rgb_step",
-    "lab_dropout_rate", "lab_dense_bias", "lab_output_bias", "lab_crop_top", "lab_crop_left",
-)
-LINK_WARNINGS_KEY = "lab_link_problems"
-KEPT_KEY = "lab_kept_controls"
-VISIT_KEY = "lab_view"
 
 
 def settings() -> LabSettings:
@@ -53,11 +44,11 @@ def matrix(name: str) -> np.ndarray:
 def set_matrix(name: str, values: object) -> None:
     """Replace the input or kernel matrix; a new editor version drops the old editor's edits."""
     st.session_state[f"lab_{name}"] = np.asarray(values, dtype=np.float64).tolist()
-    st.session_state["lab_editor_version"] = editor_version() + 1
+    st.session_state[EDITOR_VERSION_KEY] = editor_version() + 1
 
 
 def editor_version() -> int:
-    return st.session_state.get("lab_editor_version", 0)
+    return st.session_state.get(EDITOR_VERSION_KEY, 0)
 
 
 def restart_steps() -> None:
@@ -150,7 +141,7 @@ def _start_visit(params: dict[str, str]) -> None:
     if kept is not None and not names_lab_settings(params):
         st.session_state.update(kept)
         st.session_state["lab_playing"] = None
-        st.session_state["lab_editor_version"] = editor_version() + 1  # fresh editors on the kept matrices
+        st.session_state[EDITOR_VERSION_KEY] = editor_version() + 1  # fresh editors on the kept matrices
         return
     for key in PERSISTENT_KEYS:  # a link shows what it names, and the other controls start at their defaults
         st.session_state.pop(key, None)

@@ -48,11 +48,14 @@ def test_cells_carry_their_numbers_and_one_based_positions():
 def test_highlight_and_frame_are_boxes_around_cells():
     shapes = number_grid_figure(np.zeros((4, 4)), highlight=(1, 2, 2, 2), frame=(1, 1, 2, 2)).to_dict()["layout"][
         "shapes"]
-    frame, highlight = shapes
+    frame, edge, highlight = shapes
     assert (frame["x0"], frame["x1"], frame["y0"], frame["y1"]) == (0.5, 2.5, 0.5, 2.5)
     assert frame["line"]["dash"] == "dash"
     assert (highlight["x0"], highlight["x1"], highlight["y0"], highlight["y1"]) == (1.5, 3.5, 0.5, 2.5)
     assert highlight["line"]["color"] == HIGHLIGHT
+    # A wider black box under the orange one edges it, so it shows on an orange (negative) cell too.
+    assert (edge["x0"], edge["y0"], edge["line"]["color"]) == (1.5, 0.5, "black")
+    assert edge["line"]["width"] > highlight["line"]["width"]
 
 
 def test_dim_cells_are_grey_and_nan_cells_blank():
@@ -68,8 +71,10 @@ def test_diverging_range_is_symmetric_around_zero():
 
 def test_text_colour_contrasts_with_the_cell():
     assert text_colours(np.array([0.0, 10.0]), 0, 10, diverging=False) == ["white", "black"]
-    # White on the dark purple end only; black reads best on light cells and on the orange end.
-    assert text_colours(np.array([-10.0, 1.0, 10.0]), -10, 10, diverging=True) == ["black", "black", "white"]
+    # White on the darkest blues only (#2166ac: 5.9:1 against white, 3.6:1 against black); black reads best on
+    # light cells and on the whole orange side (#e66101: 6.1:1 against black).
+    assert text_colours(np.array([-10.0, 1.0, 8.0, 10.0]), -10, 10, diverging=True) == ["black", "black", "black",
+                                                                                         "white"]
 
 
 def test_wrong_labels_or_shape_are_refused():

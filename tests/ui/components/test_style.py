@@ -25,11 +25,17 @@ def _top_level(css: str) -> list[str]:
     return blocks
 
 
-def test_every_rule_sits_in_a_touch_or_phone_media_query():
+def test_every_rule_sits_in_a_touch_or_phone_media_query_but_the_two_for_reading_and_focus():
     body = style.STYLE.strip().removeprefix("<style>").removesuffix("</style>")
     blocks = _top_level(body)
-    assert [block.split("{")[0].strip() for block in blocks] == [
+    *everywhere, touch, phone = blocks
+    assert [touch.split("{")[0].strip(), phone.split("{")[0].strip()] == [
         "@media (hover: none), (pointer: coarse)", f"@media (max-width: {style.PHONE_WIDTH}px)"]
+    # The two rules a desktop sees change only how dark a caption is and the focus ring, never the layout.
+    declarations = [block.split("{", 1)[1].rstrip("}").strip() for block in everywhere]
+    assert declarations == [f"opacity: {style.CAPTION_OPACITY};",
+                            f"outline: 2px solid {style.FOCUS_RING} !important; outline-offset: 2px;"]
+    assert ":focus-visible" in everywhere[1] and "stCaptionContainer" in everywhere[0]
 
 
 def test_touch_targets_and_the_steppers_are_covered():
