@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from core.models import registry
@@ -107,6 +109,32 @@ def test_clicking_a_feature_map_cell_explains_that_cell(app_url, page):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+#: The drill-down's row and column boxes (counted from 1), or null while a rerun still shows the old ones beside them.
+CHOSEN_CELL = """() => {
+  const value = label => Array.from(document.querySelectorAll(`input[aria-label="${label}"]`))
+    .filter(input => !input.closest('[data-stale="true"]')).map(input => input.value);
+  const [rows, columns] = [value('Row (1–192)'), value('Column (1–192)')];
+  return rows.length === 1 && columns.length === 1 ? [rows[0], columns[0]] : null;
+}"""
+
+
+def chosen_cell(page) -> tuple[str, str] | None:
+    """The drill-down's row and column boxes, as the page shows them (None while a rerun shows two of each)."""
+    shown = page.evaluate(CHOSEN_CELL)
+    return None if shown is None else (shown[0], shown[1])
+
+
+def wait_for_chosen_cell_to_move(page, start: tuple[str, str], timeout_s: float = 60) -> tuple[int, int]:
+    """Wait until the row and column boxes no longer hold ``start``; the cell they hold then."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        shown = chosen_cell(page)
+        if shown is not None and shown != start:
+            return int(shown[0]), int(shown[1])
+        page.wait_for_timeout(250)
+    pytest.fail(f"The chosen cell stayed at row {start[0]}, column {start[1]} after the tap")
+
+
 #: The window sizes a teacher's projector and a student's phone show the page at.
 WINDOWS = {"projector": {"width": 1280, "height": 720}, "phone": {"width": 390, "height": 844}}
 
@@ -130,8 +158,9 @@ def test_clicking_a_cell_of_the_default_models_first_map_explains_it(app_url, br
           .map(plot => plot.layout.title?.text || '').find(text => text.includes(' · map '))""")
         assert "conv1 · map " in title and "192×192" in title, title
         # Row 101, column 58 as the page counts (from 1): 100 and 57 on the chart's 0-based axes.
-        expected = "The value at row 101, column 58 of map"
-        assert page.get_by_text(expected).count() == 0  # the drill-down starts elsewhere (the brightest cell)
+        start = chosen_cell(page)
+        assert start is not None
+        assert abs(int(start[0]) - 101) > 2 or abs(int(start[1]) - 58) > 2, start  # it starts elsewhere
 
         cell = page.evaluate(CELL_ON_SCREEN, [100, 57])
         if window == "phone":
@@ -139,10 +168,13 @@ def test_clicking_a_cell_of_the_default_models_first_map_explains_it(app_url, br
         else:
             page.mouse.move(cell["x"], cell["y"])
             page.mouse.click(cell["x"], cell["y"])
-        page.get_by_text(expected).wait_for(timeout=60_000)
+        chosen = wait_for_chosen_cell_to_move(page, start)
         wait_for_app(page)
-        assert page.get_by_label("Row (1–192)").input_value() == "101"
-        assert page.get_by_label("Column (1–192)").input_value() == "58"
+        row, column = chosen
+        # A cell of this map is 1.1 px tall on a phone (2.3 px on the projector), so the chart's own rounding of
+        # the tap's position to its pixels may pick a neighbour: the tapped cell or one beside it, not the start.
+        assert abs(row - 101) <= 1 and abs(column - 58) <= 1, (row, column)
+        assert page.get_by_text(f"The value at row {row}, column {column} of map").count() == 1
         assert page.get_by_text("matches the model: ✓").count() == 1
         page.get_by_text("How was one number made?").scroll_into_view_if_needed()
         screenshot(page, f"inside_cell_clicked_{window}")

@@ -60,10 +60,12 @@ def show_zoom(inspection: Inspection, maps: FeatureMaps, channel: int) -> cell.C
     cell.follow_click(state, clicked(selection_key), height, width)
     current = cell.current_cell(state, height, width)
     title = f"{maps.layer} · map {shown_number(channel)} · {height}×{width}"
+    # The alt text must not name the chosen cell: Streamlit remounts a chart whose alt changes, which drops the
+    # tap that chose it on a phone. The drill-down below names the cell.
     alt = (f"Feature map {shown_number(channel)} of {maps.layer}, {height}×{width}: strongest at the "
            f"{heat_place(np.clip(values, 0, None))}, the brightest cell row {int(brightest[0]) + 1}, column "
-           f"{int(brightest[1]) + 1} ({format_number(float(values.max()))}). The outlined cell, row {current.row + 1}, "
-           f"column {current.column + 1}, is the one explained below.")
+           f"{int(brightest[1]) + 1} ({format_number(float(values.max()))}). Choose a cell by clicking it or by "
+           "its row and column below.")
     clickable_chart(explain.feature_map_figure(values, title, (current.row, current.column)), key=selection_key,
                     alt=alt)
     return current
