@@ -33,6 +33,23 @@ def chart_points(page) -> int:
     return page.locator(LIVE_CHART_POINTS).count()
 
 
+def choose(page, option: str, tries: int = 3) -> None:
+    """Click a radio option and wait until it shows as chosen. A click that lands while the previous click's rerun
+    is still starting can be undone by that rerun, as a person would see; they click again, and so does this."""
+    expect = pytest.importorskip("playwright.sync_api").expect
+    chosen = page.locator('[data-testid="stRadio"] label').filter(has_text=option).locator("input")
+    for _ in range(tries):
+        page.locator('[data-testid="stRadio"]').get_by_text(option).click()
+        wait_for_app(page)
+        try:
+            expect(chosen).to_be_checked(timeout=15_000)
+        except AssertionError:
+            continue
+        wait_for_app(page)
+        return
+    pytest.fail(f"The option {option!r} did not stay chosen after {tries} clicks")
+
+
 def ready_to_train(page, app_url: str) -> None:
     """The Train live tab with 400 generated photos, from scratch, at the smallest size and the most epochs (so there
     is time to watch and to stop), up to its Start button."""
@@ -41,13 +58,10 @@ def ready_to_train(page, app_url: str) -> None:
     page.get_by_role("tab", name="Train live").click()
 
     # Generated photos uploaded as a zip of class folders: the same on every machine.
-    page.locator('[data-testid="stRadio"]').get_by_text("your own photos").click()
-    wait_for_app(page)
+    choose(page, "your own photos")
     # Own photos start on transfer learning, whose epochs take milliseconds: watch one from scratch instead.
-    page.locator('[data-testid="stRadio"]').get_by_text("From scratch").click()
-    wait_for_app(page)
-    page.locator('[data-testid="stRadio"]').get_by_text("small (3 conv layers)").click()
-    wait_for_app(page)
+    choose(page, "From scratch")
+    choose(page, "small (3 conv layers)")
     uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="zip of class folders")
     uploader.locator('input[type="file"]').set_input_files(
         files=[{"name": "photos.zip", "mimeType": "application/zip", "buffer": generated_zip()}])
