@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.explain.nearest_photos import NEIGHBOURS, NearestPhotos, layer_line
-from core.models.registry import get_model_info
+from ui import resources
 from ui.inside.setup import Inspection
 from ui.resources import inside as inside_resources
 
@@ -54,7 +54,7 @@ def show_grid(result: NearestPhotos) -> None:
 
 def show(inspection: Inspection) -> None:
     trained = inspection.choice.trained and inspection.photo_answer is not None
-    entry = get_model_info(inspection.model_key).card.get("neighbours") if trained else None
+    entry = resources.cached_model_info(inspection.model_key).card.get("neighbours") if trained else None
     if entry:
         st.caption(layer_line(entry))  # the layer the card says its bank was built from
     st.markdown(INTRODUCTION)

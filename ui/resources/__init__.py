@@ -61,8 +61,7 @@ def cached_answer_tools(name: str) -> AnswerTools:
     """
     from core.prediction.photo_answer import answer_pixels, answer_tools
 
-    # The card the model picker listed (the same list every page picks from).
-    info = next((info for info in cached_model_list() if info.name == name), None) or registry.get_model_info(name)
+    info = cached_model_info(name)
     tools = answer_tools(info)
     model = cached_model(name)
     answer_pixels(model, tools, [("warm-up", np.zeros((*model.input_shape[1:3], 3), np.uint8))])
@@ -72,6 +71,11 @@ def cached_answer_tools(name: str) -> AnswerTools:
 @st.cache_data(show_spinner=False, ttl=60)
 def cached_model_list() -> list[registry.ModelInfo]:
     return registry.list_models()
+
+
+def cached_model_info(name: str) -> registry.ModelInfo:
+    """The card the model picker listed (the same list every page picks from), without reading it again."""
+    return next((info for info in cached_model_list() if info.name == name), None) or registry.get_model_info(name)
 
 
 @st.cache_resource(show_spinner=False)

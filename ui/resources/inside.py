@@ -6,6 +6,7 @@ pixels are identified by ``model_key`` and ``photo_key`` instead.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import keras
@@ -20,8 +21,8 @@ from core.explain.nearest_photos import NearestPhotos, Neighbour, nearest_photos
 from core.explain.neighbour_bank import NeighbourBank, card_bank
 from core.explain.scores import probabilities_from_logits
 from core.models import architectures, probe
-from core.models.registry import get_model_info
 from core.prediction.answers import singular
+from ui import resources
 
 #: Bytes of explanations (feature maps, heat maps, gradients) one server process keeps for all its
 #: sessions: about ten photos' maps of every transfer-model layer (15 MB each), or a class's
@@ -106,17 +107,19 @@ def cached_occlusion(model_key: str, photo_key: str, class_index: int, patch: in
 
 
 @st.cache_resource(show_spinner="Loading the training photos' features…")
-def _cached_bank(model_name: str, card_stamp: int) -> NeighbourBank | None:
-    return card_bank(get_model_info(model_name))
+def _cached_bank(model_name: str, entry: str) -> NeighbourBank | None:
+    return card_bank(resources.cached_model_info(model_name))
 
 
 def cached_neighbour_bank(model_name: str) -> NeighbourBank | None:
-    """A model's bank of training features (core.explain.neighbour_bank), once per process and card version.
+    """A model's bank of training features (core.explain.neighbour_bank), once per process and card entry.
 
-    The bank's arrays are read-only, so every session searches the same copy.
+    Keyed on the card's "neighbours" entry, so a rebuilt bank (a new entry) is loaded again; the card comes from
+    the model list every page already holds, so a rerun reads no file. The bank's arrays are read-only, so every
+    session searches the same copy.
     """
-    card = get_model_info(model_name).folder / "model.json"
-    return _cached_bank(model_name, card.stat().st_mtime_ns)
+    entry = resources.cached_model_info(model_name).card.get("neighbours") or {}
+    return _cached_bank(model_name, json.dumps(entry, sort_keys=True))
 
 
 def cached_nearest_photos(model_key: str, photo_key: str, count: int, answer: str, best_guess: int,
